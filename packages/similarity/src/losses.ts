@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidOptionError, ShapeMismatchError } from './errors';
+
+/**
+ * Scaling of {@link atanhSquaredLoss}:
+ * - `'reference'`: the reference implementation's `(log(1+x+ε) − log(1−x+ε) − log(1+y+ε) + log(1−y+ε))²`,
+ *   i.e. `4·(atanh x − atanh y)²`. The paper's α values assume this.
+ * - `'half'`: the textbook `(atanh x − atanh y)²` (¼ of the reference).
+ */
+export type AtanhLossScale = 'reference' | 'half';
+
+/** Options of {@link atanhSquaredLoss}. */
+export interface AtanhLossOptions {
+  /** ε inside the logs (not a clip), so targets of ±1 stay finite: ±1 maps to about ±12.2. Default 1e-5. */
+  eps?: number;
+  /** Default `'reference'`. */
+  scale?: AtanhLossScale;
+}
+
+function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
+  if (!tf.util.arraysEqual(pred.shape, target.shape)) {
+    throw new ShapeMismatchError(
+      `${fn}: pred and target must have the same shape (one value per pair), got [${pred.shape.join(', ')}] ` +
+        `and [${target.shape.join(', ')}].`,
+    );
+  }
+  if (pred.size === 0) {
+    throw new ShapeMismatchError(`${fn}: no pairs given (empty tensors); the mean over zero pairs is undefined.`);
+  }
+}
+
+/**
+ * The similarity loss `L_sim` of eq. 2, averaged over pairs: `mean((atanh S^CNN − atanh S^target)²)`,
+ * with atanh computed as `½·(log(1+x+ε) − log(1−x+ε))` and the scaling of `scale`.
+ * Differentiable in both arguments. Inputs must lie in [−1, 1] (cosine similarities and `S^Th`).
+ *
+ * @param pred - the network's similarities `S^CNN`, one per pair.
+ * @param target - the targets `S^target` (e.g. entries of `S^Th`), same shape.
+ * @returns scalar loss.
+ */
+export function atanhSquaredLoss(pred: tf.Tensor, target: tf.Tensor, options: AtanhLossOptions = {}): tf.Scalar {
+  const fn = 'atanhSquaredLoss';
+  assertSameShape(fn, pred, target);
+  const eps = options.eps ?? 1e-5;
+  if (!(eps > 0 && eps < 1)) throw new InvalidOptionError(`${fn}: eps must be in (0, 1), got ${eps}.`);
+  const scale = options.scale ?? 'reference';
+  if (scale !== 'reference' && scale !== 'half') {
+    throw new InvalidOptionError(`${fn}: scale must be 'reference' or 'half', got ${String(scale)}.`);
+  }
+  return tf.tidy(() => {
+    const logRatio = (x: tf.Tensor) => tf.sub(tf.log(tf.add(x, 1 + eps)), tf.log(tf.sub(1 + eps, x)));
+    const diff = tf.sub(logRatio(tf.cast(pred, 'float32')), logRatio(tf.cast(target, 'float32')));
+    const sq = tf.mean(tf.square(diff));
+    return (scale === 'half' ? tf.mul(sq, 0.25) : sq) as tf.Scalar;
+  });
+}
+
+/** Mean squared error between similarities, `mean((S^CNN − S^target)²)`: the reference's non-atanh option. */
+export function mseLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  assertSameShape('mseLoss', pred, target);
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.cast(pred, 'float32'), tf.cast(target, 'float32')))) as tf.Scalar);
+}

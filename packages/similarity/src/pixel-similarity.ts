@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidRankError } from './errors';
+import { centredCosineGram, type SimilarityMatrixOptions } from './similarity-matrix';
+
+/** Options of {@link pixelSimilarity}. */
+export interface PixelSimilarityOptions extends SimilarityMatrixOptions {
+  /**
+   * Average colour channels to grey before comparing (the reference does). Default `true`.
+   * With `false` every channel value is a separate dimension.
+   */
+  grey?: boolean;
+}
+
+/**
+ * Pixel similarity `S^pixel` of a set of images (the paper's target before thresholding): images are
+ * averaged to grey (by default), flattened, centred by the mean image over the N images, L2-normalised,
+ * and compared by cosine, `S = R·Rᵀ`.
+ *
+ * Any value range works (centring removes offsets, normalising removes scale), so `[0, 1]` floats and
+ * raw `uint8`/`int32` pixels give the same matrix.
+ *
+ * @param images - `[N, H, W, C]` (or `[N, H, W]` for single-channel) tensor.
+ * @returns `[N, N]` float32 similarity matrix, diagonal exactly 1.
+ */
+export function pixelSimilarity(
+  images: tf.Tensor4D | tf.Tensor3D,
+  options: PixelSimilarityOptions = {},
+): tf.Tensor2D {
+  const fn = 'pixelSimilarity';
+  if (images.rank !== 3 && images.rank !== 4) {
+    throw new InvalidRankError(
+      `${fn}: images must be [N, H, W, C] or [N, H, W], got shape [${images.shape.join(', ')}]. ` +
+        'Add a batch dimension with expandDims(0) for a single image.',
+    );
+  }
+  const n = images.shape[0];
+  const flat = tf.tidy(() => {
+    let x = tf.cast(images, 'float32');
+    if (x.rank === 4 && (options.grey ?? true)) x = tf.mean(x, 3);
+    return tf.reshape(x, [n, -1]) as tf.Tensor2D;
+  });
+  try {
+    return centredCosineGram(fn, flat, options);
+  } finally {
+    flat.dispose();
+  }
+}

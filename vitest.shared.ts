@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/** Workspace packages resolve to their sources in tests, so no build is needed before `vitest`. */
+const packages = ['similarity', 'regularizer', 'models', 'datasets', 'attacks', 'backend'];
+
+export const pixsimAliases = packages.map((name) => ({
+  find: new RegExp(`^@pixsim/${name}$`),
+  replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+}));
+
+/** The vitest config every package starts from. */
+export function pixsimVitestConfig(options: { testTimeout?: number } = {}) {
+  return defineConfig({
+    resolve: { alias: pixsimAliases },
+    test: {
+      include: ['src/**/*.test.ts'],
+      setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
+      environment: 'node',
+      testTimeout: options.testTimeout ?? 60_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+      maxWorkers: 2,
+    },
+  });
+}
