@@ -16,9 +16,14 @@ export interface CosineSimilarityOptions {
  * @param b - same shape, second images.
  * @returns `[K]` similarities.
  */
-export function cosineSimilarity(a: tf.Tensor, b: tf.Tensor, options: CosineSimilarityOptions = {}): tf.Tensor1D {
+export function cosineSimilarity(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  options: CosineSimilarityOptions = {},
+): tf.Tensor1D {
   const fn = 'cosineSimilarity';
-  if (a.rank < 1) throw new InvalidRankError(`${fn}: a must have a leading pair axis [K, ...], got a scalar.`);
+  if (a.rank < 1)
+    throw new InvalidRankError(`${fn}: a must have a leading pair axis [K, ...], got a scalar.`);
   if (!tf.util.arraysEqual(a.shape, b.shape)) {
     throw new ShapeMismatchError(
       `${fn}: a and b must have the same shape [K, ...], got [${a.shape.join(', ')}] and [${b.shape.join(', ')}].`,

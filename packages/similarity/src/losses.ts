@@ -25,7 +25,9 @@ function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
     );
   }
   if (pred.size === 0) {
-    throw new ShapeMismatchError(`${fn}: no pairs given (empty tensors); the mean over zero pairs is undefined.`);
+    throw new ShapeMismatchError(
+      `${fn}: no pairs given (empty tensors); the mean over zero pairs is undefined.`,
+    );
   }
 }
 
@@ -38,7 +40,11 @@ function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
  * @param target - the targets `S^target` (e.g. entries of `S^Th`), same shape.
  * @returns scalar loss.
  */
-export function atanhSquaredLoss(pred: tf.Tensor, target: tf.Tensor, options: AtanhLossOptions = {}): tf.Scalar {
+export function atanhSquaredLoss(
+  pred: tf.Tensor,
+  target: tf.Tensor,
+  options: AtanhLossOptions = {},
+): tf.Scalar {
   const fn = 'atanhSquaredLoss';
   assertSameShape(fn, pred, target);
   const eps = options.eps ?? 1e-5;
@@ -58,5 +64,7 @@ export function atanhSquaredLoss(pred: tf.Tensor, target: tf.Tensor, options: At
 /** Mean squared error between similarities, `mean((S^CNN − S^target)²)`: the reference's non-atanh option. */
 export function mseLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
   assertSameShape('mseLoss', pred, target);
-  return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.cast(pred, 'float32'), tf.cast(target, 'float32')))) as tf.Scalar);
+  return tf.tidy(
+    () => tf.mean(tf.square(tf.sub(tf.cast(pred, 'float32'), tf.cast(target, 'float32')))) as tf.Scalar,
+  );
 }

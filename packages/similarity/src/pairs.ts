@@ -32,7 +32,9 @@ export function selectPairs(s: SquareMatrix, options: SelectPairsOptions = {}): 
   const fn = 'selectPairs';
   const range = options.range ?? 'all';
   if (!PAIR_RANGES.includes(range)) {
-    throw new InvalidOptionError(`${fn}: unknown range '${String(range)}'; use one of ${PAIR_RANGES.join(', ')}.`);
+    throw new InvalidOptionError(
+      `${fn}: unknown range '${String(range)}'; use one of ${PAIR_RANGES.join(', ')}.`,
+    );
   }
   const th = options.th ?? Number.NaN;
   const th2 = options.th2 ?? Number.NaN;

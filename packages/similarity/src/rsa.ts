@@ -14,7 +14,11 @@ export interface RsaCorrelationOptions {
  *
  * @returns the correlation in [−1, 1]; NaN never: a constant triangle throws.
  */
-export function rsaCorrelation(s1: SquareMatrix, s2: SquareMatrix, options: RsaCorrelationOptions = {}): number {
+export function rsaCorrelation(
+  s1: SquareMatrix,
+  s2: SquareMatrix,
+  options: RsaCorrelationOptions = {},
+): number {
   const fn = 'rsaCorrelation';
   const method = options.method ?? 'pearson';
   if (method !== 'pearson' && method !== 'spearman') {

@@ -65,7 +65,11 @@ export function centredCosineGram(fn: string, x: tf.Tensor2D, options: Similarit
     const scale = tf.mul(tf.max(tf.abs(xf)), Math.sqrt(d) * 1e-6);
     const isZero = tf.lessEqual(norms, scale);
     const safe = tf.where(isZero, tf.onesLike(norms), norms);
-    const unit = tf.where(tf.broadcastTo(isZero, centred.shape), tf.zerosLike(centred), tf.div(centred, safe));
+    const unit = tf.where(
+      tf.broadcastTo(isZero, centred.shape),
+      tf.zerosLike(centred),
+      tf.div(centred, safe),
+    );
     return [unit as tf.Tensor2D, tf.reshape(isZero, [n])];
   });
   const zeroRows: number[] = [];

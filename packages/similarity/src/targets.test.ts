@@ -20,9 +20,16 @@ describe('thresholdTargets (eq. 3, S^Th)', () => {
       [0, -1, 0, 1],
     ]);
     // The diagonal stays 1 even when S_ii is below Th (identity start).
-    const low = thresholdTargets(tf.tensor2d([[0.1, 0.9], [0.9, 0.1]]), 0.5);
-    expect(low.arraySync()).toEqual([[1, 1], [1, 1]]);
-    tf.dispose([s, t, low]);
+    const lowS = tf.tensor2d([
+      [0.1, 0.9],
+      [0.9, 0.1],
+    ]);
+    const low = thresholdTargets(lowS, 0.5);
+    expect(low.arraySync()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    tf.dispose([s, t, lowS, low]);
     expect(tf.memory().numTensors).toBe(start);
   });
 
