@@ -1,0 +1,85 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidOptionError, UnknownLayerError } from './errors';
+import type { SimilarityRegularizerOptions } from './similarity-regularizer';
+
+/**
+ * Resolves the regularizer's feature source: either `model` + `taps` (builds a multi-output model from
+ * the model's inputs to the tapped layers' outputs, sharing weights) or a ready `featureModel`.
+ */
+export function buildFeatureModel(
+  fn: string,
+  options: SimilarityRegularizerOptions,
+): { featureModel: tfl.LayersModel; taps: string[] } {
+  const { model, featureModel } = options;
+  if (model && featureModel) {
+    throw new InvalidOptionError(`${fn}: pass either model (with taps) or featureModel, not both.`);
+  }
+  if (featureModel) {
+    if (!isLayersModel(featureModel)) {
+      throw new InvalidOptionError(
+        `${fn}: featureModel must be a tf.LayersModel whose outputs are the taps.`,
+      );
+    }
+    const names = featureModel.outputLayers.map((l) => l.name);
+    const taps = options.taps ? [...options.taps] : names;
+    if (taps.length !== featureModel.outputs.length) {
+      throw new InvalidOptionError(
+        `${fn}: ${taps.length} tap names for a featureModel with ${featureModel.outputs.length} outputs; ` +
+          'give one name per output, in order, or omit taps.',
+      );
+    }
+    assertUniqueTaps(fn, taps);
+    return { featureModel, taps };
+  }
+  if (!isLayersModel(model)) {
+    throw new InvalidOptionError(
+      `${fn}: pass model (a tf.LayersModel) with taps (names of its layers), or a ready featureModel.`,
+    );
+  }
+  const taps = options.taps ? [...options.taps] : [];
+  if (taps.length === 0) {
+    throw new InvalidOptionError(
+      `${fn}: taps must name at least one layer of the model (e.g. ['stem', 'stage1', 'stage2', 'stage3', ` +
+        `'stage4'] for the pixsim ResNets); its layers are ${layerList(model)}.`,
+    );
+  }
+  assertUniqueTaps(fn, taps);
+  const outputs = taps.map((name) => {
+    const layer = model.layers.find((l) => l.name === name);
+    if (!layer) {
+      throw new UnknownLayerError(
+        `${fn}: the model has no layer '${name}'; its layers are ${layerList(model)}. Fix the tap name.`,
+      );
+    }
+    try {
+      return layer.output as tfl.SymbolicTensor;
+    } catch (err) {
+      throw new InvalidOptionError(
+        `${fn}: layer '${name}' cannot be tapped (${(err as Error).message}); tap a layer used once in the graph.`,
+      );
+    }
+  });
+  return { featureModel: tfl.model({ inputs: model.inputs, outputs }), taps };
+}
+
+function assertUniqueTaps(fn: string, taps: string[]): void {
+  const seen = new Set<string>();
+  for (const t of taps) {
+    if (typeof t !== 'string' || t.length === 0) {
+      throw new InvalidOptionError(`${fn}: tap names must be non-empty strings, got ${String(t)}.`);
+    }
+    if (seen.has(t)) throw new InvalidOptionError(`${fn}: tap '${t}' is listed twice; list each layer once.`);
+    seen.add(t);
+  }
+}
+
+function layerList(model: tfl.LayersModel): string {
+  const names = model.layers.map((l) => `'${l.name}'`);
+  return names.length > 30 ? `${names.slice(0, 30).join(', ')}, …` : names.join(', ');
+}
+
+/** Duck-typed check, so that a model built with another copy of tfjs-layers is accepted. */
+function isLayersModel(x: unknown): x is tfl.LayersModel {
+  const m = x as tfl.LayersModel | null;
+  return m != null && typeof m.apply === 'function' && Array.isArray(m.layers) && Array.isArray(m.outputs);
+}

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
+
+/** Pixel arrays the trainer accepts: `uint8` pixels in [0, 255] or floats already in [0, 1]. */
+export type PixelArray = Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
+
+/**
+ * A set of images, with labels where a task needs them. This is the data interface of the trainer: any
+ * user data fits it, and `@pixsim/datasets` returns it as is.
+ * - `images`: NHWC pixels, either a typed array (`uint8` in [0, 255] is divided by 255; float arrays
+ *   must already lie in [0, 1]) with its `shape`, or a `tf.Tensor4D` (same value conventions by dtype:
+ *   `int32` is treated as [0, 255], `float32` as [0, 1]).
+ * - `shape`: `[N, H, W, C]`; required for typed arrays, checked against a tensor's shape if given.
+ * - `labels`: `N` integer class labels (needed for classification and categorical targets).
+ */
+export interface ImageSet {
+  images: PixelArray | tf.Tensor4D;
+  shape?: readonly number[];
+  labels?: Int32Array | ArrayLike<number>;
+}
+
+/**
+ * A validated {@link ImageSet}: gathers batches of images as float32 `[B, H, W, C]` tensors in [0, 1]
+ * without ever materialising the whole set as floats.
+ */
+export class ImageStore {
+  readonly n: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly labels: Int32Array | null;
+  private readonly pixels: PixelArray | null;
+  private readonly tensor: tf.Tensor4D | null;
+  private readonly scale: number;
+
+  /** @param set - the images; `what` names it in error messages (e.g. `'train'`). */
+  constructor(set: ImageSet, what = 'images') {
+    const fn = 'ImageStore';
+    if (set == null || set.images == null) {
+      throw new InvalidOptionError(
+        `${fn}: ${what} must be an object { images, shape, labels? }, got ${set}.`,
+      );
+    }
+    let shape: number[];
+    if (set.images instanceof tf.Tensor) {
+      const t = set.images;
+      if (t.rank !== 4) {
+        throw new ShapeMismatchError(
+          `${fn}: ${what}.images must be a rank-4 [N, H, W, C] tensor, got [${t.shape.join(', ')}]. ` +
+            'Add a channel axis with tf.expandDims(x, 3) for grey images.',
+        );
+      }
+      shape = [...t.shape];
+      if (set.shape && !tf.util.arraysEqual([...set.shape], shape)) {
+        throw new ShapeMismatchError(
+          `${fn}: ${what}.shape [${set.shape.join(', ')}] disagrees with the tensor's shape [${shape.join(', ')}]; ` +
+            'drop shape or fix it.',
+        );
+      }
+      this.tensor = t;
+      this.pixels = null;
+      this.scale = t.dtype === 'int32' ? 1 / 255 : 1;
+    } else {
+      const px = set.images;
+      const isByte = px instanceof Uint8Array || px instanceof Uint8ClampedArray;
+      if (!(isByte || px instanceof Float32Array || px instanceof Float64Array)) {
+        throw new InvalidOptionError(
+          `${fn}: ${what}.images must be a Uint8Array, Uint8ClampedArray, Float32Array, Float64Array or a ` +
+            'tf.Tensor4D; convert other arrays first.',
+        );
+      }
+      if (set.shape?.length !== 4 || !set.shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ShapeMismatchError(
+          `${fn}: ${what}.shape must be [N, H, W, C] with positive integers for a typed-array images field, ` +
+            `got ${set.shape ? `[${set.shape.join(', ')}]` : 'nothing'}.`,
+        );
+      }
+      shape = [...set.shape];
+      const size = shape[0] * shape[1] * shape[2] * shape[3];
+      if (px.length !== size) {
+        throw new ShapeMismatchError(
+          `${fn}: ${what}.images holds ${px.length} values but shape [${shape.join(', ')}] needs ${size}; ` +
+            'the array is truncated or the shape is wrong.',
+        );
+      }
+      if (!isByte) {
+        for (let i = 0; i < px.length; i++) {
+          if (!Number.isFinite(px[i])) {
+            throw new NonFiniteValueError(
+              `${fn}: ${what}.images contains ${px[i]} at flat index ${i}; clean the data before training.`,
+            );
+          }
+        }
+      }
+      this.pixels = px;
+      this.tensor = null;
+      this.scale = isByte ? 1 / 255 : 1;
+    }
+    [this.n, this.height, this.width, this.channels] = shape;
+    if (this.n < 1) throw new ShapeMismatchError(`${fn}: ${what} holds no images (N = 0).`);
+    this.labels = null;
+    if (set.labels != null) {
+      if (set.labels.length !== this.n) {
+        throw new ShapeMismatchError(
+          `${fn}: ${what}.labels has ${set.labels.length} entries for ${this.n} images; give one label per image.`,
+        );
+      }
+      const labels = Int32Array.from(set.labels as ArrayLike<number>);
+      for (let i = 0; i < labels.length; i++) {
+        if (labels[i] !== set.labels[i] || labels[i] < 0) {
+          throw new InvalidOptionError(
+            `${fn}: ${what}.labels[${i}] = ${set.labels[i]} is not a non-negative integer class index.`,
+          );
+        }
+      }
+      this.labels = labels;
+    }
+  }
+
+  /** Size of one image in values, `H·W·C`. */
+  get imageSize(): number {
+    return this.height * this.width * this.channels;
+  }
+
+  /** Images `indices` as a float32 `[B, H, W, C]` tensor in [0, 1] (the caller disposes it). */
+  gather(indices: ArrayLike<number>): tf.Tensor4D {
+    const b = indices.length;
+    const shape: [number, number, number, number] = [b, this.height, this.width, this.channels];
+    for (let k = 0; k < b; k++) {
+      const i = indices[k];
+      if (!(Number.isInteger(i) && i >= 0 && i < this.n)) {
+        throw new ShapeMismatchError(`ImageStore.gather: index ${i} is outside [0, ${this.n}).`);
+      }
+    }
+    if (this.tensor) {
+      const t = this.tensor;
+      const scale = this.scale;
+      return tf.tidy(() => {
+        const g = tf.cast(tf.gather(t, tf.tensor1d(Array.from(indices), 'int32')), 'float32');
+        return (scale === 1 ? g : tf.mul(g, scale)) as tf.Tensor4D;
+      });
+    }
+    const px = this.pixels!;
+    const size = this.imageSize;
+    const out = new Float32Array(b * size);
+    const scale = this.scale;
+    for (let k = 0; k < b; k++) {
+      const start = indices[k] * size;
+      if (scale === 1) out.set(px.subarray(start, start + size), k * size);
+      else for (let v = 0; v < size; v++) out[k * size + v] = px[start + v] * scale;
+    }
+    return tf.tensor4d(out, shape);
+  }
+
+  /** Labels of `indices` (throws when the set has none). */
+  labelsOf(indices: ArrayLike<number>): Int32Array {
+    if (!this.labels) {
+      throw new InvalidOptionError('ImageStore: this image set has no labels; pass labels: Int32Array(N).');
+    }
+    const out = new Int32Array(indices.length);
+    for (let k = 0; k < indices.length; k++) out[k] = this.labels[indices[k]];
+    return out;
+  }
+}
+
+/**
+ * How images in [0, 1] are mapped to network inputs: `'reference'` is the reference implementation's
+ * `5·(x − 0.5)` (inputs in [−2.5, 2.5]); `'unit'` keeps [0, 1]; a function gets the float32 batch and
+ * returns the input tensor.
+ */
+export type InputScaling = 'reference' | 'unit' | ((images: tf.Tensor4D) => tf.Tensor);
+
+/** Applies an {@link InputScaling} (allocates; call inside a tidy). */
+export function scaleInputs(images: tf.Tensor4D, scaling: InputScaling = 'reference'): tf.Tensor {
+  if (scaling === 'reference') return tf.mul(tf.sub(images, 0.5), 5);
+  if (scaling === 'unit') return images;
+  if (typeof scaling === 'function') return scaling(images);
+  throw new InvalidOptionError(
+    `inputScaling must be 'reference', 'unit' or a function, got ${String(scaling)}.`,
+  );
+}

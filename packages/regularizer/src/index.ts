@@ -1,0 +1,42 @@
+export {
+  CheckpointError,
+  InvalidOptionError,
+  NonFiniteValueError,
+  RegularizerError,
+  type RegularizerErrorCode,
+  ShapeMismatchError,
+  StateMismatchError,
+  UnknownLayerError,
+} from './errors';
+export { type ImageSet, ImageStore, type InputScaling, type PixelArray, scaleInputs } from './image-set';
+export { PairSampler, type PairSamplerOptions, type PairSamplerState } from './pair-sampler';
+export { deriveSeed, mulberry32, permutation, type Random } from './random';
+export {
+  type PairForwardOptions,
+  type SimilarityLossKind,
+  SimilarityRegularizer,
+  type SimilarityRegularizerOptions,
+  type TapWeighting,
+} from './similarity-regularizer';
+export {
+  categoricalPairTargets,
+  type MatrixTargetOptions,
+  matrixTargets,
+  type NeuralTargetOptions,
+  neuralTargets,
+  type PairRangeOptions,
+  type PairTargets,
+  pixelTargets,
+  type ThresholdedTargetOptions,
+  targetsOf,
+  thresholdedPixelTargets,
+} from './targets';
+export {
+  type PairBatch,
+  regularizationLoss,
+  type StepResult,
+  type TaskLoss,
+  type TrainStepOptions,
+  taskLossOf,
+  trainStep,
+} from './train-step';

@@ -1,0 +1,334 @@
+import { atanhSquaredLoss, cosineSimilarity, mseLoss } from '@pixsim/similarity';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
+import { buildFeatureModel } from './feature-model';
+import { stopGradient } from './stop-gradient';
+
+/**
+ * How `L_sim` compares the network's similarities `S^CNN` with the targets:
+ * - `'reference'` (default): `mean((log(1+x+ε) − log(1−x+ε) − log(1+y+ε) + log(1−y+ε))²)`, i.e.
+ *   `4·(atanh S^CNN − atanh S^target)²` as in the reference code; the paper's α values assume it.
+ * - `'half'`: `(atanh S^CNN − atanh S^target)²`, ¼ of the reference.
+ * - `'mse'`: `(S^CNN − S^target)²`, no atanh.
+ */
+export type SimilarityLossKind = 'reference' | 'half' | 'mse';
+
+/**
+ * How the taps are combined into one similarity, `S^CNN = Σ_t π_t · S^CNN_t`:
+ * - `'trainable'` (default): `π = softmax(w)` with `w` a trainable variable initialised to 0 (uniform),
+ *   trained by the same optimiser as the network;
+ * - `'uniform'`: fixed `π_t = 1/T`;
+ * - an array of T fixed non-negative weights summing to 1.
+ */
+export type TapWeighting = 'trainable' | 'uniform' | readonly number[];
+
+/** Options of {@link SimilarityRegularizer}. */
+export interface SimilarityRegularizerOptions {
+  /**
+   * The network: with `taps`, the layers whose outputs are compared (e.g. `'stem'`, `'stage1'` …
+   * `'stage4'` of the pixsim ResNets). The regularizer shares the model's weights.
+   */
+  model?: tfl.LayersModel;
+  /** Names of the tapped layers of `model` (in order), or of a `featureModel`'s outputs (optional there). */
+  taps?: readonly string[];
+  /**
+   * Instead of `model` + `taps`: a ready feature model whose outputs are the taps (e.g. from
+   * `featureModel(model, taps)` of `@pixsim/models`). It must share its weights with the trained model.
+   */
+  featureModel?: tfl.LayersModel;
+  /** Running-mean factor β of the per-channel centring, `m ← β·m + (1−β)·batch mean`. Default 0.9. */
+  momentum?: number;
+  /** Tap combination, default `'trainable'`. */
+  tapWeights?: TapWeighting;
+  /** Loss, default `'reference'`. */
+  loss?: SimilarityLossKind;
+  /** ε inside the atanh logs, default 1e-5 (ignored by `'mse'`). */
+  eps?: number;
+}
+
+/** Options of the forward computations of {@link SimilarityRegularizer}. */
+export interface PairForwardOptions {
+  /** Run the network in training mode (batch-norm batch statistics, as in the reference). Default `true`. */
+  training?: boolean;
+  /**
+   * Update the running means from this batch (before using them). Default: equal to `training`.
+   * With `false` the stored means are used as they are (evaluation, finite-difference checks).
+   */
+  updateRunningMeans?: boolean;
+}
+
+const STATE_PREFIX = 'similarity_regularizer';
+const LOSS_KINDS: readonly SimilarityLossKind[] = ['reference', 'half', 'mse'];
+
+/**
+ * The pixsim similarity regularizer `L_sim` on any TensorFlow.js `LayersModel`.
+ *
+ * For a batch of k image pairs `(i, j)`, the 2k images go through the network once; at each tap the
+ * feature maps are centred by a per-channel running mean (updated first from this batch, mean over
+ * batch and space, `m ← β·m + (1−β)·mean`, starting at 0, no gradient), flattened, and compared by
+ * cosine; the taps are combined by `softmax(w)`; the result `S^CNN_ij` is compared with the target
+ * `S^target_ij` (e.g. `S^Th`) by the atanh-squared loss. Feature maps are NHWC (channel last); pair
+ * images may have another spatial size than the classification images.
+ *
+ * Owns its running means and `w` (dispose with {@link SimilarityRegularizer.dispose}); the model stays
+ * the caller's.
+ */
+export class SimilarityRegularizer {
+  /** Tap names, in the order of {@link SimilarityRegularizer.tapWeights}. */
+  readonly taps: readonly string[];
+  /** The model producing the tap outputs (shares weights with the trained model). */
+  readonly featureModel: tfl.LayersModel;
+  /** β of the running means. */
+  readonly momentum: number;
+  readonly loss: SimilarityLossKind;
+  readonly eps: number;
+  /** The trainable tap logits `w` (null with fixed weights). */
+  readonly tapLogits: tf.Variable | null;
+  private readonly fixedWeights: tf.Tensor1D | null;
+  private readonly runningMeans: tf.Variable[];
+  private disposed = false;
+
+  constructor(options: SimilarityRegularizerOptions) {
+    const fn = 'SimilarityRegularizer';
+    if (options == null || typeof options !== 'object') {
+      throw new InvalidOptionError(`${fn}: pass an options object { model, taps } or { featureModel }.`);
+    }
+    const { featureModel, taps } = buildFeatureModel(fn, options);
+    this.featureModel = featureModel;
+    this.taps = taps;
+    this.momentum = options.momentum ?? 0.9;
+    if (!(this.momentum >= 0 && this.momentum < 1)) {
+      throw new InvalidOptionError(`${fn}: momentum β must be in [0, 1), got ${options.momentum}.`);
+    }
+    this.loss = options.loss ?? 'reference';
+    if (!LOSS_KINDS.includes(this.loss)) {
+      throw new InvalidOptionError(
+        `${fn}: unknown loss '${String(options.loss)}'; use one of ${LOSS_KINDS.join(', ')}.`,
+      );
+    }
+    this.eps = options.eps ?? 1e-5;
+    if (!(this.eps > 0 && this.eps < 1)) {
+      throw new InvalidOptionError(`${fn}: eps must be in (0, 1), got ${options.eps}.`);
+    }
+    const channels = featureModel.outputs.map((o, t) => {
+      const c = o.shape[o.shape.length - 1];
+      if (c == null || o.shape.length < 2) {
+        throw new ShapeMismatchError(
+          `${fn}: tap '${taps[t]}' has output shape [${o.shape.join(', ')}]; a tap needs a batch axis and a ` +
+            'known channel (last) axis.',
+        );
+      }
+      return c;
+    });
+    const weighting = options.tapWeights ?? 'trainable';
+    const count = taps.length;
+    if (weighting === 'trainable') {
+      this.tapLogits = tf.variable(tf.zeros([count]), true);
+      this.fixedWeights = null;
+    } else {
+      this.tapLogits = null;
+      this.fixedWeights = tf.keep(tf.tensor1d(fixedTapWeights(fn, weighting, count)));
+    }
+    this.runningMeans = channels.map((c) => tf.variable(tf.zeros([c]), false));
+  }
+
+  /** Trainable variables of the regularizer itself (`[w]`, or none with fixed weights). */
+  get trainableVariables(): tf.Variable[] {
+    return this.tapLogits ? [this.tapLogits] : [];
+  }
+
+  /** The tap weights `π = softmax(w)` (or the fixed weights) as a new `[T]` tensor. */
+  tapWeights(): tf.Tensor1D {
+    this.assertLive();
+    return tf.tidy(
+      () => (this.tapLogits ? tf.softmax(this.tapLogits) : tf.clone(this.fixedWeights!)) as tf.Tensor1D,
+    );
+  }
+
+  /** Copies of the per-channel running means, one `[C_t]` tensor per tap. */
+  runningMeanValues(): tf.Tensor1D[] {
+    this.assertLive();
+    return this.runningMeans.map((m) => tf.clone(m) as tf.Tensor1D);
+  }
+
+  /**
+   * Per-tap similarities `S^CNN_t` of the k pairs `(a_p, b_p)`: `[T, k]`.
+   *
+   * @param a - `[k, H, W, C]` network inputs of the first images of the pairs (already scaled).
+   * @param b - same shape, the second images.
+   */
+  tapSimilarities(a: tf.Tensor4D, b: tf.Tensor4D, options: PairForwardOptions = {}): tf.Tensor2D {
+    this.assertLive();
+    const fn = 'SimilarityRegularizer.tapSimilarities';
+    if (a.rank !== 4 || !tf.util.arraysEqual(a.shape, b.shape)) {
+      throw new ShapeMismatchError(
+        `${fn}: a and b must both be [k, H, W, C] with the same shape, got [${a.shape.join(', ')}] and ` +
+          `[${b.shape.join(', ')}].`,
+      );
+    }
+    const k = a.shape[0];
+    if (k < 1) throw new ShapeMismatchError(`${fn}: no pairs given (k = 0).`);
+    const training = options.training ?? true;
+    const update = options.updateRunningMeans ?? training;
+    return tf.tidy(() => {
+      const both = tf.concat([a, b], 0);
+      const out = this.featureModel.apply(both, { training });
+      const maps = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+      const sims = maps.map((f, t) => {
+        const axes = f.shape.slice(0, -1).map((_, axis) => axis);
+        const running = this.runningMeans[t];
+        let mean: tf.Tensor = running;
+        if (update) {
+          const batchMean = stopGradient(tf.mean(f, axes));
+          mean = tf.add(tf.mul(running, this.momentum), tf.mul(batchMean, 1 - this.momentum));
+          running.assign(mean as tf.Tensor1D);
+        }
+        const centred = tf.sub(f, mean);
+        const first = tf.slice(centred, 0, k);
+        const second = tf.slice(centred, k, k);
+        return cosineSimilarity(first, second);
+      });
+      return tf.stack(sims) as tf.Tensor2D;
+    });
+  }
+
+  /** The combined similarity `S^CNN = Σ_t π_t·S^CNN_t` of k pairs: `[k]`. Same arguments as {@link tapSimilarities}. */
+  pairSimilarities(a: tf.Tensor4D, b: tf.Tensor4D, options: PairForwardOptions = {}): tf.Tensor1D {
+    return tf.tidy(() => {
+      const perTap = this.tapSimilarities(a, b, options);
+      const weights = this.tapLogits ? tf.softmax(this.tapLogits) : this.fixedWeights!;
+      return tf.squeeze(tf.matMul(tf.reshape(weights, [1, -1]), perTap), [0]) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * `L_sim` of k pairs against their targets: the configured loss between `S^CNN` and `S^target`.
+   * Differentiable in the network's weights and in `w`.
+   *
+   * @param targets - `[k]` targets in [−1, 1] (tensor or array), e.g. entries of `S^Th`.
+   */
+  lossOf(
+    a: tf.Tensor4D,
+    b: tf.Tensor4D,
+    targets: tf.Tensor1D | ArrayLike<number>,
+    options: PairForwardOptions = {},
+  ): tf.Scalar {
+    const fn = 'SimilarityRegularizer.lossOf';
+    const k = a.shape[0];
+    const n = targets instanceof tf.Tensor ? targets.size : targets.length;
+    if (n !== k) {
+      throw new ShapeMismatchError(`${fn}: ${k} pairs but ${n} targets; give one target per pair.`);
+    }
+    if (!(targets instanceof tf.Tensor)) {
+      for (let p = 0; p < n; p++) {
+        const y = targets[p];
+        if (!(y >= -1 && y <= 1)) {
+          throw new NonFiniteValueError(
+            `${fn}: target ${p} is ${y}; similarity targets must be finite and in [−1, 1].`,
+          );
+        }
+      }
+    }
+    return tf.tidy(() => {
+      const pred = this.pairSimilarities(a, b, options);
+      const y = targets instanceof tf.Tensor ? tf.reshape(targets, [k]) : tf.tensor1d(Array.from(targets));
+      if (this.loss === 'mse') return mseLoss(pred, y);
+      return atanhSquaredLoss(pred, y, { eps: this.eps, scale: this.loss });
+    });
+  }
+
+  /**
+   * The regularizer's state as named tensors for a checkpoint (copies; the caller disposes them):
+   * `similarity_regularizer/running_mean/<tap>` per tap and `similarity_regularizer/tap_logits` (`w`,
+   * when trainable).
+   */
+  getState(): tf.NamedTensorMap {
+    this.assertLive();
+    const state: tf.NamedTensorMap = {};
+    this.taps.forEach((tap, t) => {
+      state[`${STATE_PREFIX}/running_mean/${tap}`] = tf.clone(this.runningMeans[t]);
+    });
+    if (this.tapLogits) state[`${STATE_PREFIX}/tap_logits`] = tf.clone(this.tapLogits);
+    return state;
+  }
+
+  /**
+   * Restores a state from {@link getState} (other entries of `tensors`, e.g. a checkpoint's, are
+   * ignored). Throws {@link StateMismatchError} when an entry is missing or has the wrong shape.
+   */
+  setState(tensors: tf.NamedTensorMap): void {
+    this.assertLive();
+    const fn = 'SimilarityRegularizer.setState';
+    const targets: [string, tf.Variable][] = this.taps.map((tap, t) => [
+      `${STATE_PREFIX}/running_mean/${tap}`,
+      this.runningMeans[t],
+    ]);
+    if (this.tapLogits) targets.push([`${STATE_PREFIX}/tap_logits`, this.tapLogits]);
+    for (const [name, variable] of targets) {
+      const value = tensors[name];
+      if (value == null) {
+        throw new StateMismatchError(
+          `${fn}: the state has no '${name}'; it was saved by a regularizer with other taps or tap weighting ` +
+            `(this one has taps ${this.taps.join(', ')}, ${this.tapLogits ? 'trainable' : 'fixed'} weights).`,
+        );
+      }
+      if (!tf.util.arraysEqual(value.shape, variable.shape)) {
+        throw new StateMismatchError(
+          `${fn}: '${name}' has shape [${value.shape.join(', ')}] but this regularizer needs ` +
+            `[${variable.shape.join(', ')}]; the tapped layers changed width.`,
+        );
+      }
+    }
+    for (const [name, variable] of targets) {
+      tf.tidy(() => variable.assign(tf.cast(tensors[name], 'float32')));
+    }
+  }
+
+  /** Sets every running mean back to 0 (their initial value). */
+  resetRunningMeans(): void {
+    this.assertLive();
+    for (const m of this.runningMeans) tf.tidy(() => m.assign(tf.zerosLike(m)));
+  }
+
+  /** Releases the running means, `w` and fixed weights (not the model). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const m of this.runningMeans) m.dispose();
+    this.tapLogits?.dispose();
+    this.fixedWeights?.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) {
+      throw new InvalidOptionError('SimilarityRegularizer: this regularizer was disposed; create a new one.');
+    }
+  }
+}
+
+function fixedTapWeights(fn: string, weighting: TapWeighting, count: number): number[] {
+  if (weighting === 'uniform') return new Array(count).fill(1 / count);
+  if (!Array.isArray(weighting)) {
+    throw new InvalidOptionError(
+      `${fn}: tapWeights must be 'trainable', 'uniform' or an array of ${count} weights, got ${String(weighting)}.`,
+    );
+  }
+  if (weighting.length !== count) {
+    throw new InvalidOptionError(`${fn}: tapWeights has ${weighting.length} entries for ${count} taps.`);
+  }
+  let sum = 0;
+  for (const v of weighting) {
+    if (!(Number.isFinite(v) && v >= 0)) {
+      throw new InvalidOptionError(`${fn}: fixed tap weights must be finite and ≥ 0, got ${v}.`);
+    }
+    sum += v;
+  }
+  if (Math.abs(sum - 1) > 1e-6) {
+    throw new InvalidOptionError(
+      `${fn}: fixed tap weights must sum to 1 (they are the combination π), got a sum of ${sum}; divide ` +
+        'them by their sum.',
+    );
+  }
+  return [...weighting];
+}
