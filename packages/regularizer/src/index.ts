@@ -1,4 +1,12 @@
 export {
+  type CheckpointContents,
+  type CheckpointMetadata,
+  type CheckpointStore,
+  type LoadedCheckpoint,
+  type MemoryCheckpointStore,
+  memoryCheckpointStore,
+} from './checkpoint';
+export {
   CheckpointError,
   InvalidOptionError,
   NonFiniteValueError,
@@ -8,7 +16,15 @@ export {
   StateMismatchError,
   UnknownLayerError,
 } from './errors';
+export {
+  type ClassifierEvaluation,
+  evaluateClassifier,
+  evaluateSimilarity,
+  pearson,
+  type SimilarityEvaluation,
+} from './evaluate';
 export { type ImageSet, ImageStore, type InputScaling, type PixelArray, scaleInputs } from './image-set';
+export { type CyclicStepDecayOptions, cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 export { PairSampler, type PairSamplerOptions, type PairSamplerState } from './pair-sampler';
 export { deriveSeed, mulberry32, permutation, type Random } from './random';
 export {
@@ -18,6 +34,7 @@ export {
   type SimilarityRegularizerOptions,
   type TapWeighting,
 } from './similarity-regularizer';
+export { type HoldOutSplit, stratifiedHoldOut } from './split';
 export {
   categoricalPairTargets,
   type MatrixTargetOptions,
@@ -40,3 +57,10 @@ export {
   taskLossOf,
   trainStep,
 } from './train-step';
+export {
+  type EpochMetrics,
+  type RegularizationData,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from './trainer';

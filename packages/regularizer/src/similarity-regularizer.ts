@@ -56,6 +56,11 @@ export interface PairForwardOptions {
    * With `false` the stored means are used as they are (evaluation, finite-difference checks).
    */
   updateRunningMeans?: boolean;
+  /**
+   * Centre each tap by these per-channel means (one `[C_t]` tensor per tap) instead of the running
+   * means, which are then neither used nor updated. For evaluation with a fixed reference mean.
+   */
+  centres?: readonly tf.Tensor1D[];
 }
 
 const STATE_PREFIX = 'similarity_regularizer';
@@ -124,13 +129,13 @@ export class SimilarityRegularizer {
     const weighting = options.tapWeights ?? 'trainable';
     const count = taps.length;
     if (weighting === 'trainable') {
-      this.tapLogits = tf.variable(tf.zeros([count]), true);
+      this.tapLogits = tf.tidy(() => tf.variable(tf.zeros([count]), true));
       this.fixedWeights = null;
     } else {
       this.tapLogits = null;
       this.fixedWeights = tf.keep(tf.tensor1d(fixedTapWeights(fn, weighting, count)));
     }
-    this.runningMeans = channels.map((c) => tf.variable(tf.zeros([c]), false));
+    this.runningMeans = channels.map((c) => tf.tidy(() => tf.variable(tf.zeros([c]), false)));
   }
 
   /** Trainable variables of the regularizer itself (`[w]`, or none with fixed weights). */
@@ -170,7 +175,13 @@ export class SimilarityRegularizer {
     const k = a.shape[0];
     if (k < 1) throw new ShapeMismatchError(`${fn}: no pairs given (k = 0).`);
     const training = options.training ?? true;
-    const update = options.updateRunningMeans ?? training;
+    const centres = options.centres;
+    if (centres && centres.length !== this.taps.length) {
+      throw new ShapeMismatchError(
+        `${fn}: ${centres.length} centres for ${this.taps.length} taps; give one per tap.`,
+      );
+    }
+    const update = centres ? false : (options.updateRunningMeans ?? training);
     return tf.tidy(() => {
       const both = tf.concat([a, b], 0);
       const out = this.featureModel.apply(both, { training });
@@ -178,7 +189,7 @@ export class SimilarityRegularizer {
       const sims = maps.map((f, t) => {
         const axes = f.shape.slice(0, -1).map((_, axis) => axis);
         const running = this.runningMeans[t];
-        let mean: tf.Tensor = running;
+        let mean: tf.Tensor = centres ? centres[t] : running;
         if (update) {
           const batchMean = stopGradient(tf.mean(f, axes));
           mean = tf.add(tf.mul(running, this.momentum), tf.mul(batchMean, 1 - this.momentum));
@@ -190,6 +201,25 @@ export class SimilarityRegularizer {
         return cosineSimilarity(first, second);
       });
       return tf.stack(sims) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * Per-tap channel means of the feature maps of `images` (mean over batch and space), one `[C_t]`
+   * tensor per tap; by default in inference mode. Used to centre evaluation similarities.
+   */
+  tapMeans(images: tf.Tensor4D, options: { training?: boolean } = {}): tf.Tensor1D[] {
+    this.assertLive();
+    return tf.tidy(() => {
+      const out = this.featureModel.apply(images, { training: options.training ?? false });
+      const maps = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+      return maps.map(
+        (f) =>
+          tf.mean(
+            f,
+            f.shape.slice(0, -1).map((_, axis) => axis),
+          ) as tf.Tensor1D,
+      );
     });
   }
 
@@ -291,7 +321,10 @@ export class SimilarityRegularizer {
     for (const m of this.runningMeans) tf.tidy(() => m.assign(tf.zerosLike(m)));
   }
 
-  /** Releases the running means, `w` and fixed weights (not the model). */
+  /**
+   * Releases the running means, `w` and fixed weights. The model and the feature model share the
+   * model's layers and stay the caller's (disposing the model frees them).
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,0 +1,151 @@
+import { atanhSquaredLoss, mseLoss } from '@pixsim/similarity';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidOptionError } from './errors';
+import { type ImageStore, type InputScaling, scaleInputs } from './image-set';
+import type { SimilarityRegularizer } from './similarity-regularizer';
+import { type PairTargets, targetsOf } from './targets';
+import { type TaskLoss, taskLossOf } from './train-step';
+
+/** Classification loss and accuracy of a set of images. */
+export interface ClassifierEvaluation {
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * Mean task loss and accuracy of `model` (inference mode) on images `indices` of `store`.
+ */
+export function evaluateClassifier(
+  model: tfl.LayersModel,
+  store: ImageStore,
+  indices: ArrayLike<number>,
+  options: { inputScaling?: InputScaling; taskLoss?: TaskLoss; batchSize?: number } = {},
+): ClassifierEvaluation {
+  const batchSize = options.batchSize ?? 256;
+  if (indices.length === 0) throw new InvalidOptionError('evaluateClassifier: no images to evaluate.');
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < indices.length; start += batchSize) {
+    const idx = Array.prototype.slice.call(indices, start, start + batchSize) as number[];
+    const labels = store.labelsOf(idx);
+    const [loss, right] = tf.tidy(() => {
+      const x = scaleInputs(store.gather(idx), options.inputScaling);
+      const y = tf.tensor1d(labels, 'int32');
+      const out = model.apply(x, { training: false }) as tf.Tensor;
+      const l = taskLossOf(options.taskLoss ?? 'logits', y, out);
+      const c = tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), y), 'int32'));
+      return [l.dataSync()[0], c.dataSync()[0]];
+    });
+    lossSum += loss * idx.length;
+    correct += right;
+  }
+  return { loss: lossSum / indices.length, accuracy: correct / indices.length };
+}
+
+/** How well the network's similarities match the targets on a set of pairs. */
+export interface SimilarityEvaluation {
+  /** Pearson correlation between `S^CNN` and `S^target` over the pairs (null when either is constant). */
+  correlation: number | null;
+  /** `L_sim` (the regularizer's loss kind) over the pairs. */
+  simLoss: number;
+  /** `S^CNN` of every pair. */
+  similarities: Float32Array;
+  /** `S^target` of every pair. */
+  targets: Float32Array;
+}
+
+/**
+ * The network's similarities on `pairs` (e.g. held-out pairs), in inference mode, compared with the
+ * targets. Each tap is centred by its per-channel mean over the distinct images of these pairs (not by
+ * the training running means, which an unregularized network never updates), so the figure compares
+ * networks fairly whatever their training.
+ */
+export function evaluateSimilarity(
+  regularizer: SimilarityRegularizer,
+  store: ImageStore,
+  targets: PairTargets,
+  pairs: Int32Array,
+  options: { inputScaling?: InputScaling; batchSize?: number } = {},
+): SimilarityEvaluation {
+  const batchSize = Math.max(2, options.batchSize ?? 128);
+  const k = pairs.length >> 1;
+  if (k < 1) throw new InvalidOptionError('evaluateSimilarity: no pairs to evaluate.');
+  const images = Array.from(new Set(pairs)).sort((x, y) => x - y);
+  // Pass 1: per-tap channel means over the distinct images.
+  let sums: Float64Array[] | null = null;
+  for (let start = 0; start < images.length; start += batchSize) {
+    const idx = images.slice(start, start + batchSize);
+    const means = tf.tidy(() =>
+      regularizer.tapMeans(scaleInputs(store.gather(idx), options.inputScaling) as tf.Tensor4D),
+    );
+    const values = means.map((m) => m.dataSync());
+    tf.dispose(means);
+    sums ??= values.map((v) => new Float64Array(v.length));
+    values.forEach((v, t) => {
+      for (let c = 0; c < v.length; c++) sums![t][c] += v[c] * idx.length;
+    });
+  }
+  const centres = sums!.map((s) => tf.tensor1d(Float32Array.from(s, (v) => v / images.length)));
+  // Pass 2: the similarities of the pairs.
+  const similarities = new Float32Array(k);
+  const pairsPerBatch = Math.max(1, batchSize >> 1);
+  try {
+    for (let p0 = 0; p0 < k; p0 += pairsPerBatch) {
+      const count = Math.min(pairsPerBatch, k - p0);
+      const first = new Int32Array(count);
+      const second = new Int32Array(count);
+      for (let p = 0; p < count; p++) {
+        first[p] = pairs[2 * (p0 + p)];
+        second[p] = pairs[2 * (p0 + p) + 1];
+      }
+      const s = tf.tidy(() =>
+        regularizer.pairSimilarities(
+          scaleInputs(store.gather(first), options.inputScaling) as tf.Tensor4D,
+          scaleInputs(store.gather(second), options.inputScaling) as tf.Tensor4D,
+          { training: false, centres },
+        ),
+      );
+      similarities.set(s.dataSync(), p0);
+      s.dispose();
+    }
+  } finally {
+    tf.dispose(centres);
+  }
+  const y = targetsOf(targets, pairs);
+  const simLoss = tf.tidy(() => {
+    const pred = tf.tensor1d(similarities);
+    const target = tf.tensor1d(y);
+    const loss =
+      regularizer.loss === 'mse'
+        ? mseLoss(pred, target)
+        : atanhSquaredLoss(pred, target, { eps: regularizer.eps, scale: regularizer.loss });
+    return loss.dataSync()[0];
+  });
+  return { correlation: pearson(similarities, y), simLoss, similarities, targets: y };
+}
+
+/** Pearson correlation in float64; null when either input is constant. */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  return sxy / Math.sqrt(sxx * syy);
+}

@@ -1,0 +1,35 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Writes `lines` as a JSON-lines file atomically (temporary file + rename), creating the folder. */
+export function writeJsonLines(path: string, lines: readonly unknown[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
+  renameSync(tmp, path);
+}
+
+/** A minimal terminal progress bar, redrawn in place with `\r`. */
+export class ProgressBar {
+  private lastDraw = 0;
+
+  constructor(
+    private readonly stream: { write(s: string): unknown },
+    private readonly width = 24,
+  ) {}
+
+  /** Redraws the bar (at most 10 times a second unless `force`). */
+  update(label: string, done: number, total: number, suffix: string, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100 && done < total) return;
+    this.lastDraw = now;
+    const filled = total > 0 ? Math.round((this.width * done) / total) : 0;
+    const bar = '█'.repeat(filled) + '░'.repeat(this.width - filled);
+    this.stream.write(`\r${label} ${bar} ${done}/${total} ${suffix}\u001b[K`);
+  }
+
+  /** Ends the current line with a summary. */
+  finish(line: string): void {
+    this.stream.write(`\r${line}\u001b[K\n`);
+  }
+}

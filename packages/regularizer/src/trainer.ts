@@ -1,0 +1,612 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { CheckpointStore } from './checkpoint';
+import { CheckpointError, InvalidOptionError, StateMismatchError } from './errors';
+import { evaluateClassifier, evaluateSimilarity } from './evaluate';
+import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
+import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
+import { PairSampler, type PairSamplerState } from './pair-sampler';
+import { ProgressBar, writeJsonLines } from './progress';
+import { assertSeed, deriveSeed, permutation } from './random';
+import type { SimilarityRegularizer } from './similarity-regularizer';
+import { stratifiedHoldOut } from './split';
+import { type PairTargets, targetsOf } from './targets';
+import { type StepResult, type TaskLoss, trainStep } from './train-step';
+
+/** The regularization data: the N regularization images and their pair targets (e.g. `S^Th`). */
+export interface RegularizationData {
+  images: ImageSet;
+  targets: PairTargets;
+}
+
+/** Options of {@link train}. Every default is the reference protocol's. */
+export interface TrainOptions {
+  /** The classification model (outputs logits unless `taskLoss` says otherwise). */
+  model: tfl.LayersModel;
+  /** Labelled training images. */
+  train: ImageSet;
+  /** Validation images; default a stratified hold-out of `validationFraction` of `train`. */
+  validation?: ImageSet;
+  /** Fraction of `train` held out for validation when `validation` is absent. Default 0.01. */
+  validationFraction?: number;
+  /** The similarity regularizer (built on `model`). Needed for α > 0 and for the similarity metrics. */
+  regularizer?: SimilarityRegularizer;
+  /** Regularization images and targets. */
+  regularization?: RegularizationData;
+  /** α of `L = L_task + α·L_sim`. Default 0. */
+  alpha?: number;
+  /** Number of epochs. */
+  epochs: number;
+  /** Seed of everything random (hold-out, batch order, pair sampling). */
+  seed: number;
+  /** Classification batch size. Default 64. */
+  batchSize?: number;
+  /** Pairs per step, k. Default 16. */
+  pairBatchSize?: number;
+  /** A constant learning rate or a schedule per epoch. Default {@link cyclicStepDecay}() (0.1·0.3^⌊(e mod 20)/4⌋). */
+  learningRate?: number | LearningRateSchedule;
+  /** SGD momentum. Default 0.9. */
+  momentum?: number;
+  /** Default `'reference'` (`5·(x − 0.5)`). */
+  inputScaling?: InputScaling;
+  /** Default `'logits'`. */
+  taskLoss?: TaskLoss;
+  /** Selected pairs held out of training to measure the similarity correlation. Default min(500, 10% of pairs). */
+  heldOutPairs?: number;
+  /** Write one JSON line of {@link EpochMetrics} per epoch here (rewritten atomically). */
+  metricsFile?: string;
+  /** Progress bar: `true` → stderr, a stream, or `false`. Default: stderr when it is a terminal. */
+  progress?: boolean | { write(s: string): unknown };
+  /** Folder of the checkpoints `last/` (every epoch) and `best/` (lowest validation loss). */
+  checkpointDir?: string;
+  /** Checkpoint storage; `@pixsim/models`' `saveCheckpoint`/`loadCheckpoint` or {@link memoryCheckpointStore}. */
+  checkpoint?: CheckpointStore;
+  /** Also save `last/` every this many steps inside an epoch. Default: only at epoch ends. */
+  checkpointEverySteps?: number;
+  /** Continue from `last/` when it exists. Default false. */
+  resume?: boolean;
+  /** Stop (as if interrupted, without saving) after this many steps in total. */
+  stopAfterSteps?: number;
+  /** Stop at the next step when aborted (without saving; the last checkpoint stays valid). */
+  signal?: AbortSignal;
+  /** Batch size of evaluations. Default 256. */
+  evalBatchSize?: number;
+}
+
+/** Metrics of one epoch (one line of the JSONL file). */
+export interface EpochMetrics {
+  epoch: number;
+  learningRate: number;
+  /** Mean `L_task` over the epoch's training batches (training mode, before each update). */
+  taskLoss: number;
+  /** Mean `L_sim` over the epoch's pair batches (null without regularization). */
+  simLoss: number | null;
+  trainAccuracy: number;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+  /** Correlation between `S^CNN` and `S^target` on the held-out pairs (null without regularization data). */
+  heldOutCorrelation: number | null;
+  /** `L_sim` on the held-out pairs. */
+  heldOutSimLoss: number | null;
+  /** Classification + pair images per second of training steps (evaluation excluded). */
+  imagesPerSecond: number;
+  steps: number;
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  history: EpochMetrics[];
+  /** Epoch of the lowest validation loss (null without validation). */
+  bestEpoch: number | null;
+  bestValidationLoss: number | null;
+  /** Steps done in total (including those before a resume). */
+  steps: number;
+  /** True when stopped by `stopAfterSteps` or `signal` before the last epoch ended. */
+  interrupted: boolean;
+  /** Similarity metrics before any training step (fresh runs with regularization data only). */
+  initialHeldOutCorrelation: number | null;
+}
+
+interface EpochSums {
+  task: number;
+  sim: number;
+  simSteps: number;
+  correct: number;
+  seen: number;
+  images: number;
+  seconds: number;
+}
+
+interface ResumeMetadata {
+  format: 'pixsim-trainer-1';
+  epoch: number;
+  stepInEpoch: number;
+  globalStep: number;
+  sampler: PairSamplerState | null;
+  bestEpoch: number | null;
+  bestValidationLoss: number | null;
+  history: EpochMetrics[];
+  sums: EpochSums;
+  initialHeldOutCorrelation: number | null;
+  fingerprint: string;
+}
+
+const EPOCH_STREAM = 0xe90c;
+const HOLDOUT_STREAM = 0x401d;
+const PAIR_STREAM = 0x9a15;
+
+/**
+ * Trains a classifier with the paper's protocol: each step one classification batch (64) and one
+ * batch of k pairs (16), one SGD-momentum step on `L_task + α·L_sim` (network weights and the tap
+ * weights `w`), cyclic step decay per epoch, a stratified validation hold-out with a best-validation
+ * checkpoint, per-epoch metrics to a JSONL file and a progress bar, and exact resume from the last
+ * checkpoint. Works with any `tf.LayersModel` and any data in the {@link ImageSet} form.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const fn = 'train';
+  const o = resolveOptions(options);
+  const { model, regularizer } = options;
+  const trainSet = new ImageStore(options.train, 'train');
+  if (!trainSet.labels) throw new InvalidOptionError(`${fn}: train.labels are required for classification.`);
+  let trainIdx: Int32Array;
+  let valStore: ImageStore | null = null;
+  let valIdx: Int32Array | null = null;
+  if (options.validation) {
+    valStore = new ImageStore(options.validation, 'validation');
+    valIdx = Int32Array.from({ length: valStore.n }, (_, i) => i);
+    trainIdx = Int32Array.from({ length: trainSet.n }, (_, i) => i);
+  } else {
+    const split = stratifiedHoldOut(
+      trainSet.labels,
+      o.validationFraction,
+      deriveSeed(o.seed, HOLDOUT_STREAM),
+    );
+    trainIdx = split.train;
+    if (split.validation.length > 0) {
+      valStore = trainSet;
+      valIdx = split.validation;
+    }
+  }
+  if (trainIdx.length === 0)
+    throw new InvalidOptionError(`${fn}: no training images left after the hold-out.`);
+
+  // Regularization pairs: a seeded held-out subset for the metrics, the rest for the sampler.
+  let regStore: ImageStore | null = null;
+  let sampler: PairSampler | null = null;
+  let heldOut: Int32Array | null = null;
+  const reg = options.regularization;
+  if (reg) {
+    if (!regularizer)
+      throw new InvalidOptionError(`${fn}: regularization data was given without a regularizer.`);
+    regStore = new ImageStore(reg.images, 'regularization.images');
+    if (regStore.n !== reg.targets.n) {
+      throw new InvalidOptionError(
+        `${fn}: ${regStore.n} regularization images but targets over ${reg.targets.n}; build the targets from these images.`,
+      );
+    }
+    const split = splitPairs(reg.targets.pairs, options.heldOutPairs, deriveSeed(o.seed, PAIR_STREAM, 1));
+    heldOut = split.heldOut;
+    sampler = new PairSampler(split.train, {
+      batchSize: o.pairBatchSize,
+      seed: deriveSeed(o.seed, PAIR_STREAM),
+    });
+  } else if (o.alpha > 0) {
+    throw new InvalidOptionError(
+      `${fn}: alpha > 0 needs regularization: { images, targets } and a regularizer.`,
+    );
+  }
+
+  const optimizer = tf.train.momentum(o.schedule(0), o.momentum);
+  const stepsPerEpoch = Math.ceil(trainIdx.length / o.batchSize);
+  const fingerprint = [
+    trainIdx.length,
+    stepsPerEpoch,
+    o.batchSize,
+    o.pairBatchSize,
+    o.seed,
+    o.alpha,
+    sampler?.pairCount ?? 0,
+  ].join('/');
+  const variables = [
+    ...model.trainableWeights.map((w) => w.read() as tf.Variable),
+    ...(o.alpha > 0 && regularizer ? regularizer.trainableVariables : []),
+  ];
+  const heldOutEval = () =>
+    heldOut && regularizer && regStore && reg
+      ? evaluateSimilarity(regularizer, regStore, reg.targets, heldOut, {
+          inputScaling: o.inputScaling,
+          batchSize: o.evalBatchSize,
+        })
+      : null;
+
+  let state: ResumeMetadata = {
+    format: 'pixsim-trainer-1',
+    epoch: 0,
+    stepInEpoch: 0,
+    globalStep: 0,
+    sampler: sampler?.getState() ?? null,
+    bestEpoch: null,
+    bestValidationLoss: null,
+    history: [],
+    sums: emptySums(),
+    initialHeldOutCorrelation: null,
+    fingerprint,
+  };
+  const lastDir = o.checkpointDir ? join(o.checkpointDir, 'last') : null;
+  const bestDir = o.checkpointDir ? join(o.checkpointDir, 'best') : null;
+  try {
+    if (o.resume && lastDir && (await checkpointExists(o.checkpoint!, lastDir))) {
+      state = await restore(o.checkpoint!, lastDir, model, optimizer, regularizer, fingerprint);
+      if (sampler && state.sampler) sampler.setState(state.sampler);
+    } else {
+      state.initialHeldOutCorrelation = heldOutEval()?.correlation ?? null;
+    }
+    const bar = o.progress ? new ProgressBar(o.progress) : null;
+    const save = async (dir: string) => {
+      state.sampler = sampler?.getState() ?? null;
+      const tensors = regularizer?.getState() ?? {};
+      try {
+        await o.checkpoint!.save(dir, {
+          model,
+          optimizer,
+          metadata: JSON.parse(JSON.stringify(state)),
+          tensors,
+        });
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
+    };
+
+    for (; state.epoch < o.epochs; state.epoch++, state.stepInEpoch = 0, state.sums = emptySums()) {
+      const epoch = state.epoch;
+      const lr = o.schedule(epoch);
+      optimizer.setLearningRate(lr);
+      const order = permutation(trainIdx.length, deriveSeed(o.seed, EPOCH_STREAM, epoch));
+      for (; state.stepInEpoch < stepsPerEpoch; ) {
+        if (state.globalStep >= o.stopAfterSteps || options.signal?.aborted) {
+          bar?.finish(`interrupted at epoch ${epoch + 1}, step ${state.stepInEpoch}`);
+          return result(state, true);
+        }
+        const s = state.stepInEpoch;
+        const idx = new Int32Array(Math.min(o.batchSize, trainIdx.length - s * o.batchSize));
+        for (let b = 0; b < idx.length; b++) idx[b] = trainIdx[order[s * o.batchSize + b]];
+        const started = performance.now();
+        const step = runStep(
+          o,
+          model,
+          optimizer,
+          trainSet,
+          idx,
+          regularizer,
+          sampler,
+          regStore,
+          reg,
+          variables,
+        );
+        const sums = state.sums;
+        sums.seconds += (performance.now() - started) / 1000;
+        sums.task += step.taskLoss * idx.length;
+        sums.correct += step.correct;
+        sums.seen += idx.length;
+        sums.images += idx.length + (step.simLoss === null ? 0 : 2 * o.pairBatchSize);
+        if (step.simLoss !== null) {
+          sums.sim += step.simLoss;
+          sums.simSteps += 1;
+        }
+        state.stepInEpoch += 1;
+        state.globalStep += 1;
+        bar?.update(
+          `epoch ${epoch + 1}/${o.epochs}`,
+          state.stepInEpoch,
+          stepsPerEpoch,
+          `loss ${(sums.task / sums.seen).toFixed(4)}${sums.simSteps ? ` L_sim ${(sums.sim / sums.simSteps).toFixed(3)}` : ''} ${(sums.images / sums.seconds).toFixed(0)} img/s`,
+        );
+        if (
+          lastDir &&
+          o.checkpointEverySteps &&
+          state.globalStep % o.checkpointEverySteps === 0 &&
+          state.stepInEpoch < stepsPerEpoch
+        ) {
+          await save(lastDir);
+        }
+      }
+      const sums = state.sums;
+      const val =
+        valStore && valIdx
+          ? evaluateClassifier(model, valStore, valIdx, {
+              inputScaling: o.inputScaling,
+              taskLoss: o.taskLoss,
+              batchSize: o.evalBatchSize,
+            })
+          : null;
+      const sim = heldOutEval();
+      const metrics: EpochMetrics = {
+        epoch,
+        learningRate: lr,
+        taskLoss: sums.task / sums.seen,
+        simLoss: sums.simSteps ? sums.sim / sums.simSteps : null,
+        trainAccuracy: sums.correct / sums.seen,
+        validationLoss: val?.loss ?? null,
+        validationAccuracy: val?.accuracy ?? null,
+        heldOutCorrelation: sim?.correlation ?? null,
+        heldOutSimLoss: sim?.simLoss ?? null,
+        imagesPerSecond: sums.images / sums.seconds,
+        steps: stepsPerEpoch,
+      };
+      state.history.push(metrics);
+      if (o.metricsFile) writeJsonLines(o.metricsFile, state.history);
+      bar?.finish(formatEpoch(metrics, o.epochs));
+      const improved =
+        val !== null && (state.bestValidationLoss === null || val.loss < state.bestValidationLoss);
+      if (improved) {
+        state.bestValidationLoss = val.loss;
+        state.bestEpoch = epoch;
+      }
+      if (lastDir) {
+        // The saved state points at the start of the next epoch.
+        const next = { ...state, epoch: epoch + 1, stepInEpoch: 0, sums: emptySums() };
+        const current = state;
+        state = next;
+        if (improved && bestDir) await save(bestDir);
+        await save(lastDir);
+        state = current;
+      }
+    }
+    return result(state, false);
+  } finally {
+    disposeOptimizer(optimizer);
+  }
+}
+
+/**
+ * Disposes a momentum optimiser completely: tfjs-core 4.x `MomentumOptimizer.dispose()` frees its
+ * momentum slots but not the learning-rate scalar kept by its SGD parent, which would leak one tensor
+ * per training run.
+ */
+function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const rate = (optimizer as unknown as { c?: tf.Tensor }).c;
+  if (rate instanceof tf.Tensor && !rate.isDisposed) rate.dispose();
+}
+
+function runStep(
+  o: ResolvedOptions,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  trainSet: ImageStore,
+  idx: Int32Array,
+  regularizer: SimilarityRegularizer | undefined,
+  sampler: PairSampler | null,
+  regStore: ImageStore | null,
+  reg: RegularizationData | undefined,
+  variables: tf.Variable[],
+): StepResult {
+  const labels = trainSet.labelsOf(idx);
+  const useSim = o.alpha > 0 && sampler !== null;
+  const pairs = useSim ? sampler!.next() : null;
+  const tensors = tf.tidy((): tf.Tensor[] => {
+    const inputs = scaleInputs(trainSet.gather(idx), o.inputScaling);
+    if (!pairs) return [inputs];
+    const k = pairs.length >> 1;
+    const first = new Int32Array(k);
+    const second = new Int32Array(k);
+    for (let p = 0; p < k; p++) {
+      first[p] = pairs[2 * p];
+      second[p] = pairs[2 * p + 1];
+    }
+    return [
+      inputs,
+      scaleInputs(regStore!.gather(first), o.inputScaling),
+      scaleInputs(regStore!.gather(second), o.inputScaling),
+    ];
+  });
+  const [inputs, a, b] = tensors as [tf.Tensor, tf.Tensor4D?, tf.Tensor4D?];
+  try {
+    return trainStep({
+      model,
+      optimizer,
+      inputs,
+      labels,
+      regularizer,
+      pairs: pairs ? { a: a!, b: b!, targets: targetsOf(reg!.targets, pairs) } : undefined,
+      alpha: o.alpha,
+      taskLoss: o.taskLoss,
+      variables,
+    });
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+interface ResolvedOptions {
+  alpha: number;
+  epochs: number;
+  seed: number;
+  batchSize: number;
+  pairBatchSize: number;
+  schedule: LearningRateSchedule;
+  momentum: number;
+  inputScaling: InputScaling;
+  taskLoss: TaskLoss;
+  validationFraction: number;
+  metricsFile: string | null;
+  progress: { write(s: string): unknown } | null;
+  checkpointDir: string | null;
+  checkpoint: CheckpointStore | null;
+  checkpointEverySteps: number;
+  resume: boolean;
+  stopAfterSteps: number;
+  evalBatchSize: number;
+}
+
+function resolveOptions(options: TrainOptions): ResolvedOptions {
+  const fn = 'train';
+  if (options == null || !options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  const positiveInt = (name: string, v: unknown, dflt: number) => {
+    const x = v ?? dflt;
+    if (!(Number.isInteger(x) && (x as number) >= 1)) {
+      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${String(v)}.`);
+    }
+    return x as number;
+  };
+  const alpha = options.alpha ?? 0;
+  if (!(Number.isFinite(alpha) && alpha >= 0)) {
+    throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
+  }
+  assertSeed(fn, options.seed);
+  const lr = options.learningRate ?? cyclicStepDecay();
+  let schedule: LearningRateSchedule;
+  if (typeof lr === 'number') {
+    if (!(Number.isFinite(lr) && lr > 0)) {
+      throw new InvalidOptionError(`${fn}: learningRate must be > 0, got ${lr}.`);
+    }
+    schedule = () => lr;
+  } else if (typeof lr === 'function') {
+    schedule = (epoch) => {
+      const v = lr(epoch);
+      if (!(Number.isFinite(v) && v > 0)) {
+        throw new InvalidOptionError(
+          `${fn}: the learning-rate schedule gave ${v} for epoch ${epoch}; it must be > 0.`,
+        );
+      }
+      return v;
+    };
+  } else {
+    throw new InvalidOptionError(`${fn}: learningRate must be a number or a function of the epoch.`);
+  }
+  const momentum = options.momentum ?? 0.9;
+  if (!(momentum >= 0 && momentum < 1))
+    throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
+  const progressOption = options.progress ?? process.stderr.isTTY === true;
+  const progress =
+    progressOption === true ? process.stderr : progressOption === false ? null : progressOption;
+  if ((options.resume || options.checkpointEverySteps) && !options.checkpointDir) {
+    throw new InvalidOptionError(`${fn}: resume and checkpointEverySteps need a checkpointDir.`);
+  }
+  if (options.checkpointDir && !options.checkpoint) {
+    throw new InvalidOptionError(
+      `${fn}: checkpointDir needs a checkpoint store: pass checkpoint: { save: saveCheckpoint, load: loadCheckpoint } ` +
+        'from @pixsim/models, or memoryCheckpointStore().',
+    );
+  }
+  return {
+    alpha,
+    epochs: positiveInt('epochs', options.epochs, Number.NaN),
+    seed: options.seed,
+    batchSize: positiveInt('batchSize', options.batchSize, 64),
+    pairBatchSize: positiveInt('pairBatchSize', options.pairBatchSize, 16),
+    schedule,
+    momentum,
+    inputScaling: options.inputScaling ?? 'reference',
+    taskLoss: options.taskLoss ?? 'logits',
+    validationFraction: options.validationFraction ?? 0.01,
+    metricsFile: options.metricsFile ?? null,
+    progress,
+    checkpointDir: options.checkpointDir ?? null,
+    checkpoint: options.checkpoint ?? null,
+    checkpointEverySteps:
+      options.checkpointEverySteps === undefined
+        ? 0
+        : positiveInt('checkpointEverySteps', options.checkpointEverySteps, 1),
+    resume: options.resume ?? false,
+    stopAfterSteps:
+      options.stopAfterSteps === undefined
+        ? Number.POSITIVE_INFINITY
+        : positiveInt('stopAfterSteps', options.stopAfterSteps, 1),
+    evalBatchSize: positiveInt('evalBatchSize', options.evalBatchSize, 256),
+  };
+}
+
+/** A seeded split of the selected pairs into training pairs and held-out pairs. */
+function splitPairs(pairs: Int32Array, requested: number | undefined, seed: number) {
+  const total = pairs.length >> 1;
+  const count = requested ?? Math.min(500, Math.floor(total / 10));
+  if (!(Number.isInteger(count) && count >= 0 && count < total)) {
+    throw new InvalidOptionError(
+      `train: heldOutPairs must be an integer in [0, ${total}), got ${requested}.`,
+    );
+  }
+  const chosen = new Uint8Array(total);
+  const order = permutation(total, seed);
+  for (let p = 0; p < count; p++) chosen[order[p]] = 1;
+  const heldOut = new Int32Array(2 * count);
+  const rest = new Int32Array(2 * (total - count));
+  let h = 0;
+  let r = 0;
+  for (let p = 0; p < total; p++) {
+    if (chosen[p]) {
+      heldOut[h++] = pairs[2 * p];
+      heldOut[h++] = pairs[2 * p + 1];
+    } else {
+      rest[r++] = pairs[2 * p];
+      rest[r++] = pairs[2 * p + 1];
+    }
+  }
+  return { heldOut: count > 0 ? heldOut : null, train: rest };
+}
+
+async function checkpointExists(store: CheckpointStore, dir: string): Promise<boolean> {
+  return store.exists ? await store.exists(dir) : existsSync(dir);
+}
+
+async function restore(
+  store: CheckpointStore,
+  dir: string,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  regularizer: SimilarityRegularizer | undefined,
+  fingerprint: string,
+): Promise<ResumeMetadata> {
+  let loaded: Awaited<ReturnType<CheckpointStore['load']>>;
+  try {
+    loaded = await store.load(dir, { model, optimizer });
+  } catch (err) {
+    throw new CheckpointError(
+      `train: could not load the checkpoint in '${dir}' to resume: ${(err as Error).message}`,
+    );
+  }
+  try {
+    const meta = loaded.metadata as unknown as ResumeMetadata;
+    if (meta?.format !== 'pixsim-trainer-1') {
+      throw new StateMismatchError(
+        `train: '${dir}' was not written by this trainer; remove it or pick another checkpointDir.`,
+      );
+    }
+    if (meta.fingerprint !== fingerprint) {
+      throw new StateMismatchError(
+        `train: the checkpoint in '${dir}' was made with other data or options (${meta.fingerprint}, now ${fingerprint}); ` +
+          'resume with the same data, batch sizes, seed and α, or start a fresh checkpointDir.',
+      );
+    }
+    if (regularizer) regularizer.setState(loaded.tensors);
+    return meta;
+  } finally {
+    tf.dispose(Object.values(loaded.tensors));
+  }
+}
+
+function emptySums(): EpochSums {
+  return { task: 0, sim: 0, simSteps: 0, correct: 0, seen: 0, images: 0, seconds: 0 };
+}
+
+function result(state: ResumeMetadata, interrupted: boolean): TrainResult {
+  return {
+    history: state.history,
+    bestEpoch: state.bestEpoch,
+    bestValidationLoss: state.bestValidationLoss,
+    steps: state.globalStep,
+    interrupted,
+    initialHeldOutCorrelation: state.initialHeldOutCorrelation,
+  };
+}
+
+function formatEpoch(m: EpochMetrics, epochs: number): string {
+  const f = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
+  return (
+    `epoch ${m.epoch + 1}/${epochs} lr ${m.learningRate.toPrecision(3)} loss ${f(m.taskLoss)} L_sim ${f(m.simLoss, 3)} ` +
+    `acc ${f(m.trainAccuracy, 3)} val ${f(m.validationLoss)}/${f(m.validationAccuracy, 3)} ` +
+    `r(S^CNN,S^target) ${f(m.heldOutCorrelation, 3)} ${m.imagesPerSecond.toFixed(0)} img/s`
+  );
+}
