@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors';
-import { mulberry32, shuffleInPlace } from './random';
+import { mulberry32, permutation, shuffleInPlace } from './random';
 
 /** Indices of a training set split into training and validation parts. */
 export interface HoldOutSplit {
@@ -39,4 +39,32 @@ export function stratifiedHoldOut(labels: ArrayLike<number>, fraction: number, s
     train: Int32Array.from(train).sort(),
     validation: Int32Array.from(validation).sort(),
   };
+}
+
+/** A seeded split of the selected pairs into training pairs and held-out pairs. */
+export function splitPairs(pairs: Int32Array, requested: number | undefined, seed: number) {
+  const total = pairs.length >> 1;
+  const count = requested ?? Math.min(500, Math.floor(total / 10));
+  if (!(Number.isInteger(count) && count >= 0 && count < total)) {
+    throw new InvalidOptionError(
+      `train: heldOutPairs must be an integer in [0, ${total}), got ${requested}.`,
+    );
+  }
+  const chosen = new Uint8Array(total);
+  const order = permutation(total, seed);
+  for (let p = 0; p < count; p++) chosen[order[p]] = 1;
+  const heldOut = new Int32Array(2 * count);
+  const rest = new Int32Array(2 * (total - count));
+  let h = 0;
+  let r = 0;
+  for (let p = 0; p < total; p++) {
+    if (chosen[p]) {
+      heldOut[h++] = pairs[2 * p];
+      heldOut[h++] = pairs[2 * p + 1];
+    } else {
+      rest[r++] = pairs[2 * p];
+      rest[r++] = pairs[2 * p + 1];
+    }
+  }
+  return { heldOut: count > 0 ? heldOut : null, train: rest };
 }

@@ -1,17 +1,18 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckpointStore } from './checkpoint';
-import { CheckpointError, InvalidOptionError, StateMismatchError } from './errors';
+import { InvalidOptionError } from './errors';
 import { evaluateClassifier, evaluateSimilarity } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
-import { PairSampler, type PairSamplerState } from './pair-sampler';
+import { PairSampler } from './pair-sampler';
 import { ProgressBar, writeJsonLines } from './progress';
-import { assertSeed, deriveSeed, permutation } from './random';
+import { deriveSeed, permutation } from './random';
 import type { SimilarityRegularizer } from './similarity-regularizer';
-import { stratifiedHoldOut } from './split';
+import { splitPairs, stratifiedHoldOut } from './split';
+import { type ResolvedOptions, resolveOptions } from './train-options';
+import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, restore } from './trainer-state';
 import { type PairTargets, targetsOf } from './targets';
 import { type StepResult, type TaskLoss, trainStep } from './train-step';
 
@@ -107,30 +108,6 @@ export interface TrainResult {
   interrupted: boolean;
   /** Similarity metrics before any training step (fresh runs with regularization data only). */
   initialHeldOutCorrelation: number | null;
-}
-
-interface EpochSums {
-  task: number;
-  sim: number;
-  simSteps: number;
-  correct: number;
-  seen: number;
-  images: number;
-  seconds: number;
-}
-
-interface ResumeMetadata {
-  format: 'pixsim-trainer-1';
-  epoch: number;
-  stepInEpoch: number;
-  globalStep: number;
-  sampler: PairSamplerState | null;
-  bestEpoch: number | null;
-  bestValidationLoss: number | null;
-  history: EpochMetrics[];
-  sums: EpochSums;
-  initialHeldOutCorrelation: number | null;
-  fingerprint: string;
 }
 
 const EPOCH_STREAM = 0xe90c;
@@ -360,17 +337,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-/**
- * Disposes a momentum optimiser completely: tfjs-core 4.x `MomentumOptimizer.dispose()` frees its
- * momentum slots but not the learning-rate scalar kept by its SGD parent, which would leak one tensor
- * per training run.
- */
-function disposeOptimizer(optimizer: tf.Optimizer): void {
-  optimizer.dispose();
-  const rate = (optimizer as unknown as { c?: tf.Tensor }).c;
-  if (rate instanceof tf.Tensor && !rate.isDisposed) rate.dispose();
-}
-
 function runStep(
   o: ResolvedOptions,
   model: tfl.LayersModel,
@@ -418,177 +384,6 @@ function runStep(
   } finally {
     tf.dispose(tensors);
   }
-}
-
-interface ResolvedOptions {
-  alpha: number;
-  epochs: number;
-  seed: number;
-  batchSize: number;
-  pairBatchSize: number;
-  schedule: LearningRateSchedule;
-  momentum: number;
-  inputScaling: InputScaling;
-  taskLoss: TaskLoss;
-  validationFraction: number;
-  metricsFile: string | null;
-  progress: { write(s: string): unknown } | null;
-  checkpointDir: string | null;
-  checkpoint: CheckpointStore | null;
-  checkpointEverySteps: number;
-  resume: boolean;
-  stopAfterSteps: number;
-  evalBatchSize: number;
-}
-
-function resolveOptions(options: TrainOptions): ResolvedOptions {
-  const fn = 'train';
-  if (options == null || !options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
-  const positiveInt = (name: string, v: unknown, dflt: number) => {
-    const x = v ?? dflt;
-    if (!(Number.isInteger(x) && (x as number) >= 1)) {
-      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${String(v)}.`);
-    }
-    return x as number;
-  };
-  const alpha = options.alpha ?? 0;
-  if (!(Number.isFinite(alpha) && alpha >= 0)) {
-    throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
-  }
-  assertSeed(fn, options.seed);
-  const lr = options.learningRate ?? cyclicStepDecay();
-  let schedule: LearningRateSchedule;
-  if (typeof lr === 'number') {
-    if (!(Number.isFinite(lr) && lr > 0)) {
-      throw new InvalidOptionError(`${fn}: learningRate must be > 0, got ${lr}.`);
-    }
-    schedule = () => lr;
-  } else if (typeof lr === 'function') {
-    schedule = (epoch) => {
-      const v = lr(epoch);
-      if (!(Number.isFinite(v) && v > 0)) {
-        throw new InvalidOptionError(
-          `${fn}: the learning-rate schedule gave ${v} for epoch ${epoch}; it must be > 0.`,
-        );
-      }
-      return v;
-    };
-  } else {
-    throw new InvalidOptionError(`${fn}: learningRate must be a number or a function of the epoch.`);
-  }
-  const momentum = options.momentum ?? 0.9;
-  if (!(momentum >= 0 && momentum < 1))
-    throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
-  const progressOption = options.progress ?? process.stderr.isTTY === true;
-  const progress =
-    progressOption === true ? process.stderr : progressOption === false ? null : progressOption;
-  if ((options.resume || options.checkpointEverySteps) && !options.checkpointDir) {
-    throw new InvalidOptionError(`${fn}: resume and checkpointEverySteps need a checkpointDir.`);
-  }
-  if (options.checkpointDir && !options.checkpoint) {
-    throw new InvalidOptionError(
-      `${fn}: checkpointDir needs a checkpoint store: pass checkpoint: { save: saveCheckpoint, load: loadCheckpoint } ` +
-        'from @pixsim/models, or memoryCheckpointStore().',
-    );
-  }
-  return {
-    alpha,
-    epochs: positiveInt('epochs', options.epochs, Number.NaN),
-    seed: options.seed,
-    batchSize: positiveInt('batchSize', options.batchSize, 64),
-    pairBatchSize: positiveInt('pairBatchSize', options.pairBatchSize, 16),
-    schedule,
-    momentum,
-    inputScaling: options.inputScaling ?? 'reference',
-    taskLoss: options.taskLoss ?? 'logits',
-    validationFraction: options.validationFraction ?? 0.01,
-    metricsFile: options.metricsFile ?? null,
-    progress,
-    checkpointDir: options.checkpointDir ?? null,
-    checkpoint: options.checkpoint ?? null,
-    checkpointEverySteps:
-      options.checkpointEverySteps === undefined
-        ? 0
-        : positiveInt('checkpointEverySteps', options.checkpointEverySteps, 1),
-    resume: options.resume ?? false,
-    stopAfterSteps:
-      options.stopAfterSteps === undefined
-        ? Number.POSITIVE_INFINITY
-        : positiveInt('stopAfterSteps', options.stopAfterSteps, 1),
-    evalBatchSize: positiveInt('evalBatchSize', options.evalBatchSize, 256),
-  };
-}
-
-/** A seeded split of the selected pairs into training pairs and held-out pairs. */
-function splitPairs(pairs: Int32Array, requested: number | undefined, seed: number) {
-  const total = pairs.length >> 1;
-  const count = requested ?? Math.min(500, Math.floor(total / 10));
-  if (!(Number.isInteger(count) && count >= 0 && count < total)) {
-    throw new InvalidOptionError(
-      `train: heldOutPairs must be an integer in [0, ${total}), got ${requested}.`,
-    );
-  }
-  const chosen = new Uint8Array(total);
-  const order = permutation(total, seed);
-  for (let p = 0; p < count; p++) chosen[order[p]] = 1;
-  const heldOut = new Int32Array(2 * count);
-  const rest = new Int32Array(2 * (total - count));
-  let h = 0;
-  let r = 0;
-  for (let p = 0; p < total; p++) {
-    if (chosen[p]) {
-      heldOut[h++] = pairs[2 * p];
-      heldOut[h++] = pairs[2 * p + 1];
-    } else {
-      rest[r++] = pairs[2 * p];
-      rest[r++] = pairs[2 * p + 1];
-    }
-  }
-  return { heldOut: count > 0 ? heldOut : null, train: rest };
-}
-
-async function checkpointExists(store: CheckpointStore, dir: string): Promise<boolean> {
-  return store.exists ? await store.exists(dir) : existsSync(dir);
-}
-
-async function restore(
-  store: CheckpointStore,
-  dir: string,
-  model: tfl.LayersModel,
-  optimizer: tf.Optimizer,
-  regularizer: SimilarityRegularizer | undefined,
-  fingerprint: string,
-): Promise<ResumeMetadata> {
-  let loaded: Awaited<ReturnType<CheckpointStore['load']>>;
-  try {
-    loaded = await store.load(dir, { model, optimizer });
-  } catch (err) {
-    throw new CheckpointError(
-      `train: could not load the checkpoint in '${dir}' to resume: ${(err as Error).message}`,
-    );
-  }
-  try {
-    const meta = loaded.metadata as unknown as ResumeMetadata;
-    if (meta?.format !== 'pixsim-trainer-1') {
-      throw new StateMismatchError(
-        `train: '${dir}' was not written by this trainer; remove it or pick another checkpointDir.`,
-      );
-    }
-    if (meta.fingerprint !== fingerprint) {
-      throw new StateMismatchError(
-        `train: the checkpoint in '${dir}' was made with other data or options (${meta.fingerprint}, now ${fingerprint}); ` +
-          'resume with the same data, batch sizes, seed and α, or start a fresh checkpointDir.',
-      );
-    }
-    if (regularizer) regularizer.setState(loaded.tensors);
-    return meta;
-  } finally {
-    tf.dispose(Object.values(loaded.tensors));
-  }
-}
-
-function emptySums(): EpochSums {
-  return { task: 0, sim: 0, simSteps: 0, correct: 0, seen: 0, images: 0, seconds: 0 };
 }
 
 function result(state: ResumeMetadata, interrupted: boolean): TrainResult {

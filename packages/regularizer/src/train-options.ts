@@ -1,0 +1,108 @@
+import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
+import { InvalidOptionError } from './errors';
+import type { CheckpointStore } from './checkpoint';
+import type { InputScaling } from './image-set';
+import { assertSeed } from './random';
+import type { TaskLoss } from './train-step';
+import type { TrainOptions } from './trainer';
+
+/** {@link TrainOptions} validated, with every default filled in. */
+export interface ResolvedOptions {
+  alpha: number;
+  epochs: number;
+  seed: number;
+  batchSize: number;
+  pairBatchSize: number;
+  schedule: LearningRateSchedule;
+  momentum: number;
+  inputScaling: InputScaling;
+  taskLoss: TaskLoss;
+  validationFraction: number;
+  metricsFile: string | null;
+  progress: { write(s: string): unknown } | null;
+  checkpointDir: string | null;
+  checkpoint: CheckpointStore | null;
+  checkpointEverySteps: number;
+  resume: boolean;
+  stopAfterSteps: number;
+  evalBatchSize: number;
+}
+
+/** Validates {@link TrainOptions} and fills in the reference defaults. */
+export function resolveOptions(options: TrainOptions): ResolvedOptions {
+  const fn = 'train';
+  if (options == null || !options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  const positiveInt = (name: string, v: unknown, dflt: number) => {
+    const x = v ?? dflt;
+    if (!(Number.isInteger(x) && (x as number) >= 1)) {
+      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${String(v)}.`);
+    }
+    return x as number;
+  };
+  const alpha = options.alpha ?? 0;
+  if (!(Number.isFinite(alpha) && alpha >= 0)) {
+    throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
+  }
+  assertSeed(fn, options.seed);
+  const lr = options.learningRate ?? cyclicStepDecay();
+  let schedule: LearningRateSchedule;
+  if (typeof lr === 'number') {
+    if (!(Number.isFinite(lr) && lr > 0)) {
+      throw new InvalidOptionError(`${fn}: learningRate must be > 0, got ${lr}.`);
+    }
+    schedule = () => lr;
+  } else if (typeof lr === 'function') {
+    schedule = (epoch) => {
+      const v = lr(epoch);
+      if (!(Number.isFinite(v) && v > 0)) {
+        throw new InvalidOptionError(
+          `${fn}: the learning-rate schedule gave ${v} for epoch ${epoch}; it must be > 0.`,
+        );
+      }
+      return v;
+    };
+  } else {
+    throw new InvalidOptionError(`${fn}: learningRate must be a number or a function of the epoch.`);
+  }
+  const momentum = options.momentum ?? 0.9;
+  if (!(momentum >= 0 && momentum < 1))
+    throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
+  const progressOption = options.progress ?? process.stderr.isTTY === true;
+  const progress =
+    progressOption === true ? process.stderr : progressOption === false ? null : progressOption;
+  if ((options.resume || options.checkpointEverySteps) && !options.checkpointDir) {
+    throw new InvalidOptionError(`${fn}: resume and checkpointEverySteps need a checkpointDir.`);
+  }
+  if (options.checkpointDir && !options.checkpoint) {
+    throw new InvalidOptionError(
+      `${fn}: checkpointDir needs a checkpoint store: pass checkpoint: { save: saveCheckpoint, load: loadCheckpoint } ` +
+        'from @pixsim/models, or memoryCheckpointStore().',
+    );
+  }
+  return {
+    alpha,
+    epochs: positiveInt('epochs', options.epochs, Number.NaN),
+    seed: options.seed,
+    batchSize: positiveInt('batchSize', options.batchSize, 64),
+    pairBatchSize: positiveInt('pairBatchSize', options.pairBatchSize, 16),
+    schedule,
+    momentum,
+    inputScaling: options.inputScaling ?? 'reference',
+    taskLoss: options.taskLoss ?? 'logits',
+    validationFraction: options.validationFraction ?? 0.01,
+    metricsFile: options.metricsFile ?? null,
+    progress,
+    checkpointDir: options.checkpointDir ?? null,
+    checkpoint: options.checkpoint ?? null,
+    checkpointEverySteps:
+      options.checkpointEverySteps === undefined
+        ? 0
+        : positiveInt('checkpointEverySteps', options.checkpointEverySteps, 1),
+    resume: options.resume ?? false,
+    stopAfterSteps:
+      options.stopAfterSteps === undefined
+        ? Number.POSITIVE_INFINITY
+        : positiveInt('stopAfterSteps', options.stopAfterSteps, 1),
+    evalBatchSize: positiveInt('evalBatchSize', options.evalBatchSize, 256),
+  };
+}
