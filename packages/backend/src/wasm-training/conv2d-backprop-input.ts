@@ -7,50 +7,82 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelInputError } from '../errors';
-import {
-  cropForConv,
-  markOurs,
-  release,
-  reshapeInfo,
-  runWasmKernel,
-  type WasmBackendLike,
-} from './kernel-context';
+import { cropForConv, markOurs, release, runWasmKernel, type WasmBackendLike } from './kernel-context';
+
+/** Shape facts of one backprop-input problem (filter `kh×kw`, strides, leading pads, input size). */
+interface Geometry {
+  kh: number;
+  kw: number;
+  cin: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+  height: number;
+  width: number;
+}
 
 /**
- * Inserts `sh − 1` zero rows after every row and `sw − 1` zero columns after every column of an NHWC
- * tensor (`[N, OH, OW, C]` → `[N, OH·sh, OW·sw, C]`), the "fractionally strided" input of a transposed
- * convolution.
+ * One polyphase component of the transposed convolution: the rows `h ≡ a (mod sh)` and columns
+ * `w ≡ b (mod sw)` of `∂L/∂X` only see the filter taps `i ≡ a + pt (mod sh)`, `j ≡ b + pl (mod sw)`, so they
+ * are a stride-1 convolution of `∂L/∂Y` with that sub-filter (rotated by 180°, channel axes swapped).
+ * Returns `undefined` when no tap reaches this phase (its gradient is zero).
  */
-function dilateSpatial(backend: WasmBackendLike, dy: TensorInfo, sh: number, sw: number): TensorInfo {
-  const [n, oh, ow, c] = dy.shape;
-  const six = reshapeInfo(backend, dy, [n, oh, 1, ow, 1, c]);
-  const padded = runWasmKernel(
+function phaseGradient(
+  backend: WasmBackendLike,
+  dy: TensorInfo,
+  filter: Float32Array,
+  geometry: Geometry,
+  a: number,
+  b: number,
+): TensorInfo | undefined {
+  const { kh, kw, cin, sh, sw, pt, pl, height, width } = geometry;
+  const [, outHeight, outWidth, cout] = dy.shape;
+  const rows = Math.ceil((height - a) / sh);
+  const cols = Math.ceil((width - b) / sw);
+  const i0 = (a + pt) % sh;
+  const j0 = (b + pl) % sw;
+  const th = i0 < kh ? Math.ceil((kh - i0) / sh) : 0;
+  const tw = j0 < kw ? Math.ceil((kw - j0) / sw) : 0;
+  if (rows <= 0 || cols <= 0 || th === 0 || tw === 0) return undefined;
+  const top = th - 1 - (a + pt - i0) / sh;
+  const left = tw - 1 - (b + pl - j0) / sw;
+  const bottom = rows + th - 1 - outHeight - top;
+  const right = cols + tw - 1 - outWidth - left;
+
+  // g[t, v, o, c] = W[i0 + sh·(th − 1 − t), j0 + sw·(tw − 1 − v), c, o]
+  const sub = backend.makeOutput([th, tw, cout, cin], 'float32');
+  const g = backend.typedArrayFromHeap(sub) as Float32Array;
+  for (let t = 0; t < th; t++) {
+    const i = i0 + sh * (th - 1 - t);
+    for (let v = 0; v < tw; v++) {
+      const j = j0 + sw * (tw - 1 - v);
+      const src = (i * kw + j) * cin * cout;
+      const dst = (t * tw + v) * cout * cin;
+      for (let c = 0; c < cin; c++) {
+        for (let o = 0; o < cout; o++) g[dst + o * cin + c] = filter[src + c * cout + o];
+      }
+    }
+  }
+  const prepared = cropForConv(backend, dy, top, bottom, left, right);
+  const out = runWasmKernel(
     backend,
-    'PadV2',
-    { x: six },
-    {
-      paddings: [
-        [0, 0],
-        [0, 0],
-        [0, sh - 1],
-        [0, 0],
-        [0, sw - 1],
-        [0, 0],
-      ],
-      constantValue: 0,
-    },
+    'Conv2D',
+    { x: prepared.x, filter: sub },
+    { strides: [1, 1], pad: prepared.pad, dataFormat: 'NHWC', dilations: [1, 1] },
   );
-  release(backend, six);
-  const out = reshapeInfo(backend, padded, [n, oh * sh, ow * sw, c]);
-  release(backend, padded);
+  release(backend, prepared.x, sub);
   return out;
 }
 
 /**
- * `Conv2DBackpropInput` for the wasm backend, replacing the stock scalar loop with one XNNPACK `Conv2D`.
+ * `Conv2DBackpropInput` for the wasm backend, replacing the stock scalar loop with XNNPACK `Conv2D`s.
  *
- * `∂L/∂X` is the full convolution of `∂L/∂Y` (zero-dilated by the forward stride) with the filter
- * rotated by 180° and its channel axes swapped (`[kh, kw, O, C]`), padded by `kh − 1 − p` before.
+ * `∂L/∂X` is the transposed convolution of `∂L/∂Y` with `W`. With stride 1 it is one convolution with the
+ * filter rotated by 180° and its channel axes swapped. With stride `s` it is split into `s²` polyphase
+ * components (see {@link phaseGradient}), each a stride-1 convolution with a sub-filter, interleaved into
+ * the output: the multiply count of the forward pass, instead of `s²` times that for a convolution over a
+ * zero-dilated `∂L/∂Y`.
  */
 export function conv2DBackpropInputWasm(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -77,25 +109,49 @@ export function conv2DBackpropInputWasm(args: {
     format,
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
-  const [, height, width] = inputShape;
-  const dilated = sh > 1 || sw > 1 ? dilateSpatial(backend, dy, sh, sw) : reshapeInfo(backend, dy, dy.shape);
-  const top = kh - 1 - info.padInfo.top;
-  const left = kw - 1 - info.padInfo.left;
-  const bottom = height - 1 + kh - dilated.shape[1] - top;
-  const right = width - 1 + kw - dilated.shape[2] - left;
-  const prepared = cropForConv(backend, dilated, top, bottom, left, right);
-  release(backend, dilated);
-
-  const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-  const rotated = runWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-  release(backend, flipped);
-  const out = runWasmKernel(
-    backend,
-    'Conv2D',
-    { x: prepared.x, filter: rotated },
-    { strides: [1, 1], pad: prepared.pad, dataFormat: 'NHWC', dilations: [1, 1] },
-  );
-  release(backend, prepared.x, rotated);
+  const [batch, height, width, cin] = inputShape;
+  const geometry: Geometry = {
+    kh,
+    kw,
+    cin,
+    sh,
+    sw,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+    height,
+    width,
+  };
+  const weights = (backend.typedArrayFromHeap(filter) as Float32Array).slice();
+  if (sh === 1 && sw === 1) {
+    const only = phaseGradient(backend, dy, weights, geometry, 0, 0);
+    if (only !== undefined) return only;
+  }
+  const phases: Array<{ a: number; b: number; info: TensorInfo }> = [];
+  for (let a = 0; a < sh; a++) {
+    for (let b = 0; b < sw; b++) {
+      const phase = phaseGradient(backend, dy, weights, geometry, a, b);
+      if (phase !== undefined) phases.push({ a, b, info: phase });
+    }
+  }
+  const out = backend.makeOutput(inputShape, 'float32');
+  // Views are taken after the last allocation: growing the wasm heap detaches earlier ones.
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  if (phases.length < sh * sw) dx.fill(0);
+  for (const { a, b, info: phase } of phases) {
+    const [, rows, cols] = phase.shape;
+    const values = backend.typedArrayFromHeap(phase) as Float32Array;
+    let src = 0;
+    for (let n = 0; n < batch; n++) {
+      for (let u = 0; u < rows; u++) {
+        const rowStart = ((n * height + a + sh * u) * width + b) * cin;
+        for (let v = 0; v < cols; v++) {
+          const dst = rowStart + sw * v * cin;
+          for (let c = 0; c < cin; c++) dx[dst + c] = values[src++];
+        }
+      }
+    }
+    release(backend, phase);
+  }
   return out;
 }
 

@@ -3,6 +3,8 @@ import { WasmBackendNotLoadedError } from '../errors';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { captureStockKernel, isOurKernel } from './kernel-context';
+import { castConfig, identityConfig } from './identity';
+import { meanConfig, sumConfig } from './reduce';
 import { tileConfig } from './tile';
 
 /** Every kernel this package registers for `wasm`, in registration order. */
@@ -10,10 +12,25 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   tileConfig,
+  sumConfig,
+  meanConfig,
+  identityConfig,
+  castConfig,
 ];
 
 /** Stock wasm kernels the training kernels are composed from. */
-const REQUIRED_STOCK = ['Conv2D', 'Transpose', 'PadV2', 'Slice', 'Reverse', 'Tile'];
+const REQUIRED_STOCK = [
+  'Conv2D',
+  'Transpose',
+  'PadV2',
+  'Slice',
+  'AvgPool',
+  'Tile',
+  'Sum',
+  'Mean',
+  'Identity',
+  'Cast',
+];
 
 /**
  * Registers the training kernels for the `wasm` backend (`Conv2DBackpropFilter`, a fast
@@ -37,7 +54,9 @@ export function registerWasmTrainingKernels(): string[] {
     const current = getKernel(config.kernelName, 'wasm');
     if (isOurKernel(current?.kernelFunc)) continue;
     if (current != null) unregisterKernel(config.kernelName, 'wasm');
-    registerKernel(config);
+    // The stock kernel's setup (its `cwrap`) must still run when the backend initialises, because ours
+    // falls back to it for the cases it does not cover.
+    registerKernel({ ...config, setupFunc: current?.setupFunc ?? config.setupFunc });
   }
   return wasmTrainingKernels.map((config) => config.kernelName);
 }
