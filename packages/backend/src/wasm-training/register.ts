@@ -3,6 +3,7 @@ import { WasmBackendNotLoadedError } from '../errors';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { captureStockKernel, isOurKernel } from './kernel-context';
+import { channelAffineConfigs } from './channel-affine';
 import { castConfig, identityConfig } from './identity';
 import { meanConfig, sumConfig } from './reduce';
 import { tileConfig } from './tile';
@@ -16,6 +17,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   meanConfig,
   identityConfig,
   castConfig,
+  ...channelAffineConfigs,
 ];
 
 /** Stock wasm kernels the training kernels are composed from. */
@@ -30,6 +32,11 @@ const REQUIRED_STOCK = [
   'Mean',
   'Identity',
   'Cast',
+  'Multiply',
+  'Add',
+  'Sub',
+  'FusedBatchNorm',
+  'FusedDepthwiseConv2D',
 ];
 
 /**
