@@ -7,7 +7,62 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelInputError } from '../errors';
-import { cropForConv, markOurs, release, runWasmKernel, type WasmBackendLike } from './kernel-context';
+import {
+  cropForConv,
+  markOurs,
+  release,
+  reshapeInfo,
+  runWasmKernel,
+  type WasmBackendLike,
+} from './kernel-context';
+
+/**
+ * The 1×1 case: `∂L/∂W[0, 0, c, o] = Σ_m X̃[m, c] · ∂L/∂Y[m, o]` with `X̃` the strided, padded sampling of `X`
+ * at the output positions. `X̃ᵀ` (`[C, N·OH·OW]`) is gathered on the heap and multiplied by `∂L/∂Y` viewed
+ * as `[N·OH·OW, O]` in one `BatchMatMul`: the big-filter convolution below would stream its weights once
+ * per output tile for a product this small.
+ */
+function pointwiseFilterGradient(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const [batch, height, width, cin] = x.shape;
+  const [, outHeight, outWidth, cout] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const positions = batch * outHeight * outWidth;
+  const sampled = backend.makeOutput([1, cin, positions], 'float32');
+  const xs = backend.typedArrayFromHeap(x) as Float32Array;
+  const out = backend.typedArrayFromHeap(sampled) as Float32Array;
+  let m = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const h = oh * sh - top;
+      for (let ow = 0; ow < outWidth; ow++, m++) {
+        const w = ow * sw - left;
+        if (h < 0 || h >= height || w < 0 || w >= width) {
+          for (let c = 0; c < cin; c++) out[c * positions + m] = 0;
+        } else {
+          const src = ((n * height + h) * width + w) * cin;
+          for (let c = 0; c < cin; c++) out[c * positions + m] = xs[src + c];
+        }
+      }
+    }
+  }
+  const dy3 = reshapeInfo(backend, dy, [1, positions, cout]);
+  const product = runWasmKernel(
+    backend,
+    'BatchMatMul',
+    { a: sampled, b: dy3 },
+    { transposeA: false, transposeB: false },
+  );
+  release(backend, sampled, dy3);
+  const result = reshapeInfo(backend, product, [1, 1, cin, cout]);
+  release(backend, product);
+  return result;
+}
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend (the stock backend has none).
@@ -42,6 +97,7 @@ export function conv2DBackpropFilterWasm(args: {
     format,
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
+  if (kh === 1 && kw === 1) return pointwiseFilterGradient(backend, x, dy, info);
   const [, height, width] = x.shape;
   // Rows of X after the last one any output position reads may be dropped (valid padding, stride > 1).
   const bottom = kh + (outHeight - 1) * sh - height - info.padInfo.top;

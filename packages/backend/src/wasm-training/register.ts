@@ -27,6 +27,7 @@ const REQUIRED_STOCK = [
   'PadV2',
   'Slice',
   'AvgPool',
+  'BatchMatMul',
   'Tile',
   'Sum',
   'Mean',
