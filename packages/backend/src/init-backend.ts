@@ -121,7 +121,7 @@ export async function initBackend(
   preference: BackendPreference = 'auto',
   options: InitBackendOptions = {},
 ): Promise<BackendChoice> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? globalThis.process?.env ?? {};
   const fromEnv = env.PIXSIM_BACKEND?.trim();
   const requested = (fromEnv ? fromEnv.toLowerCase() : preference) as BackendPreference;
   if (!PREFERENCES.includes(requested)) {
