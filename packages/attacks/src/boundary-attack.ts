@@ -196,7 +196,9 @@ export function runBoundaryAttack(
         dist[i] = cd[i];
       }
     }
-    const nextBest = tf.tidy(() => tf.where(tf.tensor1d(update, 'bool'), candidates, best) as tf.Tensor2D);
+    const nextBest = tf.tidy(
+      () => tf.where(tf.tensor2d(update, [n, 1], 'bool'), candidates, best) as tf.Tensor2D,
+    );
     tf.dispose([best, candidates, sphericalCandidates, candidateDist]);
     best = nextBest;
 
