@@ -4,7 +4,13 @@ import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { fgsmAttack } from './attack-specs';
 import { createClassifier, scaleShift } from './classifier';
-import { InvalidEpsilonError, MissingLabelsError, OutOfBoundsError, ShapeMismatchError } from './errors';
+import {
+  GradientsNotRegisteredError,
+  InvalidEpsilonError,
+  MissingLabelsError,
+  OutOfBoundsError,
+  ShapeMismatchError,
+} from './errors';
 import { fgsm } from './fgsm';
 import { robustnessCurve } from './robustness-curve';
 import { linearModel, uniformImages } from './test-helpers';
@@ -100,5 +106,14 @@ describe('fgsm', () => {
     expect(() => fgsm(clf, big, [0, 1], 0.1)).toThrow(OutOfBoundsError);
     expect(() => fgsm(clf, x, [0, 5], 0.1)).toThrow(/labels must lie in \[0, 2\)/);
     tf.dispose([x, big]);
+  });
+
+  it('explains how to register gradients when a kernel of the model has none', () => {
+    // TopK has no registered gradient in tfjs: the error must name the fix.
+    const clf = createClassifier((x) => tf.topk(tf.reshape(x, [x.shape[0], -1]), 2).values);
+    const x = uniformImages([2, 2, 2, 1], 0, 1, 10);
+    expect(() => fgsm(clf, x, [0, 1], 0.1)).toThrow(GradientsNotRegisteredError);
+    expect(() => fgsm(clf, x, [0, 1], 0.1)).toThrow(/import '@tensorflow\/tfjs-layers'/);
+    x.dispose();
   });
 });

@@ -9,6 +9,20 @@ import {
   ShapeMismatchError,
 } from './errors';
 
+/**
+ * True for a tf.Tensor, checked structurally so that tensors from another copy of tfjs-core (a second
+ * install in a monorepo) are accepted too.
+ */
+export function isTensor(x: unknown): x is tf.Tensor {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Array.isArray((x as tf.Tensor).shape) &&
+    typeof (x as tf.Tensor).rank === 'number' &&
+    typeof (x as tf.Tensor).dataSync === 'function'
+  );
+}
+
 /** Class labels: a `[N]` tensor or an array of integer class indices. */
 export type Labels = tf.Tensor1D | Int32Array | readonly number[];
 
@@ -17,8 +31,8 @@ export type Labels = tf.Tensor1D | Int32Array | readonly number[];
  * min/max; throws {@link ShapeMismatchError}, {@link NonFiniteValueError} or {@link OutOfBoundsError}.
  */
 export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [number, number]): void {
-  if (!(images instanceof tf.Tensor) || images.rank !== 4) {
-    const shape = images instanceof tf.Tensor ? `[${images.shape.join(', ')}]` : typeof images;
+  if (!isTensor(images) || images.rank !== 4) {
+    const shape = isTensor(images) ? `[${images.shape.join(', ')}]` : typeof images;
     throw new ShapeMismatchError(
       `${fn}: images must be a rank-4 tensor [N, H, W, C], got ${shape}. ` +
         'Add the batch/channel axes with tf.reshape (e.g. [N, 28, 28, 1] for grey images).',
@@ -61,7 +75,12 @@ export function readLabels(
     );
   }
   let values: ArrayLike<number>;
-  if (labels instanceof tf.Tensor) {
+  if (!isTensor(labels) && !(Array.isArray(labels) || ArrayBuffer.isView(labels))) {
+    throw new InvalidLabelsError(
+      `${fn}: labels must be a [N] tensor or an array of class indices, got ${typeof labels}.`,
+    );
+  }
+  if (isTensor(labels)) {
     if (labels.rank !== 1) {
       throw new ShapeMismatchError(
         `${fn}: labels must be a rank-1 tensor [N] of class indices, got shape [${labels.shape.join(', ')}]. ` +
