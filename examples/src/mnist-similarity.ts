@@ -21,7 +21,9 @@ console.log(`backend: ${chosen.backend} (${chosen.reason})`);
 
 const { test } = await mnist();
 const digits = test.subset(N, SEED);
-console.log(`MNIST test digits: ${digits.size} of ${test.size}, shape [${digits.shape.join(', ')}], seed ${SEED}`);
+console.log(
+  `MNIST test digits: ${digits.size} of ${test.size}, shape [${digits.shape.join(', ')}], seed ${SEED}`,
+);
 
 const t0 = performance.now();
 const images = tf.tensor4d(digits.images, digits.shape as [number, number, number, number], 'int32');
@@ -56,14 +58,22 @@ for (let i = 0; i < N; i++) {
 }
 
 const f = (v: number) => v.toFixed(4);
-console.log(`\nS^pixel over ${off.length.toLocaleString('en')} pairs (i<j), computed in ${(ms / 1000).toFixed(2)} s:`);
-console.log(`  mean ${f(mean)}  std ${f(Math.sqrt(variance))}  min ${f(sorted[0])}  max ${f(sorted[sorted.length - 1])}`);
-console.log(`  quantiles 5% ${f(q(0.05))}  25% ${f(q(0.25))}  50% ${f(q(0.5))}  75% ${f(q(0.75))}  95% ${f(q(0.95))}`);
+console.log(
+  `\nS^pixel over ${off.length.toLocaleString('en')} pairs (i<j), computed in ${(ms / 1000).toFixed(2)} s:`,
+);
+console.log(
+  `  mean ${f(mean)}  std ${f(Math.sqrt(variance))}  min ${f(sorted[0])}  max ${f(sorted[sorted.length - 1])}`,
+);
+console.log(
+  `  quantiles 5% ${f(q(0.05))}  25% ${f(q(0.25))}  50% ${f(q(0.5))}  75% ${f(q(0.75))}  95% ${f(q(0.95))}`,
+);
 console.log(`  same-digit pairs: mean ${f(same / sameN)} (${sameN.toLocaleString('en')} pairs)`);
 console.log(`  different-digit pairs: mean ${f(diff / diffN)} (${diffN.toLocaleString('en')} pairs)`);
 
 const labels = categoricalTargets(digits.labels);
-console.log(`  Spearman correlation with same-label structure: ${f(rsaCorrelation(s, labels, { method: 'spearman' }))}`);
+console.log(
+  `  Spearman correlation with same-label structure: ${f(rsaCorrelation(s, labels, { method: 'spearman' }))}`,
+);
 
 console.log('\nS^Th (eq. 3) off-diagonal entries:');
 console.log('  Th     +1        0       −1      pairs in range high (|S| > Th)');

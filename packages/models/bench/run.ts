@@ -56,7 +56,9 @@ async function main() {
   for (const width of widths) {
     const cpu = rows.find((r) => r.backend === 'cpu' && r.width === width)!;
     const wasm = rows.find((r) => r.backend === 'wasm' && r.width === width)!;
-    console.log(`| ${width} | ${cpu.ips.toFixed(1)} | ${wasm.ips.toFixed(1)} | ${(wasm.ips / cpu.ips).toFixed(1)}× |`);
+    console.log(
+      `| ${width} | ${cpu.ips.toFixed(1)} | ${wasm.ips.toFixed(1)} | ${(wasm.ips / cpu.ips).toFixed(1)}× |`,
+    );
   }
 }
 
