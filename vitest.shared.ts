@@ -4,10 +4,17 @@ import { defineConfig } from 'vitest/config';
 /** Workspace packages resolve to their sources in tests, so no build is needed before `vitest`. */
 const packages = ['similarity', 'regularizer', 'models', 'datasets', 'attacks', 'backend'];
 
-export const pixsimAliases = packages.map((name) => ({
-  find: new RegExp(`^@pixsim/${name}$`),
-  replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-}));
+export const pixsimAliases = [
+  // Subpath exports first: `@pixsim/backend/wasm-training` registers the wasm training kernels.
+  {
+    find: /^@pixsim\/backend\/wasm-training$/,
+    replacement: fileURLToPath(new URL('./packages/backend/src/wasm-training.ts', import.meta.url)),
+  },
+  ...packages.map((name) => ({
+    find: new RegExp(`^@pixsim/${name}$`),
+    replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+  })),
+];
 
 /** The vitest config every package starts from. */
 export function pixsimVitestConfig(options: { testTimeout?: number } = {}) {

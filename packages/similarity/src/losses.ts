@@ -54,7 +54,9 @@ export function atanhSquaredLoss(
     throw new InvalidOptionError(`${fn}: scale must be 'reference' or 'half', got ${String(scale)}.`);
   }
   return tf.tidy(() => {
-    const logRatio = (x: tf.Tensor) => tf.sub(tf.log(tf.add(x, 1 + eps)), tf.log(tf.sub(1 + eps, x)));
+    // (1 ± x) + ε in this order, as the reference does: folding 1 + ε first loses ε to float32 rounding.
+    const logRatio = (x: tf.Tensor) =>
+      tf.sub(tf.log(tf.add(tf.add(x, 1), eps)), tf.log(tf.add(tf.sub(1, x), eps)));
     const diff = tf.sub(logRatio(tf.cast(pred, 'float32')), logRatio(tf.cast(target, 'float32')));
     const sq = tf.mean(tf.square(diff));
     return (scale === 'half' ? tf.mul(sq, 0.25) : sq) as tf.Scalar;

@@ -1,0 +1,131 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { type BoundaryAttackOptions, runBoundaryAttack } from './boundary-attack';
+import type { Classifier } from './classifier';
+import { fgsm } from './fgsm';
+import { addNoise, type NoiseClamp, type NoiseKind } from './noise';
+import { type PgdOptions, pgd } from './pgd';
+
+/** Randomness of one attack run inside an evaluation: a seed and the global index of the batch's first image. */
+export interface AttackContext {
+  seed: number;
+  indexOffset: number;
+}
+
+/** An attack with a budget ε that returns perturbed images (noise, FGSM, PGD). */
+export interface PerturbationAttack {
+  readonly kind: 'perturbation';
+  /** Short name for reports, e.g. `'gaussian-noise'`. */
+  readonly name: string;
+  /** Perturbed images `[N, H, W, C]` at budget ε (the caller disposes them). */
+  perturb(
+    classifier: Classifier,
+    images: tf.Tensor4D,
+    labels: Int32Array,
+    epsilon: number,
+    context: AttackContext,
+  ): tf.Tensor4D;
+}
+
+/** Per-image outcome of a minimisation attack. */
+export interface MinimizationOutcome {
+  success: boolean[];
+  /** L2 distance in image space (`Infinity` where not successful). */
+  distances: Float64Array;
+  queries: Int32Array;
+}
+
+/** An attack that searches the smallest adversarial perturbation (the Boundary Attack), measured in L2. */
+export interface MinimizationAttack {
+  readonly kind: 'minimization';
+  readonly name: string;
+  /** Attacks the classifier's own predictions of `images`. */
+  minimize(classifier: Classifier, images: tf.Tensor4D, context: AttackContext): MinimizationOutcome;
+}
+
+/** Either kind of attack accepted by `robustnessCurve`. */
+export type Attack = PerturbationAttack | MinimizationAttack;
+
+/** Options of the noise attack descriptors. */
+export interface NoiseAttackOptions {
+  /** Clamp policy, default `'image'` (the paper's). `'bounds'` clamps to the classifier's bounds. */
+  clamp?: NoiseClamp;
+}
+
+function noiseAttack(kind: NoiseKind, options: NoiseAttackOptions): PerturbationAttack {
+  return {
+    kind: 'perturbation',
+    name: `${kind}-noise`,
+    perturb: (classifier, images, _labels, epsilon, context) =>
+      addNoise(kind, images, epsilon, {
+        seed: context.seed,
+        indexOffset: context.indexOffset,
+        clamp: options.clamp,
+        bounds: classifier.bounds,
+      }),
+  };
+}
+
+/** Gaussian noise `x + ε·N(0, 1)` as an attack for `robustnessCurve`. */
+export function gaussianNoiseAttack(options: NoiseAttackOptions = {}): PerturbationAttack {
+  return noiseAttack('gaussian', options);
+}
+
+/** Uniform noise `x + ε·U(−1, 1)` as an attack for `robustnessCurve`. */
+export function uniformNoiseAttack(options: NoiseAttackOptions = {}): PerturbationAttack {
+  return noiseAttack('uniform', options);
+}
+
+/** Salt-and-pepper noise with probability ε as an attack for `robustnessCurve`. */
+export function saltAndPepperNoiseAttack(options: NoiseAttackOptions = {}): PerturbationAttack {
+  return noiseAttack('salt-and-pepper', options);
+}
+
+/**
+ * FGSM (L∞) as an attack for `robustnessCurve`: white-box, or transferred when `surrogate` is given
+ * (the paper's black-box FGSM: gradients of an unregularized model, applied to the target).
+ */
+export function fgsmAttack(options: { surrogate?: Classifier } = {}): PerturbationAttack {
+  return {
+    kind: 'perturbation',
+    name: options.surrogate ? 'transferred-fgsm' : 'fgsm',
+    perturb: (classifier, images, labels, epsilon) =>
+      fgsm(classifier, images, labels, epsilon, { surrogate: options.surrogate }),
+  };
+}
+
+/** PGD (L∞ or L2) as an attack for `robustnessCurve`; the random start is seeded per repeat. */
+export function pgdAttack(options: Omit<PgdOptions, 'seed' | 'indexOffset'> = {}): PerturbationAttack {
+  const norm = options.norm ?? 'linf';
+  return {
+    kind: 'perturbation',
+    name: `${options.surrogate ? 'transferred-' : ''}pgd-${norm}`,
+    perturb: (classifier, images, labels, epsilon, context) =>
+      pgd(classifier, images, labels, epsilon, {
+        ...options,
+        seed: context.seed,
+        indexOffset: context.indexOffset,
+      }),
+  };
+}
+
+/**
+ * The Boundary Attack as a minimisation attack for `robustnessCurve` (untargeted against the model's own
+ * predictions, as in the paper; pass `{ steps: 50 }` for the paper's setting).
+ */
+export function boundaryAttack(
+  options: Omit<BoundaryAttackOptions, 'seed' | 'labels' | 'indexOffset'> = {},
+): MinimizationAttack {
+  return {
+    kind: 'minimization',
+    name: 'boundary-attack',
+    minimize(classifier, images, context) {
+      const r = runBoundaryAttack(classifier, images, {
+        ...options,
+        seed: context.seed,
+        indexOffset: context.indexOffset,
+      });
+      r.adversarials.dispose();
+      return { success: r.success, distances: r.distances, queries: r.queries };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/** Machine-readable codes of every error `@pixsim/attacks` throws. */
+export type AttackErrorCode =
+  | 'OUT_OF_BOUNDS'
+  | 'SHAPE_MISMATCH'
+  | 'INVALID_EPSILON'
+  | 'MISSING_LABELS'
+  | 'INVALID_LABELS'
+  | 'INVALID_OPTION'
+  | 'NON_FINITE_VALUE'
+  | 'GRADIENTS_NOT_REGISTERED';
+
+/**
+ * Base class of every error thrown by `@pixsim/attacks`. `code` is stable and safe to switch on; the
+ * message names the problem and the fix.
+ */
+export class AttackError extends Error {
+  readonly code: AttackErrorCode;
+
+  constructor(code: AttackErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Images hold values outside the classifier's input bounds (e.g. 0..255 bytes where `[0, 1]` is expected). */
+export class OutOfBoundsError extends AttackError {
+  constructor(message: string) {
+    super('OUT_OF_BOUNDS', message);
+  }
+}
+
+/** A tensor has the wrong rank or two inputs disagree in shape (images vs labels, images vs surrogate). */
+export class ShapeMismatchError extends AttackError {
+  constructor(message: string) {
+    super('SHAPE_MISMATCH', message);
+  }
+}
+
+/** An attack budget ε is negative, NaN or infinite (or a probability ε is above 1). */
+export class InvalidEpsilonError extends AttackError {
+  constructor(message: string) {
+    super('INVALID_EPSILON', message);
+  }
+}
+
+/** An attack or evaluation that needs labels was called without them. */
+export class MissingLabelsError extends AttackError {
+  constructor(message: string) {
+    super('MISSING_LABELS', message);
+  }
+}
+
+/** Labels are not integer class indices in `[0, numClasses)`. */
+export class InvalidLabelsError extends AttackError {
+  constructor(message: string) {
+    super('INVALID_LABELS', message);
+  }
+}
+
+/** An option is outside its valid range (steps ≤ 0, unknown norm, bad bounds, missing seed). */
+export class InvalidOptionError extends AttackError {
+  constructor(message: string) {
+    super('INVALID_OPTION', message);
+  }
+}
+
+/** Images contain NaN or ±Infinity. */
+export class NonFiniteValueError extends AttackError {
+  constructor(message: string) {
+    super('NON_FINITE_VALUE', message);
+  }
+}
+
+/**
+ * A gradient attack (FGSM, PGD) ran before tfjs gradients were registered: `@tensorflow/tfjs-core` alone
+ * does not register them; `@tensorflow/tfjs-layers` and `@tensorflow/tfjs` do.
+ */
+export class GradientsNotRegisteredError extends AttackError {
+  constructor(message: string) {
+    super('GRADIENTS_NOT_REGISTERED', message);
+  }
+}

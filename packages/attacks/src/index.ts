@@ -1,0 +1,62 @@
+export {
+  type Attack,
+  type AttackContext,
+  boundaryAttack,
+  fgsmAttack,
+  gaussianNoiseAttack,
+  type MinimizationAttack,
+  type MinimizationOutcome,
+  type NoiseAttackOptions,
+  type PerturbationAttack,
+  pgdAttack,
+  saltAndPepperNoiseAttack,
+  uniformNoiseAttack,
+} from './attack-specs';
+export { type BlendedNoiseOptions, linearSearchBlendedUniformNoise } from './blended-noise';
+export { type BoundaryAttackOptions, type BoundaryAttackResult, runBoundaryAttack } from './boundary-attack';
+export {
+  type Classifier,
+  type ClassifierOptions,
+  createClassifier,
+  type LogitsFunction,
+  type Preprocess,
+  type PredictingModel,
+  predictLabels,
+  scaleShift,
+  toGrey,
+} from './classifier';
+export {
+  AttackError,
+  type AttackErrorCode,
+  GradientsNotRegisteredError,
+  InvalidEpsilonError,
+  InvalidLabelsError,
+  InvalidOptionError,
+  MissingLabelsError,
+  NonFiniteValueError,
+  OutOfBoundsError,
+  ShapeMismatchError,
+} from './errors';
+export { type FgsmOptions, fgsm } from './fgsm';
+export { lossGradient } from './gradient';
+export {
+  addNoise,
+  gaussianNoise,
+  type NoiseClamp,
+  type NoiseKind,
+  type NoiseOptions,
+  saltAndPepperNoise,
+  uniformNoise,
+} from './noise';
+export { createOracle, type DecisionOracle } from './oracle';
+export { type PgdNorm, type PgdOptions, pgd } from './pgd';
+export { deriveSeed, SeededRandom } from './random';
+export {
+  type LabelledImages,
+  type MinimizationSummary,
+  type RobustnessCurve,
+  type RobustnessCurveOptions,
+  robustnessCurve,
+} from './robustness-curve';
+export { type Summary, summarize } from './summary';
+export type { Labels } from './validate';

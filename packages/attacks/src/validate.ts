@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  InvalidEpsilonError,
+  InvalidLabelsError,
+  InvalidOptionError,
+  MissingLabelsError,
+  NonFiniteValueError,
+  OutOfBoundsError,
+  ShapeMismatchError,
+} from './errors';
+
+/**
+ * True for a tf.Tensor, checked structurally so that tensors from another copy of tfjs-core (a second
+ * install in a monorepo) are accepted too.
+ */
+export function isTensor(x: unknown): x is tf.Tensor {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Array.isArray((x as tf.Tensor).shape) &&
+    typeof (x as tf.Tensor).rank === 'number' &&
+    typeof (x as tf.Tensor).dataSync === 'function'
+  );
+}
+
+/** Class labels: a `[N]` tensor or an array of integer class indices. */
+export type Labels = tf.Tensor1D | Int32Array | readonly number[];
+
+/**
+ * Checks a batch of images: rank 4 `[N, H, W, C]`, finite, inside `bounds`. One synchronous read of
+ * min/max; throws {@link ShapeMismatchError}, {@link NonFiniteValueError} or {@link OutOfBoundsError}.
+ */
+export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [number, number]): void {
+  if (!isTensor(images) || images.rank !== 4) {
+    const shape = isTensor(images) ? `[${images.shape.join(', ')}]` : typeof images;
+    throw new ShapeMismatchError(
+      `${fn}: images must be a rank-4 tensor [N, H, W, C], got ${shape}. ` +
+        'Add the batch/channel axes with tf.reshape (e.g. [N, 28, 28, 1] for grey images).',
+    );
+  }
+  if (images.shape[0] === 0) {
+    throw new ShapeMismatchError(`${fn}: images hold no image (N = 0); pass at least one image.`);
+  }
+  const [mn, mx, finite] = tf.tidy(() => {
+    const f = tf.cast(images, 'float32');
+    return [tf.min(f), tf.max(f), tf.all(tf.isFinite(f))];
+  });
+  const lo = mn.dataSync()[0];
+  const hi = mx.dataSync()[0];
+  const ok = finite.dataSync()[0];
+  tf.dispose([mn, mx, finite]);
+  if (!ok) {
+    throw new NonFiniteValueError(
+      `${fn}: images contain NaN or ±Infinity; clean or drop those images first.`,
+    );
+  }
+  if (lo < bounds[0] || hi > bounds[1]) {
+    throw new OutOfBoundsError(
+      `${fn}: image values span [${lo}, ${hi}], outside the bounds [${bounds[0]}, ${bounds[1]}]. ` +
+        'Scale the images into the bounds (e.g. divide bytes by 255) or create the classifier with matching bounds.',
+    );
+  }
+}
+
+/** Reads labels into an `Int32Array`, checking presence, count `n` and (if given) the class range. */
+export function readLabels(
+  fn: string,
+  labels: Labels | undefined | null,
+  n: number,
+  numClasses?: number,
+): Int32Array {
+  if (labels === undefined || labels === null) {
+    throw new MissingLabelsError(
+      `${fn}: labels are required (one integer class per image); pass the true labels of the ${n} image(s).`,
+    );
+  }
+  let values: ArrayLike<number>;
+  if (!isTensor(labels) && !(Array.isArray(labels) || ArrayBuffer.isView(labels))) {
+    throw new InvalidLabelsError(
+      `${fn}: labels must be a [N] tensor or an array of class indices, got ${typeof labels}.`,
+    );
+  }
+  if (isTensor(labels)) {
+    if (labels.rank !== 1) {
+      throw new ShapeMismatchError(
+        `${fn}: labels must be a rank-1 tensor [N] of class indices, got shape [${labels.shape.join(', ')}]. ` +
+          'Convert one-hot labels with tf.argMax(labels, 1).',
+      );
+    }
+    values = labels.dataSync();
+  } else values = labels;
+  if (values.length !== n) {
+    throw new ShapeMismatchError(
+      `${fn}: got ${values.length} labels for ${n} images; pass exactly one label per image.`,
+    );
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < 0 || (numClasses !== undefined && v >= numClasses)) {
+      throw new InvalidLabelsError(
+        `${fn}: label ${i} is ${v}; labels must be integers in [0, ${numClasses ?? 'K'}). ` +
+          'Pass class indices, not one-hot rows or names.',
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Throws {@link InvalidEpsilonError} unless ε is finite and ≥ 0 (and ≤ `max` when given). */
+export function assertEpsilon(fn: string, epsilon: number, max?: number): void {
+  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
+    throw new InvalidEpsilonError(
+      `${fn}: ε must be a finite number ≥ 0, got ${epsilon}. Use ε = 0 for the clean images.`,
+    );
+  }
+  if (max !== undefined && epsilon > max) {
+    throw new InvalidEpsilonError(`${fn}: ε is a probability here and must be ≤ ${max}, got ${epsilon}.`);
+  }
+}
+
+/** Returns `x`, or throws {@link InvalidOptionError} unless it is a positive integer. */
+export function positiveInteger(fn: string, name: string, x: number): number {
+  if (!Number.isInteger(x) || x <= 0) {
+    throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${x}.`);
+  }
+  return x;
+}
+
+/** Returns `x`, or throws {@link InvalidOptionError} unless it is a finite number > 0. */
+export function positiveNumber(fn: string, name: string, x: number): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
+    throw new InvalidOptionError(`${fn}: ${name} must be a finite number > 0, got ${x}.`);
+  }
+  return x;
+}

@@ -1,0 +1,53 @@
+/** Machine-readable codes of every error `@pixsim/backend` throws. */
+export type BackendErrorCode =
+  | 'UNKNOWN_BACKEND'
+  | 'BACKEND_UNAVAILABLE'
+  | 'WASM_BACKEND_NOT_LOADED'
+  | 'UNSUPPORTED_KERNEL_INPUT';
+
+/**
+ * Base class of every error thrown by `@pixsim/backend`. `code` is stable and safe to switch on; the
+ * message names the problem and the fix.
+ */
+export class BackendError extends Error {
+  readonly code: BackendErrorCode;
+
+  constructor(code: BackendErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A backend name (argument or `PIXSIM_BACKEND`) that is not one of `auto`, `tensorflow`, `wasm`, `cpu`. */
+export class UnknownBackendError extends BackendError {
+  constructor(message: string) {
+    super('UNKNOWN_BACKEND', message);
+  }
+}
+
+/** An explicitly requested backend could not be loaded or initialised. */
+export class BackendUnavailableError extends BackendError {
+  /** The backend that was asked for. */
+  readonly backend: string;
+
+  constructor(backend: string, message: string, options?: { cause?: unknown }) {
+    super('BACKEND_UNAVAILABLE', message);
+    this.backend = backend;
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** The wasm training kernels were asked for before `@tensorflow/tfjs-backend-wasm` was imported. */
+export class WasmBackendNotLoadedError extends BackendError {
+  constructor(message: string) {
+    super('WASM_BACKEND_NOT_LOADED', message);
+  }
+}
+
+/** A training kernel received an input it does not handle (e.g. `NCHW` data). */
+export class UnsupportedKernelInputError extends BackendError {
+  constructor(message: string) {
+    super('UNSUPPORTED_KERNEL_INPUT', message);
+  }
+}

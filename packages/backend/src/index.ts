@@ -1,0 +1,28 @@
+/**
+ * `@pixsim/backend`: picks the fastest TensorFlow.js engine ({@link initBackend}) and registers training
+ * kernels that let the `wasm` backend train CNNs ({@link registerWasmTrainingKernels}, or import the
+ * side-effect module `@pixsim/backend/wasm-training`).
+ *
+ * @packageDocumentation
+ */
+export {
+  BackendError,
+  type BackendErrorCode,
+  BackendUnavailableError,
+  UnknownBackendError,
+  UnsupportedKernelInputError,
+  WasmBackendNotLoadedError,
+} from './errors';
+export {
+  type BackendAttempt,
+  type BackendChoice,
+  type BackendName,
+  type BackendPreference,
+  type InitBackendOptions,
+  initBackend,
+} from './init-backend';
+export {
+  registerWasmTrainingKernels,
+  wasmTrainingKernelsRegistered,
+  wasmTrainingKernels,
+} from './wasm-training/register';

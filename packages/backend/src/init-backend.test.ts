@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackendUnavailableError, UnknownBackendError } from './errors';
+import { initBackend } from './init-backend';
+import { wasmTrainingKernelsRegistered } from './wasm-training/register';
+
+describe('initBackend', () => {
+  afterEach(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it("'auto' picks wasm on this machine (no tfjs-node) and says why, logging once", async () => {
+    const lines: string[] = [];
+    const choice = await initBackend('auto', { env: {}, log: (line) => lines.push(line) });
+    expect(choice.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(choice.tried.map((a) => [a.module, a.ok])).toEqual([
+      ['@tensorflow/tfjs-node-gpu', false],
+      ['@tensorflow/tfjs-node', false],
+      ['@tensorflow/tfjs-backend-wasm', true],
+    ]);
+    expect(choice.reason).toMatch(/tfjs-node is not installed/);
+    expect(choice.reason).toMatch(/tfjs-backend-wasm loaded and initialised/);
+    expect(choice.trainingKernels).toContain('Conv2DBackpropFilter');
+    expect(wasmTrainingKernelsRegistered()).toBe(true);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(choice.reason);
+    await initBackend('auto', { env: {}, log: (line) => lines.push(line) });
+    expect(lines).toHaveLength(1);
+  });
+
+  it('an explicit name forces that engine', async () => {
+    const choice = await initBackend('cpu', { env: {}, log: false });
+    expect(choice).toMatchObject({
+      backend: 'cpu',
+      module: '@tensorflow/tfjs-backend-cpu',
+      trainingKernels: [],
+    });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it("'tensorflow' fails with a typed error naming the fix when tfjs-node is not installed", async () => {
+    const attempt = initBackend('tensorflow', { env: {}, log: false });
+    await expect(attempt).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(initBackend('tensorflow', { env: {}, log: false })).rejects.toThrow(
+      /install @tensorflow\/tfjs-node/,
+    );
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('PIXSIM_BACKEND overrides the argument', async () => {
+    const choice = await initBackend('auto', { env: { PIXSIM_BACKEND: 'CPU' }, log: false });
+    expect(choice.backend).toBe('cpu');
+    expect(choice.reason).toMatch(/PIXSIM_BACKEND/);
+  });
+
+  it('rejects unknown names, from the argument or the environment', async () => {
+    await expect(initBackend('webgl' as never, { env: {}, log: false })).rejects.toBeInstanceOf(
+      UnknownBackendError,
+    );
+    await expect(initBackend('auto', { env: { PIXSIM_BACKEND: 'gpu' }, log: false })).rejects.toThrow(
+      /PIXSIM_BACKEND='gpu'.*'auto', 'tensorflow', 'wasm', 'cpu'/,
+    );
+  });
+});

@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendUnavailableError, UnknownBackendError } from './errors';
+import { registerWasmTrainingKernels } from './wasm-training/register';
+
+/** An engine `initBackend` can pick. `tensorflow` is `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** What to ask `initBackend` for: `auto` tries `tensorflow`, then `wasm`, then `cpu`. */
+export type BackendPreference = 'auto' | BackendName;
+
+/** One candidate `initBackend` tried, in order. */
+export interface BackendAttempt {
+  /** The engine. */
+  backend: BackendName;
+  /** The npm package that was imported for it. */
+  module: string;
+  /** Whether it loaded and initialised. */
+  ok: boolean;
+  /** Why it failed (the import or initialisation error), or what succeeded. */
+  detail: string;
+}
+
+/** The result of {@link initBackend}. */
+export interface BackendChoice {
+  /** The engine now active (`tf.getBackend()` is `tensorflow`, `wasm` or `cpu` accordingly). */
+  backend: BackendName;
+  /** The npm package that provides it. */
+  module: string;
+  /** A one-line human explanation of the choice. */
+  reason: string;
+  /** Every candidate tried, in order, including the chosen one (last). */
+  tried: BackendAttempt[];
+  /** Names of the wasm training kernels registered (empty unless `backend === 'wasm'`). */
+  trainingKernels: string[];
+}
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Where the one-line choice is logged: a function, or `false` for silence. Default `console.info`,
+   * once per process (later calls that pick the same engine stay quiet).
+   */
+  log?: ((line: string) => void) | false;
+  /** Register the wasm training kernels when `wasm` is chosen (default `true`). */
+  wasmTrainingKernels?: boolean;
+  /** The environment to read `PIXSIM_BACKEND` from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const MODULES: Record<BackendName, readonly string[]> = {
+  tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  wasm: ['@tensorflow/tfjs-backend-wasm'],
+  cpu: ['@tensorflow/tfjs-backend-cpu'],
+};
+
+let lastLogged: string | undefined;
+
+/** Imports a module by a name the bundler must not resolve (all backends are optional peers). */
+async function importOptional(name: string): Promise<unknown> {
+  return import(/* @vite-ignore */ name);
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+/** Tries one engine; returns the attempts made (the last one is the success, if any). */
+async function tryBackend(backend: BackendName, registerTraining: boolean): Promise<BackendAttempt[]> {
+  const attempts: BackendAttempt[] = [];
+  for (const module of MODULES[backend]) {
+    try {
+      await importOptional(module);
+    } catch (error) {
+      attempts.push({
+        backend,
+        module,
+        ok: false,
+        detail: `${module} is not installed (${describe(error)})`,
+      });
+      continue;
+    }
+    try {
+      if (backend === 'wasm' && registerTraining) registerWasmTrainingKernels();
+      const ok = await tf.setBackend(backend);
+      if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') returned false`);
+      await tf.ready();
+      attempts.push({ backend, module, ok: true, detail: `${module} loaded and initialised` });
+      return attempts;
+    } catch (error) {
+      attempts.push({
+        backend,
+        module,
+        ok: false,
+        detail: `${module} failed to initialise (${describe(error)})`,
+      });
+    }
+  }
+  return attempts;
+}
+
+/**
+ * Chooses and activates the fastest TensorFlow.js engine available.
+ *
+ * `'auto'` (the default) tries, in order, `tensorflow` (`@tensorflow/tfjs-node-gpu`, then
+ * `@tensorflow/tfjs-node`, imported dynamically: both are optional peer dependencies), `wasm`
+ * (`@tensorflow/tfjs-backend-wasm`, with this package's training kernels registered) and `cpu`. An
+ * explicit name forces that engine. The environment variable `PIXSIM_BACKEND` overrides the argument,
+ * so scripts can be switched without code changes.
+ *
+ * @example
+ * ```ts
+ * const choice = await initBackend();        // 'auto'
+ * console.log(choice.backend, choice.reason); // wasm  "wasm: … not installed; @tensorflow/tfjs-backend-wasm loaded …"
+ * ```
+ * @throws {UnknownBackendError} when the preference (or `PIXSIM_BACKEND`) is not `auto|tensorflow|wasm|cpu`.
+ * @throws {BackendUnavailableError} when an explicitly named engine (or, for `auto`, every engine) fails.
+ */
+export async function initBackend(
+  preference: BackendPreference = 'auto',
+  options: InitBackendOptions = {},
+): Promise<BackendChoice> {
+  const env = options.env ?? globalThis.process?.env ?? {};
+  const fromEnv = env.PIXSIM_BACKEND?.trim();
+  const requested = (fromEnv ? fromEnv.toLowerCase() : preference) as BackendPreference;
+  if (!PREFERENCES.includes(requested)) {
+    const source = fromEnv ? `PIXSIM_BACKEND='${fromEnv}'` : `initBackend('${String(preference)}')`;
+    throw new UnknownBackendError(
+      `${source} names no known backend; use one of ${PREFERENCES.map((p) => `'${p}'`).join(', ')}.`,
+    );
+  }
+  const candidates: BackendName[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
+  const registerTraining = options.wasmTrainingKernels ?? true;
+  const tried: BackendAttempt[] = [];
+  for (const backend of candidates) {
+    tried.push(...(await tryBackend(backend, registerTraining)));
+    const last = tried[tried.length - 1];
+    if (last?.ok) {
+      const failures = tried.filter((a) => !a.ok).map((a) => a.detail);
+      const how = requested === 'auto' ? 'auto' : fromEnv ? 'PIXSIM_BACKEND' : 'requested';
+      const trainingKernels = backend === 'wasm' && registerTraining ? registerWasmTrainingKernels() : [];
+      const reason =
+        `${backend} (${how}): ` +
+        (failures.length > 0 ? `${failures.join('; ')}; ` : '') +
+        last.detail +
+        (trainingKernels.length > 0
+          ? `; wasm training kernels registered (${trainingKernels.join(', ')})`
+          : '');
+      const choice: BackendChoice = { backend, module: last.module, reason, tried, trainingKernels };
+      const log = options.log === undefined ? console.info : options.log;
+      if (log !== false && lastLogged !== backend) {
+        lastLogged = backend;
+        log(`[@pixsim/backend] ${reason}`);
+      }
+      return choice;
+    }
+  }
+  const summary = tried.map((a) => a.detail).join('; ');
+  const fix =
+    requested === 'tensorflow'
+      ? "install @tensorflow/tfjs-node (or -gpu), or ask for 'auto'"
+      : requested === 'auto'
+        ? 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
+        : `install ${MODULES[requested as BackendName].join(' or ')}, or ask for 'auto'`;
+  throw new BackendUnavailableError(
+    requested,
+    `no usable backend for '${requested}': ${summary}. Fix: ${fix}.`,
+  );
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+/**
+ * A ResNet18-style network for 32×32 inputs (CIFAR layout: 3×3 stem, four stages of two basic blocks with
+ * widths `w, 2w, 4w, 8w`, strides 1, 2, 2, 2, global average pooling, dense classifier). Used by the
+ * parity tests and the benchmark only; `@pixsim/models` owns the real model zoo.
+ */
+export function resnet18(options: {
+  width: number;
+  inputSize?: number;
+  classes?: number;
+  blocks?: number[];
+  seed?: number;
+}): tfl.LayersModel {
+  const { width, inputSize = 32, classes = 10, blocks = [2, 2, 2, 2] } = options;
+  let seed = options.seed ?? 1;
+  const init = () => tfl.initializers.heNormal({ seed: seed++ });
+  const conv = (x: tfl.SymbolicTensor, filters: number, kernel: number, stride: number) =>
+    tfl.layers
+      .conv2d({
+        filters,
+        kernelSize: kernel,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init(),
+      })
+      .apply(x) as tfl.SymbolicTensor;
+  const bn = (x: tfl.SymbolicTensor) =>
+    tfl.layers.batchNormalization({ axis: -1 }).apply(x) as tfl.SymbolicTensor;
+  const relu = (x: tfl.SymbolicTensor) =>
+    tfl.layers.activation({ activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+
+  const input = tfl.input({ shape: [inputSize, inputSize, 3] });
+  let x = relu(bn(conv(input, width, 3, 1)));
+  let channels = width;
+  blocks.forEach((count, stage) => {
+    const filters = width * 2 ** stage;
+    for (let b = 0; b < count; b++) {
+      const stride = stage > 0 && b === 0 ? 2 : 1;
+      let y = relu(bn(conv(x, filters, 3, stride)));
+      y = bn(conv(y, filters, 3, 1));
+      const shortcut = stride !== 1 || channels !== filters ? bn(conv(x, filters, 1, stride)) : x;
+      x = relu(tfl.layers.add().apply([y, shortcut]) as tfl.SymbolicTensor);
+      channels = filters;
+    }
+  });
+  const pooled = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
+  const logits = tfl.layers
+    .dense({ units: classes, kernelInitializer: init() })
+    .apply(pooled) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: logits });
+}
+
+/** A small deterministic PRNG (mulberry32) for test and benchmark data. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seeded random batch: images uniform in [0, 1) and one-hot labels. */
+export function randomBatch(
+  batch: number,
+  size: number,
+  classes: number,
+  seed: number,
+): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const rand = mulberry32(seed);
+  const pixels = new Float32Array(batch * size * size * 3);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rand();
+  const labels = new Float32Array(batch * classes);
+  for (let i = 0; i < batch; i++) labels[i * classes + Math.floor(rand() * classes)] = 1;
+  return { x: tf.tensor4d(pixels, [batch, size, size, 3]), y: tf.tensor2d(labels, [batch, classes]) };
+}
+
+/** One SGD step: forward in training mode, softmax cross-entropy, gradients, update. Returns the loss. */
+export function trainStep(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+): number {
+  const loss = optimizer.minimize(
+    () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+    true,
+  );
+  const value = loss!.dataSync()[0];
+  loss!.dispose();
+  return value;
+}

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from '../wasm-training/register';
+
+/** Loads the wasm backend and registers the training kernels (tests and benchmarks only). */
+export async function loadWasm(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  registerWasmTrainingKernels();
+}
+
+/** Runs `f` with `backend` active and switches back to the previous backend afterwards. */
+export async function onBackend<T>(backend: string, f: () => T | Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
+    throw new Error(`backend '${backend}' could not be initialised`);
+  }
+  try {
+    return await f();
+  } finally {
+    await tf.setBackend(previous);
+  }
+}
+
+/** Largest |a − b| relative to max(1, max |b|): the parity metric of the test suite. */
+export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let scale = 1;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= worst)) worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
+  }
+  return worst / scale;
+}

@@ -1,0 +1,106 @@
+/** Machine-readable codes of every error `@pixsim/models` throws. */
+export type ModelErrorCode =
+  | 'INVALID_OPTION'
+  | 'UNKNOWN_TAP'
+  | 'UNSUPPORTED_MODEL'
+  | 'CHECKPOINT_NOT_FOUND'
+  | 'CORRUPT_CHECKPOINT'
+  | 'TRUNCATED_WEIGHTS'
+  | 'ARCHITECTURE_MISMATCH'
+  | 'OPTIMIZER_MISMATCH'
+  | 'INVALID_METADATA';
+
+/**
+ * Base class of every error thrown by `@pixsim/models`. `code` is stable and safe to switch on; the
+ * message names the problem and the fix.
+ */
+export class ModelError extends Error {
+  readonly code: ModelErrorCode;
+
+  constructor(code: ModelErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An option is missing, of the wrong type, or outside its valid range (width, classes, shape, seed...). */
+export class InvalidOptionError extends ModelError {
+  constructor(message: string) {
+    super('INVALID_OPTION', message);
+  }
+}
+
+/** A feature tap names no layer of the model, or is requested twice. */
+export class UnknownTapError extends ModelError {
+  constructor(message: string) {
+    super('UNKNOWN_TAP', message);
+  }
+}
+
+/** The model does not have the single-input, single-output graph form a helper needs. */
+export class UnsupportedModelError extends ModelError {
+  constructor(message: string) {
+    super('UNSUPPORTED_MODEL', message);
+  }
+}
+
+/** The checkpoint directory or its `model.json` does not exist. */
+export class CheckpointNotFoundError extends ModelError {
+  constructor(message: string) {
+    super('CHECKPOINT_NOT_FOUND', message);
+  }
+}
+
+/**
+ * A checkpoint file is unreadable: `model.json` is not valid JSON or lacks a required field, a binary
+ * file is longer than recorded, or its SHA-256 differs from the one recorded in `model.json`.
+ */
+export class CorruptCheckpointError extends ModelError {
+  constructor(message: string) {
+    super('CORRUPT_CHECKPOINT', message);
+  }
+}
+
+/** A binary file of a checkpoint (weights, optimizer state, tensors) is shorter than `model.json` records. */
+export class TruncatedWeightsError extends ModelError {
+  /** The file that is too short. */
+  readonly file: string;
+  /** Bytes expected (from `model.json`). */
+  readonly expectedBytes: number;
+  /** Bytes found on disk. */
+  readonly actualBytes: number;
+
+  constructor(file: string, expectedBytes: number, actualBytes: number) {
+    super(
+      'TRUNCATED_WEIGHTS',
+      `loadCheckpoint: ${file} holds ${actualBytes} bytes but model.json records ${expectedBytes}; the file ` +
+        'was truncated (an interrupted copy, or a full disk). Restore the checkpoint from a complete copy, ' +
+        'or load an earlier checkpoint.',
+    );
+    this.file = file;
+    this.expectedBytes = expectedBytes;
+    this.actualBytes = actualBytes;
+  }
+}
+
+/** A checkpoint was saved from a model of a different architecture than the one it is loaded into. */
+export class ArchitectureMismatchError extends ModelError {
+  constructor(message: string) {
+    super('ARCHITECTURE_MISMATCH', message);
+  }
+}
+
+/** Optimizer state cannot be restored: missing in the checkpoint, or saved from another optimizer class. */
+export class OptimizerMismatchError extends ModelError {
+  constructor(message: string) {
+    super('OPTIMIZER_MISMATCH', message);
+  }
+}
+
+/** Checkpoint metadata holds a value JSON cannot round-trip exactly (NaN, ±Infinity, undefined, bigint...). */
+export class InvalidMetadataError extends ModelError {
+  constructor(message: string) {
+    super('INVALID_METADATA', message);
+  }
+}

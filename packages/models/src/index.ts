@@ -1,0 +1,37 @@
+export {
+  ArchitectureMismatchError,
+  CheckpointNotFoundError,
+  CorruptCheckpointError,
+  InvalidMetadataError,
+  InvalidOptionError,
+  ModelError,
+  type ModelErrorCode,
+  OptimizerMismatchError,
+  TruncatedWeightsError,
+  UnknownTapError,
+  UnsupportedModelError,
+} from './errors';
+export { featureModel } from './feature-model';
+export { initializeLikePyTorch, MAX_SEED } from './init';
+export {
+  LOGITS_LAYER,
+  RESNET_STAGE_STRIDES,
+  RESNET_STAGE_WIDTHS,
+  RESNET_TAPS,
+  RESNET_VARIANTS,
+  RESNET18_BLOCKS,
+  RESNET34_BLOCKS,
+  type ResNetOptions,
+  type ResNetTap,
+  type ResNetVariant,
+  resnet18,
+  resnet34,
+} from './resnet';
+export {
+  type CheckpointContents,
+  type LoadCheckpointOptions,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint';
+export { CHECKPOINT_FORMAT_VERSION, CheckpointIOHandler, MODEL_JSON } from './checkpoint-handler';
