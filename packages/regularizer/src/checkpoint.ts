@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCheckpoint, MODEL_JSON, saveCheckpoint } from '@pixsim/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError } from './errors';
@@ -108,5 +111,19 @@ export function memoryCheckpointStore(): MemoryCheckpointStore {
       for (const e of entries.values()) free(e);
       entries.clear();
     },
+  };
+}
+
+/**
+ * The default {@link CheckpointStore}: `saveCheckpoint` / `loadCheckpoint` of `@pixsim/models` (a
+ * folder with `model.json`, weights, optimizer state, the regularizer's tensors and the trainer's
+ * metadata, written atomically). Loading checks that the model has the saved architecture (layer and
+ * weight names), so give every layer a fixed name when you resume in a new process.
+ */
+export function fileCheckpointStore(): CheckpointStore {
+  return {
+    save: (dir, contents) => saveCheckpoint(dir, contents),
+    load: (dir, into) => loadCheckpoint(dir, into),
+    exists: (dir) => existsSync(join(dir, MODEL_JSON)),
   };
 }

@@ -2,6 +2,7 @@ export {
   type CheckpointContents,
   type CheckpointMetadata,
   type CheckpointStore,
+  fileCheckpointStore,
   type LoadedCheckpoint,
   type MemoryCheckpointStore,
   memoryCheckpointStore,

@@ -1,6 +1,6 @@
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 import { InvalidOptionError } from './errors';
-import type { CheckpointStore } from './checkpoint';
+import { type CheckpointStore, fileCheckpointStore } from './checkpoint';
 import type { InputScaling } from './image-set';
 import { assertSeed } from './random';
 import type { TaskLoss } from './train-step';
@@ -73,12 +73,6 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
   if ((options.resume || options.checkpointEverySteps) && !options.checkpointDir) {
     throw new InvalidOptionError(`${fn}: resume and checkpointEverySteps need a checkpointDir.`);
   }
-  if (options.checkpointDir && !options.checkpoint) {
-    throw new InvalidOptionError(
-      `${fn}: checkpointDir needs a checkpoint store: pass checkpoint: { save: saveCheckpoint, load: loadCheckpoint } ` +
-        'from @pixsim/models, or memoryCheckpointStore().',
-    );
-  }
   return {
     alpha,
     epochs: positiveInt('epochs', options.epochs, Number.NaN),
@@ -93,7 +87,7 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
     metricsFile: options.metricsFile ?? null,
     progress,
     checkpointDir: options.checkpointDir ?? null,
-    checkpoint: options.checkpoint ?? null,
+    checkpoint: options.checkpointDir ? (options.checkpoint ?? fileCheckpointStore()) : null,
     checkpointEverySteps:
       options.checkpointEverySteps === undefined
         ? 0

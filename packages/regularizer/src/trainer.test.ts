@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,8 +31,10 @@ function tinyModel(seed: number): tfl.LayersModel {
       kernelInitializer: init(2),
     })
     .apply(r) as tfl.SymbolicTensor;
-  const p = tfl.layers.globalAveragePooling2d({}).apply(c2) as tfl.SymbolicTensor;
-  const out = tfl.layers.dense({ units: 3, kernelInitializer: init(3) }).apply(p) as tfl.SymbolicTensor;
+  const p = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(c2) as tfl.SymbolicTensor;
+  const out = tfl.layers
+    .dense({ units: 3, name: 'logits', kernelInitializer: init(3) })
+    .apply(p) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out });
 }
 
@@ -128,6 +130,30 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('resumes from checkpoint files (@pixsim/models saveCheckpoint/loadCheckpoint, the default store)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixsim-ckpt-'));
+    try {
+      const options = { ...common, epochs: 2, checkpointDir: join(dir, 'ckpt') };
+      const full = setup(4);
+      await train({ ...options, ...full, checkpointDir: join(dir, 'full') });
+      const cut = setup(4);
+      const stopped = await train({ ...options, ...cut, checkpointEverySteps: 2, stopAfterSteps: 9 });
+      expect(stopped.interrupted).toBe(true);
+      expect(existsSync(join(dir, 'ckpt', 'last', 'model.json'))).toBe(true);
+      expect(existsSync(join(dir, 'ckpt', 'best', 'model.json'))).toBe(true);
+      const resumed = setup(50);
+      const result = await train({ ...options, ...resumed, resume: true });
+      expect(result.steps).toBe(14);
+      expect(weightsOf(resumed.model)).toEqual(weightsOf(full.model));
+      for (const r of [full, cut, resumed]) {
+        r.regularizer.dispose();
+        r.model.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes per-epoch metrics as JSON lines and trains the tap weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pixsim-reg-'));
     try {
@@ -169,7 +195,7 @@ describe('train', () => {
   it('rejects inconsistent options with typed errors', async () => {
     const run = setup(3);
     await expect(train({ ...common, ...run, epochs: 0 })).rejects.toThrow(/epochs/);
-    await expect(train({ ...common, ...run, checkpointDir: 'x' })).rejects.toThrow(/checkpoint store/);
+    await expect(train({ ...common, ...run, resume: true })).rejects.toThrow(/need a checkpointDir/);
     await expect(train({ ...common, ...run, regularization: undefined })).rejects.toThrow(/alpha > 0/);
     await expect(train({ ...common, ...run, heldOutPairs: 10_000 })).rejects.toThrow(/heldOutPairs/);
     const store = memoryCheckpointStore();

@@ -62,7 +62,7 @@ export interface TrainOptions {
   progress?: boolean | { write(s: string): unknown };
   /** Folder of the checkpoints `last/` (every epoch) and `best/` (lowest validation loss). */
   checkpointDir?: string;
-  /** Checkpoint storage; `@pixsim/models`' `saveCheckpoint`/`loadCheckpoint` or {@link memoryCheckpointStore}. */
+  /** Checkpoint storage. Default {@link fileCheckpointStore} (`saveCheckpoint`/`loadCheckpoint` of `@pixsim/models`). */
   checkpoint?: CheckpointStore;
   /** Also save `last/` every this many steps inside an epoch. Default: only at epoch ends. */
   checkpointEverySteps?: number;
