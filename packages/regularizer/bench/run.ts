@@ -1,49 +1,19 @@
 /**
  * `pnpm bench`: images/s of a plain training step (64 classification images) against a regularized
- * step (64 + 2·16 pair images, `L_task + α·L_sim`) on the same small conv net, cpu backend by default.
+ * step (64 + 2·16 pair images, `L_task + α·L_sim`, taps = stem + 4 stages) on the pixsim ResNet18 for
+ * MNIST (28×28×1, base width 8 by default). Default backend: wasm with the training kernels of
+ * `@pixsim/backend`; `--backend cpu` for the pure-JS one (slow: use `--width 4 --steps 1`).
  *
- *   tsx bench/run.ts [--backend cpu|wasm] [--rounds 5] [--steps 4]
+ *   tsx bench/run.ts [--backend wasm|cpu] [--width 8] [--rounds 7] [--steps 3]
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { RESNET_TAPS, resnet18 } from '@pixsim/models';
 import { SimilarityRegularizer, trainStep } from '../src/index';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-/** MNIST-sized conv net with the tap layout of the pixsim ResNets (stem + strided stages). */
-function benchNet(): tfl.LayersModel {
-  const init = (s: number) => tfl.initializers.heNormal({ seed: s });
-  const input = tfl.input({ shape: [28, 28, 1] });
-  let x = tfl.layers
-    .conv2d({
-      filters: 8,
-      kernelSize: 3,
-      strides: 2,
-      padding: 'same',
-      useBias: false,
-      kernelInitializer: init(1),
-    })
-    .apply(input) as tfl.SymbolicTensor;
-  x = tfl.layers.batchNormalization({}).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.activation({ activation: 'relu', name: 'stem' }).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers
-    .conv2d({
-      filters: 16,
-      kernelSize: 3,
-      strides: 2,
-      padding: 'same',
-      activation: 'relu',
-      name: 'stage1',
-      kernelInitializer: init(2),
-    })
-    .apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
-  const out = tfl.layers.dense({ units: 10, kernelInitializer: init(3) }).apply(x) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: input, outputs: out });
 }
 
 const median = (v: number[]) => {
@@ -53,14 +23,15 @@ const median = (v: number[]) => {
 };
 
 async function main() {
-  const backend = arg('backend', 'cpu');
-  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  const backend = arg('backend', 'wasm');
+  if (backend === 'wasm') await import('@pixsim/backend/wasm-training');
   await tf.setBackend(backend);
   await tf.ready();
-  const rounds = Number(arg('rounds', '5'));
-  const steps = Number(arg('steps', '4'));
-  const model = benchNet();
-  const regularizer = new SimilarityRegularizer({ model, taps: ['stem', 'stage1'] });
+  const rounds = Number(arg('rounds', '7'));
+  const steps = Number(arg('steps', '3'));
+  const width = Number(arg('width', '8'));
+  const model = resnet18({ inputShape: [28, 28, 1], classes: 10, width, seed: 1 });
+  const regularizer = new SimilarityRegularizer({ model, taps: RESNET_TAPS });
   const optimizer = tf.train.momentum(0.01, 0.9);
   const inputs = tf.randomUniform([64, 28, 28, 1], -2.5, 2.5, 'float32', 1);
   const labels = Int32Array.from({ length: 64 }, (_, i) => i % 10);
@@ -95,7 +66,9 @@ async function main() {
   const plainMs = median(plain);
   const regMs = median(regularized);
   const ratios = plain.map((p, i) => regularized[i] / p);
-  console.log(`backend ${tf.getBackend()}, ${rounds} rounds × ${steps} steps, medians:`);
+  console.log(
+    `ResNet18 width ${width}, 28×28×1, backend ${tf.getBackend()}, ${rounds} rounds × ${steps} steps, medians:`,
+  );
   console.log(
     `  plain step       (64 images):        ${plainMs.toFixed(1)} ms  ${((64 * 1000) / plainMs).toFixed(1)} img/s`,
   );

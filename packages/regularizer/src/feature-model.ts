@@ -4,12 +4,14 @@ import type { SimilarityRegularizerOptions } from './similarity-regularizer';
 
 /**
  * Resolves the regularizer's feature source: either `model` + `taps` (builds a multi-output model from
- * the model's inputs to the tapped layers' outputs, sharing weights) or a ready `featureModel`.
+ * the model's inputs to the tapped layers' outputs, sharing weights) or a ready `featureModel` (with
+ * `taps`, only the outputs of those layers are used, e.g. `featureModel(model)` of `@pixsim/models`
+ * with `RESNET_TAPS`, leaving out its final logits output).
  */
 export function buildFeatureModel(
   fn: string,
   options: SimilarityRegularizerOptions,
-): { featureModel: tfl.LayersModel; taps: string[] } {
+): { featureModel: tfl.LayersModel; taps: string[]; outputIndices: number[] } {
   const { model, featureModel } = options;
   if (model && featureModel) {
     throw new InvalidOptionError(`${fn}: pass either model (with taps) or featureModel, not both.`);
@@ -17,19 +19,28 @@ export function buildFeatureModel(
   if (featureModel) {
     if (!isLayersModel(featureModel)) {
       throw new InvalidOptionError(
-        `${fn}: featureModel must be a tf.LayersModel whose outputs are the taps.`,
+        `${fn}: featureModel must be a tf.LayersModel whose outputs include the taps.`,
       );
     }
     const names = featureModel.outputLayers.map((l) => l.name);
-    const taps = options.taps ? [...options.taps] : names;
-    if (taps.length !== featureModel.outputs.length) {
-      throw new InvalidOptionError(
-        `${fn}: ${taps.length} tap names for a featureModel with ${featureModel.outputs.length} outputs; ` +
-          'give one name per output, in order, or omit taps.',
-      );
+    if (!options.taps) {
+      assertUniqueTaps(fn, names);
+      return { featureModel, taps: names, outputIndices: names.map((_, i) => i) };
     }
+    const taps = [...options.taps];
     assertUniqueTaps(fn, taps);
-    return { featureModel, taps };
+    const outputIndices = taps.map((tap) => {
+      const index = names.indexOf(tap);
+      if (index < 0) {
+        throw new UnknownLayerError(
+          `${fn}: the featureModel has no output from layer '${tap}'; its outputs come from ${names
+            .map((n) => `'${n}'`)
+            .join(', ')}. Fix the tap name.`,
+        );
+      }
+      return index;
+    });
+    return { featureModel, taps, outputIndices };
   }
   if (!isLayersModel(model)) {
     throw new InvalidOptionError(
@@ -59,7 +70,11 @@ export function buildFeatureModel(
       );
     }
   });
-  return { featureModel: tfl.model({ inputs: model.inputs, outputs }), taps };
+  return {
+    featureModel: tfl.model({ inputs: model.inputs, outputs }),
+    taps,
+    outputIndices: taps.map((_, i) => i),
+  };
 }
 
 function assertUniqueTaps(fn: string, taps: string[]): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { featureModel, RESNET_TAPS, resnet18 } from '@pixsim/models';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, StateMismatchError, UnknownLayerError } from './errors';
 import { SimilarityRegularizer } from './similarity-regularizer';
@@ -233,6 +234,34 @@ describe('SimilarityRegularizer', () => {
     tf.dispose([x, y, l1, l2]);
     reg.dispose();
     fromModel.dispose();
+  });
+
+  it('works with featureModel(model) of @pixsim/models: RESNET_TAPS, logits output left out, other image sizes', () => {
+    const model = resnet18({ inputShape: [8, 8, 1], classes: 3, width: 2, seed: 1 });
+    const features = featureModel(model);
+    expect(() => new SimilarityRegularizer({ featureModel: features, taps: ['stem', 'nope'] })).toThrow(
+      UnknownLayerError,
+    );
+    const reg = new SimilarityRegularizer({ featureModel: features, taps: RESNET_TAPS });
+    expect(reg.taps).toEqual([...RESNET_TAPS]);
+    const state = reg.getState();
+    expect(state['similarity_regularizer/running_mean/stage4'].shape).toEqual([16]);
+    const start = tf.memory().numTensors;
+    const loss = tf.tidy(
+      () =>
+        reg
+          .lossOf(
+            tf.randomNormal([2, 12, 20, 1], 0, 1, 'float32', 1),
+            tf.randomNormal([2, 12, 20, 1], 0, 1, 'float32', 2),
+            [1, 0],
+          )
+          .dataSync()[0],
+    );
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(tf.memory().numTensors).toBe(start);
+    tf.dispose(Object.values(state));
+    reg.dispose();
+    model.dispose();
   });
 
   it('exports and restores its state (running means, w) as named tensors', () => {

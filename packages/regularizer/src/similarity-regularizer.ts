@@ -92,6 +92,8 @@ export class SimilarityRegularizer {
   readonly tapLogits: tf.Variable | null;
   private readonly fixedWeights: tf.Tensor1D | null;
   private readonly runningMeans: tf.Variable[];
+  /** Which outputs of the feature model are the taps, in tap order. */
+  private readonly outputIndices: number[];
   private disposed = false;
 
   constructor(options: SimilarityRegularizerOptions) {
@@ -99,8 +101,9 @@ export class SimilarityRegularizer {
     if (options == null || typeof options !== 'object') {
       throw new InvalidOptionError(`${fn}: pass an options object { model, taps } or { featureModel }.`);
     }
-    const { featureModel, taps } = buildFeatureModel(fn, options);
+    const { featureModel, taps, outputIndices } = buildFeatureModel(fn, options);
     this.featureModel = featureModel;
+    this.outputIndices = outputIndices;
     this.taps = taps;
     this.momentum = options.momentum ?? 0.9;
     if (!(this.momentum >= 0 && this.momentum < 1)) {
@@ -116,7 +119,8 @@ export class SimilarityRegularizer {
     if (!(this.eps > 0 && this.eps < 1)) {
       throw new InvalidOptionError(`${fn}: eps must be in (0, 1), got ${options.eps}.`);
     }
-    const channels = featureModel.outputs.map((o, t) => {
+    const channels = outputIndices.map((index, t) => {
+      const o = featureModel.outputs[index];
       const c = o.shape[o.shape.length - 1];
       if (c == null || o.shape.length < 2) {
         throw new ShapeMismatchError(
@@ -184,8 +188,7 @@ export class SimilarityRegularizer {
     const update = centres ? false : (options.updateRunningMeans ?? training);
     return tf.tidy(() => {
       const both = tf.concat([a, b], 0);
-      const out = this.featureModel.apply(both, { training });
-      const maps = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+      const maps = this.tapOutputs(both, training);
       const sims = maps.map((f, t) => {
         const running = this.runningMeans[t];
         let mean: tf.Tensor = centres ? centres[t] : running;
@@ -210,8 +213,7 @@ export class SimilarityRegularizer {
   tapMeans(images: tf.Tensor4D, options: { training?: boolean } = {}): tf.Tensor1D[] {
     this.assertLive();
     return tf.tidy(() => {
-      const out = this.featureModel.apply(images, { training: options.training ?? false });
-      const maps = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+      const maps = this.tapOutputs(images, options.training ?? false);
       return maps.map((f) => channelMean(f));
     });
   }
@@ -324,6 +326,13 @@ export class SimilarityRegularizer {
     for (const m of this.runningMeans) m.dispose();
     this.tapLogits?.dispose();
     this.fixedWeights?.dispose();
+  }
+
+  /** The tap feature maps of `images` (allocates; call inside a tidy). */
+  private tapOutputs(images: tf.Tensor, training: boolean): tf.Tensor[] {
+    const out = this.featureModel.apply(images, { training });
+    const all = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+    return this.outputIndices.map((i) => all[i]);
   }
 
   private assertLive(): void {
