@@ -39,6 +39,7 @@ export {
   CheckpointIOHandler,
   type CheckpointSection,
   type EncodedExtras,
+  type FileRecord,
   type LoadedExtras,
   MODEL_JSON,
 } from './checkpoint-handler';
