@@ -15,7 +15,7 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 const BIN_PATTERN = /^(weights|optimizer|tensors)\.[0-9a-f]{16}\.bin$/;
 
 /** Record of one binary file in `model.json`. */
-interface FileRecord {
+export interface FileRecord {
   byteLength: number;
   sha256: string;
 }
