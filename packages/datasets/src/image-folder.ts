@@ -156,7 +156,7 @@ async function listFolder(dir: string, o: Resolved): Promise<Listing> {
     for (const f of images) {
       const path = join(dir, name, f);
       const s = await stat(path);
-      files.push({ path, label, size: s.size, mtimeMs: s.mtimeMs });
+      files.push({ path, label, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
     }
   }
   if (files.length === 0) {

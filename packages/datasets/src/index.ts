@@ -40,3 +40,11 @@ export {
   type PreprocessOptions,
 } from './preprocess';
 export { type RegularizationSet, type RegularizationSetOptions, regularizationSet } from './regularization';
+export { type DownloadOptions, type DownloadResult, download, downloadFile } from './download';
+export {
+  DATASET_SOURCES,
+  type DatasetName,
+  type DatasetSource,
+  datasetSource,
+  type RemoteFile,
+} from './sources';
