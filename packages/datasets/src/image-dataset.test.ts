@@ -126,6 +126,35 @@ describe('ImageDataset', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('batches: with prefetch the next batch is prepared while the consumer awaits; same batches either way', async () => {
+    const prepared = async (prefetch: boolean) => {
+      const data = toy(8);
+      const raw = data.images;
+      let reads = 0;
+      Object.defineProperty(data, 'images', {
+        get: () => {
+          reads++;
+          return raw;
+        },
+      });
+      const readsWhileConsuming: number[] = [];
+      const indices: number[][] = [];
+      for await (const { xs, ys, indices: idx } of data.batches({ batchSize: 4, seed: 2, prefetch })) {
+        const before = reads;
+        await new Promise((r) => setTimeout(r, 5)); // the consumer's own async work (a training step)
+        readsWhileConsuming.push(reads - before);
+        indices.push(Array.from(idx));
+        tf.dispose([xs, ys]);
+      }
+      return { readsWhileConsuming, indices };
+    };
+    const on = await prepared(true);
+    const off = await prepared(false);
+    expect(on.readsWhileConsuming).toEqual([4, 0]); // batch 1's four images were read during batch 0
+    expect(off.readsWhileConsuming).toEqual([0, 0]);
+    expect(on.indices).toEqual(off.indices);
+  });
+
   it('batches: one-hot labels, grey, and no leak when the consumer stops early', async () => {
     const data = toy(9);
     const start = tf.memory().numTensors;
