@@ -66,6 +66,21 @@ describe('imageFolder', () => {
     expect(resized.shape).toEqual([3, 3, 4, 3]);
   });
 
+  it('expands greyscale files to RGB, and resize(n) scales the shorter side', async () => {
+    const root = join(dir, 'greyscale');
+    await mkdir(join(root, 'g'), { recursive: true });
+    const grey = Buffer.from(Array.from({ length: 6 * 8 }, (_, i) => (i * 5) % 256));
+    await sharp(grey, { raw: { width: 8, height: 6, channels: 1 } })
+      .png()
+      .toFile(join(root, 'g', 'a.png'));
+    const data = await imageFolder(root, { cacheDir: false });
+    expect(data.shape).toEqual([1, 6, 8, 3]);
+    const px = data.image(0).subarray((2 * 8 + 3) * 3, (2 * 8 + 3) * 3 + 3);
+    expect(Array.from(px)).toEqual([grey[2 * 8 + 3], grey[2 * 8 + 3], grey[2 * 8 + 3]]);
+    const small = await imageFolder(root, { cacheDir: false, resize: 3 });
+    expect(small.shape).toEqual([1, 3, 4, 3]);
+  });
+
   it("applies the paper's ImageNet regularization transform: grey, centre crop 144x256, every 4th pixel", async () => {
     const root = await makeFolder('imagenet', { n01: [[150, 262]], n02: [[150, 262]] });
     const data = await imageFolder(root, { transform: 'imagenet-regularization', cacheDir: false });

@@ -285,14 +285,16 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
   const n = listing.files.length;
   const decoded: Uint8Array[] = new Array(n);
   let shape: [number, number, number] | null = null;
+  let first = '';
   let next = 0;
   const worker = async () => {
     while (next < n) {
       const i = next++;
       const one = await decodeOne(listing.files[i].path, o);
-      if (shape === null) shape = [one.h, one.w, one.c];
-      else if (one.h !== shape[0] || one.w !== shape[1]) {
-        const first = listing.files.find((_, k) => decoded[k] !== undefined)?.path ?? 'the first image';
+      if (shape === null) {
+        shape = [one.h, one.w, one.c];
+        first = listing.files[i].path;
+      } else if (one.h !== shape[0] || one.w !== shape[1]) {
         throw new SizeMismatchError(
           `imageFolder: ${listing.files[i].path} is ${one.h}x${one.w} but ${first} is ${shape[0]}x${shape[1]}. ` +
             'All images of a data set must have one size: pass { resize: [h, w] } or { crop: [h, w] }.',
