@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cifar10, cifar100 } from './cifar';
 import { CIFAR100_FINE_CLASSES } from './cifar-format';
@@ -108,6 +109,24 @@ describe('CIFAR-10', () => {
     await writeFile(cut, archive.subarray(0, Math.floor(archive.length / 2)));
     await expect(cifar10(cut)).rejects.toThrow(TruncatedFileError);
     await expect(cifar10(cut)).rejects.toThrow(/cut.tar.gz: the gzip stream is truncated or corrupt/);
+  });
+
+  it('rejects an archive with a damaged tar header, and a non-binary archive', async () => {
+    const tar = gunzipSync(
+      tarGz([{ path: 'cifar-10-batches-bin/data_batch_1.bin', data: cifarBytes([1], pixel) }]),
+    );
+    tar[10] ^= 0x41; // inside the file name of the first header
+    const damaged = join(dir, 'damaged.tar.gz');
+    await writeFile(damaged, gzipSync(tar));
+    await expect(cifar10(damaged)).rejects.toThrow(/damaged.tar.gz: tar header checksum mismatch/);
+    const python = join(dir, 'cifar-10-python.tar.gz');
+    await writeFile(
+      python,
+      tarGz([{ path: 'cifar-10-batches-py/data_batch_1', data: Buffer.from('pickle') }]),
+    );
+    await expect(cifar10(python)).rejects.toThrow(
+      /holds none of the CIFAR-10 binary files.*not the python or matlab one/,
+    );
   });
 });
 
