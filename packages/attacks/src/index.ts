@@ -12,7 +12,11 @@ export {
   saltAndPepperNoiseAttack,
   uniformNoiseAttack,
 } from './attack-specs';
-export { type BlendedNoiseOptions, linearSearchBlendedUniformNoise } from './blended-noise';
+export {
+  type BlendedNoiseOptions,
+  type BlendedNoiseResult,
+  linearSearchBlendedUniformNoise,
+} from './blended-noise';
 export { type BoundaryAttackOptions, type BoundaryAttackResult, runBoundaryAttack } from './boundary-attack';
 export {
   type Classifier,

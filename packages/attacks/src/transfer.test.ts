@@ -2,7 +2,8 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, expect, it } from 'vitest';
+import { initBackend } from '@pixsim/backend';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fgsmAttack, type PerturbationAttack } from './attack-specs';
 import { createClassifier, scaleShift } from './classifier';
 import { deriveSeed, SeededRandom } from './random';
@@ -41,9 +42,9 @@ function readCifar(file: string, count: number): { images: tf.Tensor4D; labels: 
 }
 
 /**
- * A tiny CNN on 5·(x − 0.5) inputs: two seeded, frozen random conv layers (the `cpu` backend's conv
- * filter gradient is far too slow to train convolutions within a test budget) and a trained dense head,
- * fitted for a few epochs. Input gradients flow through every layer, so FGSM sees a real CNN.
+ * A tiny CNN on 5·(x − 0.5) inputs (two seeded conv layers and a dense head), every layer trained for a few
+ * epochs. It trains on `wasm` with `@pixsim/backend`'s training kernels (stock wasm cannot train convolutions,
+ * and the stock cpu backend's filter gradient is far too slow for a test).
  */
 async function trainCnn(x: tf.Tensor4D, y: Int32Array, seed: number): Promise<tfl.LayersModel> {
   const init = (k: number) => tfl.initializers.heNormal({ seed: deriveSeed(seed, k) % 100_000 });
@@ -56,7 +57,6 @@ async function trainCnn(x: tf.Tensor4D, y: Int32Array, seed: number): Promise<tf
       padding: 'same',
       activation: 'relu',
       kernelInitializer: init(k),
-      trainable: false,
     });
   const model = tfl.sequential({
     layers: [
@@ -102,10 +102,15 @@ const randomSign: PerturbationAttack = {
   },
 };
 
+beforeAll(async () => {
+  const chosen = await initBackend('wasm', { log: false });
+  expect(chosen.backend).toBe('wasm');
+});
+
 describe('transferred FGSM on real CIFAR-10', () => {
   it('adversarials crafted on a surrogate lower the target accuracy more than random-sign noise of the same ε', async () => {
     const t0 = Date.now();
-    const train = readCifar('data_batch_1.bin', 2000);
+    const train = readCifar('data_batch_1.bin', 5000);
     const test = readCifar('test_batch.bin', 500);
     const target = await trainCnn(train.images, train.labels, 1);
     const surrogate = await trainCnn(train.images, train.labels, 2);
@@ -124,9 +129,11 @@ describe('transferred FGSM on real CIFAR-10', () => {
     const acc = (c: typeof transfer) => c.accuracy.map((s) => s.mean as number);
     console.log('clean', transfer.cleanAccuracy, 'transfer', acc(transfer), 'random sign', acc(noise));
     // A real (if small) model: clearly above chance (10 %).
-    expect(transfer.cleanAccuracy).toBeGreaterThan(0.25);
+    expect(transfer.cleanAccuracy).toBeGreaterThan(0.35);
     expect(acc(transfer)[0]).toBe(transfer.cleanAccuracy);
-    // At 16/255, transfer must beat random-sign noise by more than ~3 standard errors of a 500-image accuracy.
+    // At 8/255 and 16/255, transfer must beat random-sign noise by more than ~3 standard errors of a
+    // 500-image accuracy (measured: 0.33 vs 0.43 and 0.22 vs 0.41).
+    expect(acc(transfer)[1]).toBeLessThan(acc(noise)[1] - 0.06);
     expect(acc(transfer)[2]).toBeLessThan(acc(noise)[2] - 0.06);
     expect(acc(transfer)[2]).toBeLessThan(acc(transfer)[1]);
     tf.dispose([train.images, test.images]);

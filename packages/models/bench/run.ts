@@ -6,7 +6,7 @@
  * Usage: `pnpm bench` (or `tsx bench/run.ts [reps]`).
  */
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet18 } from '../src/index';
 
@@ -27,6 +27,7 @@ async function main() {
   for (const backend of backends) {
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
     await tf.ready();
+    if (backend === 'wasm') console.log(`wasm threads: ${getThreadsCount()}`);
     for (const width of widths) {
       const batch = batchOf[width];
       const model = resnet18({ inputShape: [32, 32, 1], classes: 10, width, seed: 0 });

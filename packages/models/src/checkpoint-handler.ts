@@ -2,7 +2,12 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileIfExists, sha256, syncDirectory, writeFileAtomic } from './atomic-file';
-import { CheckpointNotFoundError, CorruptCheckpointError, TruncatedWeightsError } from './errors';
+import {
+  CheckpointNotFoundError,
+  CorruptCheckpointError,
+  TruncatedWeightsError,
+  UnsupportedModelError,
+} from './errors';
 import { isTensorSpec, specBytes, type TensorSpec } from './weights-codec';
 
 /** Name of the JSON file of a checkpoint directory (the tfjs `model.json` layout, plus a `pixsim` field). */
@@ -15,7 +20,7 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 const BIN_PATTERN = /^(weights|optimizer|tensors)\.[0-9a-f]{16}\.bin$/;
 
 /** Record of one binary file in `model.json`. */
-interface FileRecord {
+export interface FileRecord {
   byteLength: number;
   sha256: string;
 }
@@ -76,7 +81,7 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
 
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology == null) {
-      throw new CorruptCheckpointError(
+      throw new UnsupportedModelError(
         'saveCheckpoint: the model produced no JSON topology (a graph model?). Save a tf.LayersModel.',
       );
     }

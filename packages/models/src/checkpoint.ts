@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointIOHandler, type EncodedExtras } from './checkpoint-handler';
 import { ArchitectureMismatchError, InvalidOptionError, OptimizerMismatchError } from './errors';
 import { assertJsonSafe } from './json-safe';
+import type { resnet18, resnet34 } from './resnet';
 import { decodeTensors, encodeTensors, type NamedTensor, type TensorSpec } from './weights-codec';
 
 /** What {@link saveCheckpoint} writes. */
@@ -161,7 +162,10 @@ function assertSameArchitecture(
  * With `options.model`, the saved weights are loaded into that model after an architecture check
  * (same layers and weight shapes), and it is returned; otherwise a new model is rebuilt from
  * `model.json`. With `options.optimizer`, the saved optimizer state is restored into it, so the next
- * step continues exactly where the saved run stopped.
+ * step continues exactly where the saved run stopped. tf optimizers match slots to variables by position
+ * (creation order, or the `varList` given to `minimize`): models from {@link resnet18}/{@link resnet34}
+ * and models rebuilt here create their variables in the same order; create any other trainable variables
+ * in the same order as in the saved run, or pass an explicit `varList`.
  *
  * @example
  * ```ts

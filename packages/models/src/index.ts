@@ -34,4 +34,13 @@ export {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint';
-export { CHECKPOINT_FORMAT_VERSION, CheckpointIOHandler, MODEL_JSON } from './checkpoint-handler';
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  CheckpointIOHandler,
+  type CheckpointSection,
+  type EncodedExtras,
+  type FileRecord,
+  type LoadedExtras,
+  MODEL_JSON,
+} from './checkpoint-handler';
+export type { TensorSpec } from './weights-codec';

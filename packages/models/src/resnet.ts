@@ -200,7 +200,17 @@ function buildResNet(fn: string, blocks: readonly number[], options: ResNetOptio
   const logits = tfl.layers
     .dense({ units: o.classes, kernelInitializer: 'zeros', biasInitializer: 'zeros', name: LOGITS_LAYER })
     .apply(x) as tfl.SymbolicTensor;
-  const model = tfl.model({ inputs: input, outputs: logits, name: o.name });
+  const graph = tfl.model({ inputs: input, outputs: logits, name: o.name });
+  // Re-create the model from its own config so that its variables are created (and registered with the
+  // engine) in `model.layers` order, exactly as `tfl.loadLayersModel` re-creates a saved one. tf
+  // optimizers match their slots (momenta, Adam moments) to variables by position in that order, so
+  // this keeps optimizer state from a checkpoint aligned whether the model is rebuilt or built anew.
+  let model: tfl.LayersModel;
+  try {
+    model = tfl.LayersModel.fromConfig(tfl.LayersModel, graph.getConfig()) as tfl.LayersModel;
+  } finally {
+    graph.dispose();
+  }
   initializeLikePyTorch(model, o.seed);
   return model;
 }

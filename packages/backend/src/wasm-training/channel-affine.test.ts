@@ -36,6 +36,7 @@ const pairs: Array<[number[], number[]]> = [
     [2, 3, 4, 5],
     [4, 1],
   ], // other broadcast: stock
+  [[2, 2, 2, 40], [40]], // more than 32 channels: stock
 ];
 
 describe('wasm per-channel Multiply / Add / Sub parity with cpu', () => {

@@ -1,4 +1,5 @@
 import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { WasmBackendNotLoadedError } from '../errors';
 
 /**
  * The part of the wasm backend (`BackendWasm` of `@tensorflow/tfjs-backend-wasm`) that the training
@@ -66,8 +67,8 @@ export function runWasmKernel(
 ): TensorInfo {
   const func = stock.get(name) ?? getKernel(name, 'wasm')?.kernelFunc;
   if (func == null) {
-    throw new Error(
-      `Kernel '${name}' is not registered for backend 'wasm'; import '@tensorflow/tfjs-backend-wasm' first.`,
+    throw new WasmBackendNotLoadedError(
+      `the wasm kernel '${name}' is not registered; import '@tensorflow/tfjs-backend-wasm' before running the training kernels.`,
     );
   }
   return (func as (args: WasmKernelArgs) => TensorInfo)({ inputs, backend, attrs });

@@ -14,6 +14,7 @@ const cases: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean
   { shape: [2, 3, 4], axis: [-1], keepDims: true }, // innermost: stock kernel
   { shape: [2, 3, 4, 5], axis: [0, 2], keepDims: false }, // non-contiguous: stock kernel
   { shape: [64, 32, 32, 4], axis: [0, 1, 2], keepDims: false }, // large reduction
+  { shape: [1 << 20, 2], axis: 0, keepDims: false }, // a million-element pooling window
 ];
 
 describe('wasm Sum / Mean parity with cpu', () => {

@@ -1,0 +1,128 @@
+/** Machine-readable codes of every error `@pixsim/datasets` throws. */
+export type DatasetErrorCode =
+  | 'TRUNCATED_FILE'
+  | 'BAD_MAGIC'
+  | 'BAD_FORMAT'
+  | 'COUNT_MISMATCH'
+  | 'MISSING_FILE'
+  | 'EMPTY_FOLDER'
+  | 'DECODE_FAILED'
+  | 'SIZE_MISMATCH'
+  | 'UNKNOWN_DATASET'
+  | 'INVALID_OPTION'
+  | 'CHECKSUM_MISMATCH'
+  | 'DOWNLOAD_FAILED'
+  | 'DOWNLOAD_INTERRUPTED'
+  | 'OFFLINE';
+
+/**
+ * Base class of every error thrown by `@pixsim/datasets`. `code` is stable and safe to switch on; the
+ * message names the file (where there is one), the problem and the fix.
+ */
+export class DatasetError extends Error {
+  readonly code: DatasetErrorCode;
+
+  constructor(code: DatasetErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A file ends before the data its header (or its record size) promises. */
+export class TruncatedFileError extends DatasetError {
+  constructor(message: string) {
+    super('TRUNCATED_FILE', message);
+  }
+}
+
+/** A file does not start with the magic number of the expected format (e.g. IDX `0x00000803`). */
+export class BadMagicError extends DatasetError {
+  constructor(message: string) {
+    super('BAD_MAGIC', message);
+  }
+}
+
+/** A file has the right magic but impossible content (trailing bytes, label out of range, bad archive). */
+export class BadFormatError extends DatasetError {
+  constructor(message: string) {
+    super('BAD_FORMAT', message);
+  }
+}
+
+/** Images and labels of one split disagree in number. */
+export class CountMismatchError extends DatasetError {
+  constructor(message: string) {
+    super('COUNT_MISMATCH', message);
+  }
+}
+
+/** A file or folder the loader needs is not there. */
+export class MissingFileError extends DatasetError {
+  constructor(message: string) {
+    super('MISSING_FILE', message);
+  }
+}
+
+/** An image folder holds no class sub-folder, or no image file in them. */
+export class EmptyFolderError extends DatasetError {
+  constructor(message: string) {
+    super('EMPTY_FOLDER', message);
+  }
+}
+
+/** `sharp` could not decode an image file. */
+export class DecodeError extends DatasetError {
+  constructor(message: string) {
+    super('DECODE_FAILED', message);
+  }
+}
+
+/** Images of one folder decode to different sizes and no resize / crop was asked for. */
+export class SizeMismatchError extends DatasetError {
+  constructor(message: string) {
+    super('SIZE_MISMATCH', message);
+  }
+}
+
+/** A data-set name that `download()` does not know. */
+export class UnknownDatasetError extends DatasetError {
+  constructor(message: string) {
+    super('UNKNOWN_DATASET', message);
+  }
+}
+
+/** An option is outside its valid range (fraction outside (0, 1), non-integer seed, n > N, …). */
+export class InvalidOptionError extends DatasetError {
+  constructor(message: string) {
+    super('INVALID_OPTION', message);
+  }
+}
+
+/** A downloaded (or cached) file does not have the published SHA-256 / MD5. */
+export class ChecksumMismatchError extends DatasetError {
+  constructor(message: string) {
+    super('CHECKSUM_MISMATCH', message);
+  }
+}
+
+/** The server answered with an error status, or could not be reached. */
+export class DownloadFailedError extends DatasetError {
+  constructor(message: string) {
+    super('DOWNLOAD_FAILED', message);
+  }
+}
+
+/** The connection dropped before the whole file arrived; the bytes received are kept for resuming. */
+export class DownloadInterruptedError extends DatasetError {
+  constructor(message: string) {
+    super('DOWNLOAD_INTERRUPTED', message);
+  }
+}
+
+/** Offline mode is on and a file is not in the cache yet. */
+export class OfflineError extends DatasetError {
+  constructor(message: string) {
+    super('OFFLINE', message);
+  }
+}

@@ -1,0 +1,50 @@
+export type { AugmentOptions, ResolvedAugment } from './augment';
+export { type Batch, type BatchOptions, batches } from './batches';
+export { type Cifar100Options, cifar10, cifar100 } from './cifar';
+export {
+  CIFAR100_COARSE_CLASSES,
+  CIFAR100_FINE_CLASSES,
+  CIFAR10_CLASSES,
+  type CifarKind,
+  type CifarRecords,
+  parseCifarRecords,
+} from './cifar-format';
+export {
+  BadFormatError,
+  BadMagicError,
+  ChecksumMismatchError,
+  CountMismatchError,
+  DatasetError,
+  type DatasetErrorCode,
+  DecodeError,
+  DownloadFailedError,
+  DownloadInterruptedError,
+  EmptyFolderError,
+  InvalidOptionError,
+  MissingFileError,
+  OfflineError,
+  SizeMismatchError,
+  TruncatedFileError,
+  UnknownDatasetError,
+} from './errors';
+export { type FashionMnistOptions, fashionMnist } from './fashion-mnist';
+export { type IdxArray, parseIdx, readIdx } from './idx';
+export { type Holdout, ImageDataset, type ImageDatasetInit, type Split } from './image-dataset';
+export { type ImageFolderOptions, imageFolder } from './image-folder';
+export { FASHION_MNIST_CLASSES, type IdxFolderOptions, MNIST_CLASSES, mnist, type TrainTest } from './mnist';
+export {
+  type GreyMode,
+  type ImageSource,
+  imagesToTensor,
+  type PixelScale,
+  type PreprocessOptions,
+} from './preprocess';
+export { type RegularizationSet, type RegularizationSetOptions, regularizationSet } from './regularization';
+export { type DownloadOptions, type DownloadResult, download, downloadFile } from './download';
+export {
+  DATASET_SOURCES,
+  type DatasetName,
+  type DatasetSource,
+  datasetSource,
+  type RemoteFile,
+} from './sources';

