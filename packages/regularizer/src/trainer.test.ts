@@ -192,6 +192,28 @@ describe('train', () => {
     }
   });
 
+  it('stops at the next step when its AbortSignal fires', async () => {
+    const run = setup(6);
+    const controller = new AbortController();
+    let lines = 0;
+    const result = await train({
+      ...common,
+      ...run,
+      progress: {
+        write: () => {
+          lines += 1;
+          controller.abort(); // the first redraw comes right after the first step
+        },
+      },
+      signal: controller.signal,
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.steps).toBe(1);
+    expect(lines).toBeGreaterThan(0);
+    run.regularizer.dispose();
+    run.model.dispose();
+  });
+
   it('rejects inconsistent options with typed errors', async () => {
     const run = setup(3);
     await expect(train({ ...common, ...run, epochs: 0 })).rejects.toThrow(/epochs/);
