@@ -1,4 +1,4 @@
-import { atanhSquaredLoss, mseLoss } from '@pixsim/similarity';
+import { atanhSquaredLoss, mseLoss, pearsonCorrelation } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidOptionError } from './errors';
@@ -122,30 +122,5 @@ export function evaluateSimilarity(
         : atanhSquaredLoss(pred, target, { eps: regularizer.eps, scale: regularizer.loss });
     return loss.dataSync()[0];
   });
-  return { correlation: pearson(similarities, y), simLoss, similarities, targets: y };
-}
-
-/** Pearson correlation in float64; null when either input is constant. */
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) return null;
-  return sxy / Math.sqrt(sxx * syy);
+  return { correlation: pearsonCorrelation(similarities, y), simLoss, similarities, targets: y };
 }

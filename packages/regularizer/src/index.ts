@@ -21,7 +21,6 @@ export {
   type ClassifierEvaluation,
   evaluateClassifier,
   evaluateSimilarity,
-  pearson,
   type SimilarityEvaluation,
 } from './evaluate';
 export { type ImageSet, ImageStore, type InputScaling, type PixelArray, scaleInputs } from './image-set';

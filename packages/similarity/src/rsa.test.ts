@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { randomMatrix, refPearson, refRanks } from './__fixtures__/reference';
 import { InvalidOptionError, ShapeMismatchError } from './errors';
-import { averageRanks, rsaCorrelation, upperTriangle } from './rsa';
+import { averageRanks, pearsonCorrelation, rsaCorrelation, upperTriangle } from './rsa';
 
 function symmetricFrom(tri: number[], n: number): Float32Array {
   const s = new Float32Array(n * n);
@@ -54,6 +54,14 @@ describe('rsaCorrelation', () => {
       n,
     );
     expect(rsaCorrelation(a, b, { method: 'spearman' })).toBeCloseTo(1, 10);
+  });
+
+  it('pearsonCorrelation matches the reference and is null for a constant sequence', () => {
+    const x = randomMatrix(1, 40, 71);
+    const y = randomMatrix(1, 40, 72);
+    expect(pearsonCorrelation(x, y)).toBeCloseTo(refPearson(x, y), 10);
+    expect(pearsonCorrelation([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(() => pearsonCorrelation([1, 2], [1, 2, 3])).toThrow(ShapeMismatchError);
   });
 
   it('averageRanks shares ranks between ties', () => {

@@ -34,7 +34,13 @@ export function rsaCorrelation(
     x = averageRanks(x);
     y = averageRanks(y);
   }
-  return pearson(fn, x, y);
+  const r = pearsonCorrelation(x, y);
+  if (r === null) {
+    throw new ShapeMismatchError(
+      `${fn}: one matrix is constant over its upper triangle, so the correlation is undefined (0/0).`,
+    );
+  }
+  return r;
 }
 
 /** The i<j entries of a row-major N×N matrix, row by row. */
@@ -79,7 +85,15 @@ function upperBound(a: Float64Array, x: number): number {
   return lo;
 }
 
-function pearson(fn: string, x: Float64Array, y: Float64Array): number {
+/**
+ * Pearson correlation of two equally long sequences, in float64.
+ *
+ * @returns the correlation in [−1, 1], or `null` when either sequence is constant (0/0).
+ */
+export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
+  if (x.length !== y.length) {
+    throw new ShapeMismatchError(`pearsonCorrelation: lengths differ (${x.length} vs ${y.length}).`);
+  }
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -99,10 +113,6 @@ function pearson(fn: string, x: Float64Array, y: Float64Array): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
-  if (sxx === 0 || syy === 0) {
-    throw new ShapeMismatchError(
-      `${fn}: one matrix is constant over its upper triangle, so the correlation is undefined (0/0).`,
-    );
-  }
+  if (sxx === 0 || syy === 0) return null;
   return sxy / Math.sqrt(sxx * syy);
 }
