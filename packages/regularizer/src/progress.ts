@@ -9,17 +9,26 @@ export function writeJsonLines(path: string, lines: readonly unknown[]): void {
   renameSync(tmp, path);
 }
 
-/** A minimal terminal progress bar, redrawn in place with `\r`. */
+/**
+ * A minimal terminal progress bar, redrawn in place with `\r`. On `process.stdout`/`process.stderr`
+ * redirected to a file or pipe (not a TTY) it prints only the per-epoch summary lines, so logs stay
+ * readable; any other writer gets every redraw.
+ */
 export class ProgressBar {
   private lastDraw = 0;
+  private readonly interactive: boolean;
 
   constructor(
-    private readonly stream: { write(s: string): unknown },
+    private readonly stream: { write(s: string): unknown; isTTY?: boolean },
     private readonly width = 24,
-  ) {}
+  ) {
+    const std = stream === process.stdout || stream === process.stderr;
+    this.interactive = !std || stream.isTTY === true;
+  }
 
   /** Redraws the bar (at most 10 times a second unless `force`). */
   update(label: string, done: number, total: number, suffix: string, force = false): void {
+    if (!this.interactive) return;
     const now = Date.now();
     if (!force && now - this.lastDraw < 100 && done < total) return;
     this.lastDraw = now;
@@ -30,6 +39,6 @@ export class ProgressBar {
 
   /** Ends the current line with a summary. */
   finish(line: string): void {
-    this.stream.write(`\r${line}\u001b[K\n`);
+    this.stream.write(this.interactive ? `\r${line}\u001b[K\n` : `${line}\n`);
   }
 }

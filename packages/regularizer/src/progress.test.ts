@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ProgressBar } from './progress';
+
+describe('ProgressBar', () => {
+  it('redraws in place on a custom writer', () => {
+    const out: string[] = [];
+    const bar = new ProgressBar({ write: (s: string) => out.push(s) }, 4);
+    bar.update('epoch 1/1', 2, 4, 'loss 1', true);
+    bar.finish('epoch 1/1 done');
+    expect(out[0]).toBe('\repoch 1/1 ██░░ 2/4 loss 1\u001b[K');
+    expect(out[1]).toBe('\repoch 1/1 done\u001b[K\n');
+  });
+
+  it('prints only summary lines when process.stdout is not a TTY', () => {
+    const stdout = process.stdout as typeof process.stdout & { isTTY?: boolean };
+    const wasTTY = stdout.isTTY;
+    const write = stdout.write;
+    const out: string[] = [];
+    stdout.isTTY = false;
+    stdout.write = ((s: string) => out.push(s) > 0) as typeof stdout.write;
+    try {
+      const bar = new ProgressBar(stdout, 4);
+      bar.update('epoch 1/1', 2, 4, 'loss 1', true);
+      bar.finish('epoch 1/1 done');
+    } finally {
+      stdout.write = write;
+      stdout.isTTY = wasTTY as boolean;
+    }
+    expect(out).toEqual(['epoch 1/1 done\n']);
+  });
+});
