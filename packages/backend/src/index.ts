@@ -9,9 +9,11 @@ export {
   BackendError,
   type BackendErrorCode,
   BackendUnavailableError,
+  InvalidThreadsError,
   UnknownBackendError,
   UnsupportedKernelInputError,
   WasmBackendNotLoadedError,
+  WasmThreadsUnavailableError,
 } from './errors';
 export {
   type BackendAttempt,
@@ -26,3 +28,4 @@ export {
   wasmTrainingKernelsRegistered,
   wasmTrainingKernels,
 } from './wasm-training/register';
+export { initWasmThreads, type WasmThreadsResult } from './wasm-threads';
