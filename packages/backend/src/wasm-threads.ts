@@ -50,7 +50,8 @@ function writeAtomically(file: string, text: string): void {
  *
  * Results are identical to the single-threaded backend (each output element is still reduced by one
  * thread in the same order); tested on a ResNet training run. Process CPU time grows a little (workers
- * spin while waiting); wall time shrinks when cores are free.
+ * spin while waiting); wall time shrinks when cores are free. The worker threads do not keep the process
+ * alive (they are `unref`ed).
  *
  * @example
  * ```ts
@@ -143,6 +144,12 @@ export async function initWasmThreads(options: { threads: number }): Promise<Was
       `the threaded wasm backend did not start with ${threads} threads (got ${actual}${failure ? `: ${String(failure)}` : ''}); fall back to tf.setBackend('wasm') (one thread).`,
       { cause: failure },
     );
+  }
+  // Emscripten's pthread workers would keep the process alive forever after the script's last line.
+  const pool = (tf.backend() as unknown as { wasm?: { PThread?: Record<string, unknown> } }).wasm?.PThread;
+  for (const key of ['unusedWorkers', 'runningWorkers']) {
+    const workers = pool?.[key];
+    if (Array.isArray(workers)) for (const worker of workers) (worker as { unref?: () => void }).unref?.();
   }
   return { threads: actual, trainingKernels };
 }

@@ -22,4 +22,3 @@ for (let step = 0; step < 4; step++) {
   tf.dispose([x, y]);
 }
 console.log(JSON.stringify({ threads: actual, losses, backend: tf.getBackend() }));
-process.exit(0);
