@@ -1,14 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidThreadsError } from './errors';
 import { initWasmThreads } from './wasm-threads';
 
 const child = fileURLToPath(new URL('./testing/threads-child.ts', import.meta.url));
+/** tsx's loader, resolved from this package (not from the working directory). */
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs the training child with `threads` XNNPACK threads (0: the stock single-threaded start). */
 function train(threads: number): { threads: number; losses: number[]; backend: string } {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', child, String(threads)], {
+  const out = spawnSync(process.execPath, ['--import', tsx, child, String(threads)], {
     encoding: 'utf8',
     timeout: 120_000,
   });

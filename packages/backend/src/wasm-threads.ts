@@ -125,7 +125,12 @@ export async function initWasmThreads(options: { threads: number }): Promise<Was
       blob?.pixsimFile ??
       realCreateObjectURL(blob as unknown as Blob)) as unknown as typeof URL.createObjectURL;
     // tfjs caps the pool at emscripten_num_logical_cores() / 2 (it assumes two hyperthreads per core).
-    os.cpus = () => [...realCpus(), ...realCpus()];
+    // Reporting 2·max(threads, cores) lets the pool have exactly `threads` (more threads than cores is
+    // the caller's choice).
+    os.cpus = () => {
+      const real = realCpus();
+      return Array.from({ length: 2 * Math.max(threads, real.length) }, (_, i) => real[i % real.length]);
+    };
     tfEnv.set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     wasmModule.setThreadsCount(threads);
     ok = await tf.setBackend('wasm');
