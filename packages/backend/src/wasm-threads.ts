@@ -45,8 +45,9 @@ function writeAtomically(file: string, text: string): void {
  * The stock package cannot do this in Node: it hands Emscripten's pthread workers `blob:` URLs (Node
  * workers load files only), marks Node as thread-less, and caps the pool at half of `os.cpus()`. Here,
  * only while the backend starts: the worker script is written to a temporary file, the main script is
- * the package's own `wasm-out/tfjs-backend-wasm-threaded-simd.js`, and the core count is reported as
- * twice `os.cpus()` so that `threads` is not halved. Every patched global is restored before this returns.
+ * the package's own `wasm-out/tfjs-backend-wasm-threaded-simd.js`, and `os.cpus()` reports
+ * `2·max(threads, cores)` entries, so that `threads` is neither halved nor capped. Every patched
+ * global is restored before this returns.
  *
  * Results are identical to the single-threaded backend (each output element is still reduced by one
  * thread in the same order); tested on a ResNet training run. Process CPU time grows a little (workers
