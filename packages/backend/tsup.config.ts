@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url (used to locate the threaded wasm build) in the CommonJS output.
+  shims: true,
 });

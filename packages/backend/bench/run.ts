@@ -1,6 +1,7 @@
-// `pnpm bench` (= `tsx bench/run.ts [--steps N] [--widths 16,64] [--no-cpu]`): ResNet18-style networks at
+// `pnpm bench` (= `tsx bench/run.ts [--steps N] [--widths 16,64] [--no-cpu] [--threads N]`): ResNet18-style networks at
 // 32×32×3, batch 64: forward and training images/s and their ratio on `cpu` (one short run), stock
-// `wasm` (forward only: it has no Conv2DBackpropFilter) and `wasm` with this package's training kernels.
+// `wasm` (forward only: it has no Conv2DBackpropFilter) and `wasm` with this package's training kernels,
+// single-threaded (`ours`) and with N XNNPACK threads (`ours-threads`, `initWasmThreads`).
 // Each configuration runs in its own process (registering kernels is global). Figures are medians over
 // the timed steps, both wall-clock and process CPU time (the CPU time is less disturbed by other load).
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { randomBatch, resnet18, trainStep } from '../src/testing/resnet';
 
-type Engine = 'cpu' | 'stock-wasm' | 'ours';
+type Engine = 'cpu' | 'stock-wasm' | 'ours' | 'ours-threads';
 interface Result {
   engine: Engine;
   width: number;
@@ -52,10 +53,13 @@ async function child(
   batch: number,
   steps: number,
   train: boolean,
+  threads: number,
 ): Promise<Result> {
   if (engine === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
+  } else if (engine === 'ours-threads') {
+    await (await import('../src/wasm-threads')).initWasmThreads({ threads });
   } else {
     await import('@tensorflow/tfjs-backend-wasm');
     if (engine === 'ours') (await import('../src/wasm-training/register')).registerWasmTrainingKernels();
@@ -89,6 +93,7 @@ function run(engine: Engine, width: number, batch: number, steps: number, train:
       String(batch),
       String(steps),
       String(train),
+      String(THREADS),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
@@ -97,12 +102,22 @@ function run(engine: Engine, width: number, batch: number, steps: number, train:
   return JSON.parse(line) as Result;
 }
 
+/** XNNPACK threads of the `ours-threads` engine (`--threads N`, default 2: this machine's cores). */
+const THREADS = Number(option('threads', '2'));
+
 const ips = (batch: number, ms: number) => (batch * 1000) / ms;
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 if (args[0] === '--child') {
-  const [, engine, width, batch, steps, train] = args;
-  const r = await child(engine as Engine, Number(width), Number(batch), Number(steps), train === 'true');
+  const [, engine, width, batch, steps, train, threads] = args;
+  const r = await child(
+    engine as Engine,
+    Number(width),
+    Number(batch),
+    Number(steps),
+    train === 'true',
+    Number(threads),
+  );
   console.log(JSON.stringify(r));
 } else {
   const steps = Number(option('steps', '5'));
@@ -118,6 +133,7 @@ if (args[0] === '--child') {
   for (const width of widths) {
     const plan: Array<[Engine, number, number, boolean]> = [
       ['ours', 64, steps, true],
+      ['ours-threads', 64, steps, true],
       ['stock-wasm', 64, steps, false],
     ];
     // The cpu backend needs ~5 s per image per training step at width 16: one very short run.

@@ -3,7 +3,9 @@ export type BackendErrorCode =
   | 'UNKNOWN_BACKEND'
   | 'BACKEND_UNAVAILABLE'
   | 'WASM_BACKEND_NOT_LOADED'
-  | 'UNSUPPORTED_KERNEL_INPUT';
+  | 'UNSUPPORTED_KERNEL_INPUT'
+  | 'INVALID_THREADS'
+  | 'WASM_THREADS_UNAVAILABLE';
 
 /**
  * Base class of every error thrown by `@pixsim/backend`. `code` is stable and safe to switch on; the
@@ -49,5 +51,20 @@ export class WasmBackendNotLoadedError extends BackendError {
 export class UnsupportedKernelInputError extends BackendError {
   constructor(message: string) {
     super('UNSUPPORTED_KERNEL_INPUT', message);
+  }
+}
+
+/** `threads` for the threaded wasm backend is not an integer from 1 to 8. */
+export class InvalidThreadsError extends BackendError {
+  constructor(message: string) {
+    super('INVALID_THREADS', message);
+  }
+}
+
+/** The threaded wasm backend could not be started (wrong order of calls, not Node, or a start failure). */
+export class WasmThreadsUnavailableError extends BackendError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WASM_THREADS_UNAVAILABLE', message);
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }

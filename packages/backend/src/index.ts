@@ -1,7 +1,8 @@
 /**
  * `@pixsim/backend`: picks the fastest TensorFlow.js engine ({@link initBackend}) and registers training
  * kernels that let the `wasm` backend train CNNs ({@link registerWasmTrainingKernels}, or import the
- * side-effect module `@pixsim/backend/wasm-training`).
+ * side-effect module `@pixsim/backend/wasm-training`); {@link initWasmThreads} starts the threaded XNNPACK
+ * build in Node.
  *
  * @packageDocumentation
  */
@@ -9,9 +10,11 @@ export {
   BackendError,
   type BackendErrorCode,
   BackendUnavailableError,
+  InvalidThreadsError,
   UnknownBackendError,
   UnsupportedKernelInputError,
   WasmBackendNotLoadedError,
+  WasmThreadsUnavailableError,
 } from './errors';
 export {
   type BackendAttempt,
@@ -26,3 +29,4 @@ export {
   wasmTrainingKernelsRegistered,
   wasmTrainingKernels,
 } from './wasm-training/register';
+export { initWasmThreads, type WasmThreadsResult } from './wasm-threads';

@@ -15,6 +15,7 @@ import {
   runWasmKernel,
   type WasmBackendLike,
 } from './kernel-context';
+import { transposeOnHeap } from './heap-transpose';
 
 /**
  * The 1×1 case: `∂L/∂W[0, 0, c, o] = Σ_m X̃[m, c] · ∂L/∂Y[m, o]` with `X̃` the strided, padded sampling of `X`
@@ -70,7 +71,8 @@ function pointwiseFilterGradient(
  * The filter gradient `∂L/∂W[i, j, c, o] = Σ_{n, y, x} X[n, y·s + i − p, x·s + j − p, c] · ∂L/∂Y[n, y, x, o]`
  * is itself a convolution: with the batch axis of `X` moved to the channel axis (`X' = [C, H, W, N]`) and
  * `∂L/∂Y` used as the filter (`[OH, OW, N, O]`, dilated by the forward stride), the stock XNNPACK
- * `Conv2D` produces `[C, kh, kw, O]`, transposed back to `[kh, kw, C, O]`.
+ * `Conv2D` produces `[C, kh, kw, O]`, transposed back to `[kh, kw, C, O]`. The transposes are plain
+ * loops on the heap ({@link transposeOnHeap}); the stock `Transpose` cost a third of this kernel.
  */
 export function conv2DBackpropFilterWasm(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -103,10 +105,10 @@ export function conv2DBackpropFilterWasm(args: {
   const bottom = kh + (outHeight - 1) * sh - height - info.padInfo.top;
   const right = kw + (outWidth - 1) * sw - width - info.padInfo.left;
 
-  const xT = runWasmKernel(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] });
+  const xT = transposeOnHeap(backend, x, [3, 1, 2, 0]);
   const prepared = cropForConv(backend, xT, info.padInfo.top, bottom, info.padInfo.left, right);
   release(backend, xT);
-  const dyT = runWasmKernel(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  const dyT = transposeOnHeap(backend, dy, [1, 2, 0, 3]);
   const grad = runWasmKernel(
     backend,
     'Conv2D',
@@ -114,7 +116,7 @@ export function conv2DBackpropFilterWasm(args: {
     { strides: [1, 1], pad: prepared.pad, dataFormat: 'NHWC', dilations: [sh, sw] },
   );
   release(backend, prepared.x, dyT);
-  const out = runWasmKernel(backend, 'Transpose', { x: grad }, { perm: [1, 2, 0, 3] });
+  const out = transposeOnHeap(backend, grad, [1, 2, 0, 3]);
   release(backend, grad);
   return out;
 }

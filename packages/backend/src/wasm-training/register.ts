@@ -2,6 +2,7 @@ import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '
 import { WasmBackendNotLoadedError } from '../errors';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { registerWasmTrainingGradients, wasmTrainingGradientsRegistered } from './gradients';
 import { captureStockKernel, isOurKernel } from './kernel-context';
 import { channelAffineConfigs } from './channel-affine';
 import { castConfig, identityConfig } from './identity';
@@ -42,7 +43,8 @@ const REQUIRED_STOCK = [
 
 /**
  * Registers the training kernels for the `wasm` backend (`Conv2DBackpropFilter`, a fast
- * `Conv2DBackpropInput`, …), replacing stock ones of the same name. Idempotent. Call it after
+ * `Conv2DBackpropInput`, …), replacing stock ones of the same name, and the leaner `wasm` gradients of
+ * `FusedBatchNorm`, `Mean` and `Sum` (see `registerWasmTrainingGradients`). Idempotent. Call it after
  * `@tensorflow/tfjs-backend-wasm` has been imported (importing it afterwards would re-register the stock
  * kernels over these); the side-effect module `@pixsim/backend/wasm-training` does both in order.
  *
@@ -66,10 +68,14 @@ export function registerWasmTrainingKernels(): string[] {
     // falls back to it for the cases it does not cover.
     registerKernel({ ...config, setupFunc: current?.setupFunc ?? config.setupFunc });
   }
+  registerWasmTrainingGradients();
   return wasmTrainingKernels.map((config) => config.kernelName);
 }
 
 /** Whether every training kernel of this package is currently the registered `wasm` implementation. */
 export function wasmTrainingKernelsRegistered(): boolean {
-  return wasmTrainingKernels.every((config) => isOurKernel(getKernel(config.kernelName, 'wasm')?.kernelFunc));
+  return (
+    wasmTrainingGradientsRegistered() &&
+    wasmTrainingKernels.every((config) => isOurKernel(getKernel(config.kernelName, 'wasm')?.kernelFunc))
+  );
 }

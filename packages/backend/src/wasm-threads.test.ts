@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { InvalidThreadsError } from './errors';
+import { initWasmThreads } from './wasm-threads';
+
+const child = fileURLToPath(new URL('./testing/threads-child.ts', import.meta.url));
+/** tsx's loader, resolved from this package (not from the working directory). */
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Runs the training child with `threads` XNNPACK threads (0: the stock single-threaded start). */
+function train(threads: number): { threads: number; losses: number[]; backend: string } {
+  const out = spawnSync(process.execPath, ['--import', tsx, child, String(threads)], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const line = out.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (out.status !== 0 || line === undefined) throw new Error(`child failed (${out.status}):\n${out.stderr}`);
+  return JSON.parse(line);
+}
+
+describe('initWasmThreads', () => {
+  it('trains with 2 XNNPACK threads and gives the same loss curve as one thread', () => {
+    const single = train(0);
+    const threaded = train(2);
+    expect(single.backend).toBe('wasm');
+    expect(threaded.backend).toBe('wasm');
+    expect(threaded.threads).toBe(2);
+    expect(single.losses[3]).not.toBeCloseTo(single.losses[0], 3); // the weights really moved
+    for (let s = 0; s < single.losses.length; s++) {
+      expect(Math.abs(threaded.losses[s] - single.losses[s])).toBeLessThanOrEqual(1e-6);
+    }
+  }, 240_000);
+
+  it.each([0, 9, 1.5, Number.NaN])('rejects threads = %s with a typed error', async (threads) => {
+    await expect(initWasmThreads({ threads })).rejects.toBeInstanceOf(InvalidThreadsError);
+  });
+});
