@@ -71,6 +71,7 @@ for (const alpha of [0, ALPHA]) {
     epochs: EPOCHS,
     seed: SEED,
     progress: true,
+    restoreBest: true, // evaluate the lowest-validation-loss epoch, as the paper does
   });
   const seconds = (performance.now() - t0) / 1000;
   rows.push({

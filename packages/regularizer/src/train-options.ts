@@ -24,6 +24,7 @@ export interface ResolvedOptions {
   checkpoint: CheckpointStore | null;
   checkpointEverySteps: number;
   resume: boolean;
+  restoreBest: boolean;
   stopAfterSteps: number;
   evalBatchSize: number;
 }
@@ -93,6 +94,7 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
         ? 0
         : positiveInt('checkpointEverySteps', options.checkpointEverySteps, 1),
     resume: options.resume ?? false,
+    restoreBest: options.restoreBest ?? false,
     stopAfterSteps:
       options.stopAfterSteps === undefined
         ? Number.POSITIVE_INFINITY

@@ -130,6 +130,42 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('restoreBest ends with the weights of the lowest-validation-loss epoch (the checkpoint the paper evaluates)', async () => {
+    const start = tf.memory().numTensors;
+    const options = { ...common, epochs: 4, checkpointDir: 'run' };
+    const kept = setup(5);
+    const keptStore = memoryCheckpointStore();
+    const plain = await train({ ...options, ...kept, checkpoint: keptStore });
+    const restored = setup(5);
+    const store = memoryCheckpointStore();
+    const result = await train({ ...options, ...restored, checkpoint: store, restoreBest: true });
+    // Same seeds, same trajectory: only the end differs.
+    const noTiming = (h: typeof result.history) => h.map(({ imagesPerSecond: _, ...rest }) => rest);
+    expect(noTiming(result.history)).toEqual(noTiming(plain.history));
+    const losses = result.history.map((h) => h.validationLoss as number);
+    expect(result.bestEpoch).toBe(losses.indexOf(Math.min(...losses)));
+    const best = setup(6);
+    const loaded = await store.load(join('run', 'best'), { model: best.model });
+    best.regularizer.setState(loaded.tensors);
+    tf.dispose(Object.values(loaded.tensors));
+    expect(weightsOf(restored.model)).toEqual(weightsOf(best.model));
+    const [r, b] = [restored.regularizer.getState(), best.regularizer.getState()];
+    for (const name of Object.keys(r))
+      expect(Array.from(r[name].dataSync())).toEqual(Array.from(b[name].dataSync()));
+    // Here the best epoch is an early one (validation losses 1.38, 0.86, 1.57, 1.71), so without
+    // restoreBest the model keeps other (the last epoch's) weights.
+    expect(result.bestEpoch).toBeLessThan(options.epochs - 1);
+    expect(weightsOf(kept.model)).not.toEqual(weightsOf(restored.model));
+    tf.dispose([...Object.values(r), ...Object.values(b)]);
+    for (const x of [kept, restored, best]) {
+      x.regularizer.dispose();
+      x.model.dispose();
+    }
+    keptStore.dispose();
+    store.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it('resumes from checkpoint files (@pixsim/models saveCheckpoint/loadCheckpoint, the default store)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pixsim-ckpt-'));
     try {

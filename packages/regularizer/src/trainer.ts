@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckpointStore } from './checkpoint';
-import { InvalidOptionError } from './errors';
+import { CheckpointError, InvalidOptionError } from './errors';
 import { evaluateClassifier, evaluateSimilarity } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
@@ -68,6 +68,13 @@ export interface TrainOptions {
   checkpointEverySteps?: number;
   /** Continue from `last/` when it exists. Default false. */
   resume?: boolean;
+  /**
+   * When training ends, load the weights (and regularizer state) of the epoch with the lowest validation
+   * loss back into the model, as the paper evaluates that checkpoint. Kept in memory; after a resume whose
+   * best epoch came before the interruption it is read from `best/`. Default false (the model keeps the
+   * last epoch's weights).
+   */
+  restoreBest?: boolean;
   /** Stop (as if interrupted, without saving) after this many steps in total. */
   stopAfterSteps?: number;
   /** Stop at the next step when aborted (without saving; the last checkpoint stays valid). */
@@ -213,6 +220,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   const lastDir = o.checkpointDir ? join(o.checkpointDir, 'last') : null;
   const bestDir = o.checkpointDir ? join(o.checkpointDir, 'best') : null;
+  // In-memory copy of the best epoch's weights and regularizer state, for restoreBest.
+  let best: { weights: tf.Tensor[]; regularizer: tf.NamedTensorMap } | null = null;
+  const disposeBest = () => {
+    if (best) tf.dispose([...best.weights, ...Object.values(best.regularizer)]);
+    best = null;
+  };
   try {
     if (o.resume && lastDir && (await checkpointExists(o.checkpoint!, lastDir))) {
       state = await restore(o.checkpoint!, lastDir, model, optimizer, regularizer, fingerprint);
@@ -320,6 +333,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (improved) {
         state.bestValidationLoss = val.loss;
         state.bestEpoch = epoch;
+        if (o.restoreBest) {
+          disposeBest();
+          best = {
+            weights: model.getWeights().map((w) => tf.clone(w)),
+            regularizer: regularizer?.getState() ?? {},
+          };
+        }
       }
       if (lastDir) {
         // The saved state points at the start of the next epoch.
@@ -331,9 +351,34 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         state = current;
       }
     }
+    if (o.restoreBest && state.bestEpoch !== null) await restoreBestEpoch();
     return result(state, false);
   } finally {
+    disposeBest();
     disposeOptimizer(optimizer);
+  }
+
+  async function restoreBestEpoch(): Promise<void> {
+    const kept = best as { weights: tf.Tensor[]; regularizer: tf.NamedTensorMap } | null;
+    if (kept) {
+      model.setWeights(kept.weights);
+      if (regularizer) regularizer.setState(kept.regularizer);
+      return;
+    }
+    // The best epoch predates a resume: read it back from best/.
+    if (!bestDir || !(await checkpointExists(o.checkpoint!, bestDir))) {
+      throw new CheckpointError(
+        `train: restoreBest needs the best epoch's weights, but they are neither in memory (best epoch ` +
+          `${state.bestEpoch! + 1} came before the resume) nor in ${bestDir ?? '(no checkpointDir)'}. ` +
+          'Keep the checkpoint folder of the interrupted run.',
+      );
+    }
+    const loaded = await o.checkpoint!.load(bestDir, { model });
+    try {
+      if (regularizer) regularizer.setState(loaded.tensors);
+    } finally {
+      tf.dispose(Object.values(loaded.tensors));
+    }
   }
 }
 
