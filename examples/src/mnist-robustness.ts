@@ -77,7 +77,8 @@ for (const alpha of [0, ALPHA]) {
   rows.push({
     name,
     accuracies: NOISE.map((e) => accuracy(model, e)),
-    correlation: result.history[result.history.length - 1].heldOutCorrelation,
+    // Of the evaluated (best-validation) epoch.
+    correlation: result.history[result.bestEpoch ?? result.history.length - 1].heldOutCorrelation,
     seconds,
   });
   regularizer.dispose();
