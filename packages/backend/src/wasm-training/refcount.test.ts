@@ -17,6 +17,7 @@ const calls: Record<string, { inputs: Record<string, number[]>; attrs: tf.NamedA
     attrs: { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 7, 3] },
   },
   Tile: { inputs: { x: [1, 1, 1, 3] }, attrs: { reps: [2, 3, 3, 1] } },
+  Slice: { inputs: { x: [2, 5, 5, 3] }, attrs: { begin: [0, 1, 1, 0], size: [2, 3, 3, 3] } },
   Sum: { inputs: { x: [2, 3, 3, 4] }, attrs: { axis: [0, 1, 2], keepDims: false } },
   Mean: { inputs: { x: [2, 3, 3, 4] }, attrs: { axis: [1, 2], keepDims: true } },
   Identity: { inputs: { x: [2, 3] }, attrs: {} },

@@ -7,6 +7,7 @@ import { captureStockKernel, isOurKernel } from './kernel-context';
 import { channelAffineConfigs } from './channel-affine';
 import { castConfig, identityConfig } from './identity';
 import { meanConfig, sumConfig } from './reduce';
+import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 
 /** Every kernel this package registers for `wasm`, in registration order. */
@@ -14,6 +15,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   tileConfig,
+  sliceConfig,
   sumConfig,
   meanConfig,
   identityConfig,
