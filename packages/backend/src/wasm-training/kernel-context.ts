@@ -6,11 +6,15 @@ import { WasmBackendNotLoadedError } from '../errors';
  * kernels use. Declared here so that this package never imports the wasm backend at type level.
  */
 export interface WasmBackendLike {
-  dataIdMap: { get(dataId: object): { id: number; refCount: number; memoryOffset: number } | undefined };
+  dataIdMap: {
+    get(dataId: object): { id: number; refCount: number; memoryOffset: number } | undefined;
+    delete(dataId: object): boolean;
+  };
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: string): TensorInfo;
+  makeOutput(shape: number[], dtype: string, memoryOffset?: number): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  wasm: { tfjs: { disposeData(id: number): void } };
 }
 
 /** A kernel function's argument as the engine passes it to a wasm kernel. */
@@ -120,4 +124,28 @@ export function cropForConv(
     x.shape[3],
   ];
   return { x: runWasmKernel(backend, 'Slice', { x }, { begin, size }), pad };
+}
+
+/**
+ * A float32 tensor that aliases `shape`-many elements of `owner`'s buffer from element `offset` on (no copy).
+ * It must be dropped with {@link dropHeapView}, never released: disposing it through the backend would
+ * `free` a pointer into the middle of `owner`'s allocation. `owner` must outlive the view.
+ */
+export function heapView(
+  backend: WasmBackendLike,
+  owner: TensorInfo,
+  offset: number,
+  shape: number[],
+): TensorInfo {
+  const data = backend.dataIdMap.get(owner.dataId);
+  if (data === undefined) throw new Error('heapView: the owner tensor has no data on the wasm backend');
+  return backend.makeOutput(shape, 'float32', data.memoryOffset + 4 * offset);
+}
+
+/** Unregisters a view made by {@link heapView} without freeing the memory it aliases. */
+export function dropHeapView(backend: WasmBackendLike, view: TensorInfo): void {
+  const data = backend.dataIdMap.get(view.dataId);
+  if (data === undefined) return;
+  backend.wasm.tfjs.disposeData(data.id);
+  backend.dataIdMap.delete(view.dataId);
 }
