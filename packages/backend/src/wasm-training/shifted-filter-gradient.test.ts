@@ -24,7 +24,17 @@ const cases: Case[] = [
   { x: [3, 20, 17, 2], k: [3, 3], cout: 4, pad: 'same' },
   { x: [2, 24, 24, 3], k: [4, 4], cout: 2, pad: 'same' }, // even kernel: 1 row above, 2 below
   { x: [2, 18, 21, 3], k: [3, 5], cout: 4, pad: 'same' },
-  { x: [2, 18, 18, 2], k: [3, 3], cout: 3, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  {
+    x: [2, 18, 18, 2],
+    k: [3, 3],
+    cout: 3,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [1, 64, 64, 1], k: [7, 7], cout: 2, pad: 'valid' },
 ];
 
@@ -41,7 +51,9 @@ function filterGradient(c: Case, xv: Float32Array, dySeed: number): Float32Array
     const f = tf.zeros([...c.k, c.x[3], c.cout]) as tf.Tensor4D;
     const y = tf.conv2d(x, f, 1, c.pad);
     const dy = tf.tensor(random(y.shape, dySeed), y.shape);
-    const [df] = tf.grads((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, 1, c.pad), dy)))([f]);
+    const [df] = tf.grads((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, 1, c.pad), dy)))([
+      f,
+    ]);
     return df.dataSync() as Float32Array;
   });
 }
