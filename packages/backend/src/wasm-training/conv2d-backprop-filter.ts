@@ -16,7 +16,7 @@ import {
   type WasmBackendLike,
 } from './kernel-context';
 import { transposeOnHeap } from './heap-transpose';
-import { shiftedFilterGradient, shiftedFilterGradientApplies } from './shifted-filter-gradient';
+import { planShiftedFilterGradient, shiftedFilterGradient } from './shifted-filter-gradient';
 
 /**
  * The 1×1 case: `∂L/∂W[0, 0, c, o] = Σ_m X̃[m, c] · ∂L/∂Y[m, o]` with `X̃` the strided, padded sampling of `X`
@@ -101,7 +101,8 @@ export function conv2DBackpropFilterWasm(args: {
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
   if (kh === 1 && kw === 1) return pointwiseFilterGradient(backend, x, dy, info);
-  if (shiftedFilterGradientApplies(info)) return shiftedFilterGradient(backend, x, dy, info);
+  const plan = planShiftedFilterGradient(info);
+  if (plan !== null) return shiftedFilterGradient(backend, x, dy, info, plan);
   const [, height, width] = x.shape;
   // Rows of X after the last one any output position reads may be dropped (valid padding, stride > 1).
   const bottom = kh + (outHeight - 1) * sh - height - info.padInfo.top;

@@ -4,7 +4,7 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../testing/resnet';
 import { loadWasm, maxRelativeError, onBackend } from '../testing/wasm';
-import { shiftedFilterGradientApplies } from './shifted-filter-gradient';
+import { planShiftedFilterGradient } from './shifted-filter-gradient';
 
 /** Same parity metric and tolerance as the convolution parity suite. */
 const TOLERANCE = 1e-4;
@@ -15,6 +15,7 @@ interface Case {
   k: [number, number];
   cout: number;
   pad: Pad;
+  stride?: number;
 }
 
 // Shapes on which the shifted-view product is taken (asserted below), so this suite tests that path.
@@ -36,6 +37,23 @@ const cases: Case[] = [
     ],
   },
   { x: [1, 64, 64, 1], k: [7, 7], cout: 2, pad: 'valid' },
+  { x: [2, 8, 8, 4], k: [3, 3], cout: 3, pad: 'same' }, // one shared zero row/column between images/rows
+  { x: [2, 32, 32, 3], k: [3, 3], cout: 4, pad: 'same', stride: 2 }, // phases: 1 row below only
+  { x: [2, 33, 31, 2], k: [3, 3], cout: 3, pad: 'same', stride: 2 }, // odd sizes: unequal phases
+  { x: [2, 32, 32, 2], k: [7, 7], cout: 3, pad: 'same', stride: 2 }, // 4 phases, shifts −1…2
+  { x: [1, 36, 36, 2], k: [3, 3], cout: 2, pad: 'valid', stride: 3 },
+  {
+    x: [2, 34, 34, 3],
+    k: [4, 4],
+    cout: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 1],
+      [0, 0],
+    ],
+    stride: 2,
+  },
 ];
 
 function random(shape: number[], seed: number): Float32Array {
@@ -49,34 +67,54 @@ function filterGradient(c: Case, xv: Float32Array, dySeed: number): Float32Array
   return tf.tidy(() => {
     const x = tf.tensor4d(xv, c.x);
     const f = tf.zeros([...c.k, c.x[3], c.cout]) as tf.Tensor4D;
-    const y = tf.conv2d(x, f, 1, c.pad);
+    const y = tf.conv2d(x, f, c.stride ?? 1, c.pad);
     const dy = tf.tensor(random(y.shape, dySeed), y.shape);
-    const [df] = tf.grads((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, 1, c.pad), dy)))([
-      f,
-    ]);
+    const [df] = tf.grads((b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, c.stride ?? 1, c.pad), dy)),
+    )([f]);
     return df.dataSync() as Float32Array;
   });
 }
 
-describe('shifted-view filter gradient (stride 1 on large activations)', () => {
+describe('shifted-view filter gradient (large activations, any stride)', () => {
   beforeAll(loadWasm);
 
   it.each(cases)('x=$x k=$k $pad matches cpu', async (c) => {
-    const info = backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.cout], 1, 1, c.pad);
-    expect(shiftedFilterGradientApplies(info)).toBe(true);
+    const info = backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.cout], c.stride ?? 1, 1, c.pad);
+    expect(planShiftedFilterGradient(info)).not.toBeNull();
     const xv = random(c.x, 1);
     const cpu = filterGradient(c, xv, 2);
     const wasm = await onBackend('wasm', () => filterGradient(c, xv, 2));
     expect(maxRelativeError(wasm, cpu)).toBeLessThan(TOLERANCE);
   });
 
-  it('is not taken for strides, dilations or small activations', () => {
-    const info = (x: [number, number, number, number], k: number, stride: number, dilation = 1) =>
-      backend_util.computeConv2DInfo(x, [k, k, x[3], 4], stride, dilation, 'same');
-    expect(shiftedFilterGradientApplies(info([2, 32, 32, 3], 3, 2))).toBe(false);
-    expect(shiftedFilterGradientApplies(info([2, 32, 32, 3], 3, 1, 2))).toBe(false);
-    expect(shiftedFilterGradientApplies(info([2, 8, 8, 3], 3, 1))).toBe(false);
-    expect(shiftedFilterGradientApplies(info([2, 32, 32, 3], 3, 1))).toBe(true);
+  it('plans the grid: shared zero rows and columns, phases by stride, none for small activations', () => {
+    const plan = (x: [number, number, number, number], k: number, stride: number) =>
+      planShiftedFilterGradient(backend_util.computeConv2DInfo(x, [k, k, x[3], 4], stride, 1, 'same'));
+    // 3×3 'same', stride 1: one zero column between rows and one zero row between images.
+    expect(plan([2, 32, 32, 3], 3, 1)).toMatchObject({ rows: 33, cols: 33, lead: 34, phases: [[0, 0]] });
+    expect(plan([2, 32, 32, 3], 3, 1)?.taps.map((t) => [t.du, t.dv])).toEqual([
+      [-1, -1],
+      [-1, 0],
+      [-1, 1],
+      [0, -1],
+      [0, 0],
+      [0, 1],
+      [1, -1],
+      [1, 0],
+      [1, 1],
+    ]);
+    // stride 2 'same' on 32: no padding above/left, one row/column below/right; four phases.
+    const s2 = plan([2, 32, 32, 3], 3, 2);
+    expect(s2).toMatchObject({ rows: 17, cols: 17, lead: 0 });
+    expect(s2?.phases).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
+    // 4×4 activations: 25 grid positions for 16 outputs, too much extra work.
+    expect(plan([2, 4, 4, 3], 3, 1)).toBeNull();
   });
 
   it('keeps the inputs intact, their reference counts, and frees its grid buffers and views', async () => {

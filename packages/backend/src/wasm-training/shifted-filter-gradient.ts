@@ -1,29 +1,107 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { dropHeapView, heapView, release, runWasmKernel, type WasmBackendLike } from './kernel-context';
 
-/**
- * Whether {@link shiftedFilterGradient} should compute this stride-1 filter gradient. It multiplies over the
- * zero-padded grid, `(OH + kh − 1)·(OW + kw − 1)` positions per image instead of `OH·OW`; past about a third
- * more work the big-filter convolution is faster (measured: 32×32 and 16×16 activations gain 30 % and 20 %,
- * 8×8 loses 10 %).
- */
-export function shiftedFilterGradientApplies(info: backend_util.Conv2DInfo): boolean {
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  if (strideHeight !== 1 || strideWidth !== 1 || dilationHeight !== 1 || dilationWidth !== 1) return false;
-  const { outHeight, outWidth, filterHeight, filterWidth } = info;
-  const padded = (outHeight + filterHeight - 1) * (outWidth + filterWidth - 1);
-  return padded <= 1.35 * outHeight * outWidth;
+/** Past this much extra work (grid positions per output position) the big-filter convolution is faster. */
+const MAX_GRID_OVERHEAD = 1.35;
+
+/** Where one filter tap reads: phase `(a, b)` of the strided input, shifted by `(du, dv)` grid positions. */
+interface Tap {
+  phase: number;
+  du: number;
+  dv: number;
 }
 
 /**
- * Stride-1 `∂L/∂W` as `kh·kw` matrix products over shifted views, with no im2col.
+ * The shared layout of the input phases and of `∂L/∂Y`. Every image is `rows × cols` grid positions
+ * (`cols` per row), data in the top-left corner and zeros around it; images follow each other, channel
+ * planes (`plane = N·rows·cols` positions) follow each other, and the whole starts `lead` positions in, so
+ * that the most negative shift still reads inside the buffer.
+ */
+interface GridPlan {
+  rows: number;
+  cols: number;
+  plane: number;
+  lead: number;
+  /** Used phases as `[a, b]`: rows `a, a + sh, …` and columns `b, b + sw, …` of `X`. */
+  phases: Array<[number, number]>;
+  taps: Tap[];
+  /** Largest view offset: how far the last channel's views run past its plane. */
+  overhang: number;
+}
+
+const floorDiv = (a: number, b: number) => Math.floor(a / b);
+const mod = (a: number, b: number) => ((a % b) + b) % b;
+
+/**
+ * The grid for {@link shiftedFilterGradient}, or `null` when it would cost more than the big-filter
+ * convolution (more than {@link MAX_GRID_OVERHEAD} grid positions per output position: small activations).
+ */
+export function planShiftedFilterGradient(info: backend_util.Conv2DInfo): GridPlan | null {
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { top, left } = info.padInfo;
+  // Tap i reads input row oh·sh + i·dh − top = (oh + du)·sh + a: phase row a, shifted by du.
+  const rowTaps = Array.from({ length: filterHeight }, (_, i) => {
+    const t = i * dh - top;
+    return { a: mod(t, sh), du: floorDiv(t, sh) };
+  });
+  const colTaps = Array.from({ length: filterWidth }, (_, j) => {
+    const t = j * dw - left;
+    return { b: mod(t, sw), dv: floorDiv(t, sw) };
+  });
+  const extent = (
+    taps: Array<{ shift: number; phase: number }>,
+    size: number,
+    stride: number,
+    out: number,
+  ) => {
+    const lo = Math.min(...taps.map((t) => t.shift));
+    const hi = Math.max(...taps.map((t) => t.shift));
+    // Reads below 0 land in the previous image's (row's) trailing zeros; reads past the data in this one's.
+    let span = Math.max(out, out + hi);
+    for (const { phase } of taps) span = Math.max(span, Math.ceil((size - phase) / stride) - Math.min(0, lo));
+    return { lo, hi, span };
+  };
+  const r = extent(
+    rowTaps.map((t) => ({ shift: t.du, phase: t.a })),
+    inHeight,
+    sh,
+    outHeight,
+  );
+  const c = extent(
+    colTaps.map((t) => ({ shift: t.dv, phase: t.b })),
+    inWidth,
+    sw,
+    outWidth,
+  );
+  if (r.span * c.span > MAX_GRID_OVERHEAD * outHeight * outWidth) return null;
+  const rows = r.span;
+  const cols = c.span;
+  const lead = Math.max(0, -r.lo) * cols + Math.max(0, -c.lo);
+  const phases: Array<[number, number]> = [];
+  const taps: Tap[] = [];
+  for (const { a, du } of rowTaps) {
+    for (const { b, dv } of colTaps) {
+      let phase = phases.findIndex(([pa, pb]) => pa === a && pb === b);
+      if (phase < 0) phase = phases.push([a, b]) - 1;
+      taps.push({ phase, du, dv });
+    }
+  }
+  const overhang = Math.max(0, lead + r.hi * cols + c.hi);
+  return { rows, cols, plane: batchSize * rows * cols, lead, phases, taps, overhang };
+}
+
+/**
+ * `∂L/∂W` as one matrix product per filter tap over shifted views of the input, with no im2col.
  *
- * Lay `X` out channel-major on the zero-padded grid, `X̂ = [C, N·Hp·Wp]` (`Hp = OH + kh − 1`), and `∂L/∂Y` on
- * the same grid, `Ŷ = [N·Hp·Wp, O]`, zero outside the `OH × OW` output positions. Then for every tap `(i, j)`
- * `∂L/∂W[i, j] = X̂ᵢⱼ · Ŷ`, where `X̂ᵢⱼ` is `X̂` read from the flat offset `i·Wp + j` on: a view of the same
- * buffer, not a copy. The part of a view row that runs past its channel's plane into the next one meets only
- * zero rows of `Ŷ` (the padding rows and columns of the last image), so it adds nothing. Each product is one
- * XNNPACK fully-connected run (`BatchMatMul`, `[C, K] · [K, O]`, `K = N·Hp·Wp`), and `Ŷ` is packed once for
+ * Split `X` into its stride phases (rows `a, a + s, …`, columns `b, b + s, …`; one phase at stride 1) and lay
+ * each out channel-major on a zero-padded grid, `X̂ = [C, N·rows·cols]`; lay `∂L/∂Y` out on the same grid,
+ * `Ŷ = [N·rows·cols, O]`, zero outside the `OH × OW` output positions. Tap `(i, j)` reads phase
+ * `((i − top) mod s, (j − left) mod s)` shifted by `(⌊(i − top)/s⌋, ⌊(j − left)/s⌋)`, so
+ * `∂L/∂W[i, j] = X̂ᵢⱼ · Ŷ` with `X̂ᵢⱼ` a view of the phase buffer from a flat offset on, not a copy. Shifted
+ * reads that leave an image land on zeros (the grid keeps enough zero rows and columns between images and
+ * rows), and the part of a view that runs into the next channel's plane meets only zero rows of `Ŷ`. Each
+ * product is one XNNPACK fully-connected run (`BatchMatMul`, `[C, K] · [K, O]`), and `Ŷ` is packed once for
  * all taps because the backend caches the operator on it.
  */
 export function shiftedFilterGradient(
@@ -31,36 +109,33 @@ export function shiftedFilterGradient(
   x: TensorInfo,
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
+  plan: GridPlan,
 ): TensorInfo {
   const [batch, height, width, cin] = x.shape;
   const [, outHeight, outWidth, cout] = dy.shape;
-  const { filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
-  const gridHeight = outHeight + kh - 1;
-  const gridWidth = outWidth + kw - 1;
-  const plane = gridHeight * gridWidth;
-  const positions = batch * plane;
-  // The last channel's views run this far past its plane.
-  const overhang = (kh - 1) * gridWidth + (kw - 1);
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const { rows, cols, plane, lead, phases, taps, overhang } = plan;
+  const image = rows * cols;
 
-  const xGrid = backend.makeOutput([cin * positions + overhang], 'float32');
-  const dyGrid = backend.makeOutput([1, positions, cout], 'float32');
+  const grids = phases.map(() => backend.makeOutput([cin * plane + overhang], 'float32'));
+  const dyGrid = backend.makeOutput([1, plane, cout], 'float32');
   const out = backend.makeOutput([kh, kw, cin, cout], 'float32');
   // Heap views only after the last allocation: growing the heap replaces its buffer.
   const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const xg = backend.typedArrayFromHeap(xGrid) as Float32Array;
-  xg.fill(0);
-  const h0 = Math.max(0, -top);
-  const h1 = Math.min(height, gridHeight - top);
-  const w0 = Math.max(0, -left);
-  const w1 = Math.min(width, gridWidth - left);
-  for (let n = 0; n < batch; n++) {
-    for (let h = h0; h < h1; h++) {
-      const row = n * plane + (h + top) * gridWidth + left;
-      let src = ((n * height + h) * width + w0) * cin;
-      for (let w = w0; w < w1; w++) {
-        let dst = row + w;
-        for (let c = 0; c < cin; c++, dst += positions) xg[dst] = xs[src++];
+  for (const [p, [a, b]] of phases.entries()) {
+    const grid = backend.typedArrayFromHeap(grids[p]) as Float32Array;
+    grid.fill(0);
+    const phaseHeight = Math.ceil((height - a) / sh);
+    const phaseWidth = Math.ceil((width - b) / sw);
+    for (let n = 0; n < batch; n++) {
+      for (let u = 0; u < phaseHeight; u++) {
+        const row = lead + n * image + u * cols;
+        const src = ((n * height + u * sh + a) * width + b) * cin;
+        for (let v = 0; v < phaseWidth; v++) {
+          let s = src + v * sw * cin;
+          let d = row + v;
+          for (let c = 0; c < cin; c++, d += plane) grid[d] = xs[s++];
+        }
       }
     }
   }
@@ -71,28 +146,26 @@ export function shiftedFilterGradient(
   for (let n = 0; n < batch; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const src = (n * outHeight + oh) * run;
-      dyg.set(dys.subarray(src, src + run), (n * plane + oh * gridWidth) * cout);
+      dyg.set(dys.subarray(src, src + run), (n * image + oh * cols) * cout);
     }
   }
 
-  const taps = cin * cout;
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const view = heapView(backend, xGrid, i * gridWidth + j, [1, cin, positions]);
-      const product = runWasmKernel(
-        backend,
-        'BatchMatMul',
-        { a: view, b: dyGrid },
-        { transposeA: false, transposeB: false },
-      );
-      dropHeapView(backend, view);
-      (backend.typedArrayFromHeap(out) as Float32Array).set(
-        backend.typedArrayFromHeap(product) as Float32Array,
-        (i * kw + j) * taps,
-      );
-      release(backend, product);
-    }
+  const block = cin * cout;
+  for (const [t, { phase, du, dv }] of taps.entries()) {
+    const view = heapView(backend, grids[phase], lead + du * cols + dv, [1, cin, plane]);
+    const product = runWasmKernel(
+      backend,
+      'BatchMatMul',
+      { a: view, b: dyGrid },
+      { transposeA: false, transposeB: false },
+    );
+    dropHeapView(backend, view);
+    (backend.typedArrayFromHeap(out) as Float32Array).set(
+      backend.typedArrayFromHeap(product) as Float32Array,
+      t * block,
+    );
+    release(backend, product);
   }
-  release(backend, xGrid, dyGrid);
+  release(backend, ...grids, dyGrid);
   return out;
 }
