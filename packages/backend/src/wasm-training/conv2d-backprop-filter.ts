@@ -17,6 +17,11 @@ import {
 } from './kernel-context';
 import { transposeOnHeap } from './heap-transpose';
 import { planShiftedFilterGradient, shiftedFilterGradient } from './shifted-filter-gradient';
+import {
+  simdFilterGradient,
+  simdFilterGradientApplies,
+  simdFilterGradientKernels,
+} from './simd-filter-gradient';
 
 /**
  * The 1×1 case: `∂L/∂W[0, 0, c, o] = Σ_m X̃[m, c] · ∂L/∂Y[m, o]` with `X̃` the strided, padded sampling of `X`
@@ -100,6 +105,8 @@ export function conv2DBackpropFilterWasm(args: {
     format,
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
+  const simd = simdFilterGradientApplies(dy) ? simdFilterGradientKernels(backend) : null;
+  if (simd !== null) return simdFilterGradient(backend, simd, x, dy, info);
   if (kh === 1 && kw === 1) return pointwiseFilterGradient(backend, x, dy, info);
   const plan = planShiftedFilterGradient(info);
   if (plan !== null) return shiftedFilterGradient(backend, x, dy, info, plan);
