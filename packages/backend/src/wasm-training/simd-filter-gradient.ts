@@ -3,10 +3,11 @@ import { release, type WasmBackendLike } from './kernel-context';
 import { CodeWriter, encodeModule, type FunctionDef, I32, V128 } from './wasm-encoder';
 
 /**
- * Output positions per block of work: the block's rows of `X` and `∂L/∂Y` (≈ 2·256·C floats) stay in the
- * L1/L2 cache while every tap and channel tile of the block is accumulated.
+ * Output positions per block of work: the block's rows of `X` and `∂L/∂Y` stay in the L1/L2 cache while
+ * every tap and channel tile of the block is accumulated. Measured on ResNet18 shapes (w = 16, batch 64):
+ * 64 is 5–20 % faster than 256 or 512 and on par with 32.
  */
-const BLOCK_POSITIONS = 256;
+const BLOCK_POSITIONS = 64;
 
 /** Bytes per entry of the run table: x pointer, ∂L/∂Y pointer, count. */
 const RUN_BYTES = 12;
@@ -116,13 +117,24 @@ type KernelFn = (
 ) => void;
 type Kernels = Record<string, KernelFn>;
 
+/** The parts of the `WebAssembly` global used here (this package compiles without the DOM typings). */
+interface WasmMemoryLike {
+  readonly buffer: ArrayBufferLike;
+}
+interface WebAssemblyLike {
+  Memory: abstract new (...args: never[]) => WasmMemoryLike;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+const webAssembly = (globalThis as { WebAssembly?: WebAssemblyLike }).WebAssembly;
+
 /** The wasm backend's `Module`, as far as finding its memory goes. */
 interface EmscriptenModuleLike {
-  wasmMemory?: WebAssembly.Memory;
-  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WasmMemoryLike;
+  asm?: { memory?: WasmMemoryLike };
 }
 
-const compiled = new WeakMap<WebAssembly.Memory, Kernels | null>();
+const compiled = new WeakMap<WasmMemoryLike, Kernels | null>();
 
 /**
  * The SIMD kernels instantiated on the wasm backend's own memory (so they read tensors in place), or `null`
@@ -131,7 +143,7 @@ const compiled = new WeakMap<WebAssembly.Memory, Kernels | null>();
 export function simdFilterGradientKernels(backend: WasmBackendLike): Kernels | null {
   const module = (backend as unknown as { wasm?: EmscriptenModuleLike }).wasm;
   const memory = module?.wasmMemory ?? module?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (webAssembly === undefined || !(memory instanceof webAssembly.Memory)) return null;
   const cached = compiled.get(memory);
   if (cached !== undefined) return cached;
   let kernels: Kernels | null = null;
@@ -139,7 +151,7 @@ export function simdFilterGradientKernels(backend: WasmBackendLike): Kernels | n
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const defs: FunctionDef[] = [];
     for (let rows = 1; rows <= 4; rows++) for (const vectors of [1, 2]) defs.push(kernel(rows, vectors));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(encodeModule(defs, shared)), {
+    const instance = new webAssembly.Instance(new webAssembly.Module(encodeModule(defs, shared)), {
       env: { memory },
     });
     kernels = instance.exports as unknown as Kernels;
