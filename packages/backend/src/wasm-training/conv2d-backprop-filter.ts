@@ -29,7 +29,7 @@ import {
  * as `[N·OH·OW, O]` in one `BatchMatMul`: the big-filter convolution below would stream its weights once
  * per output tile for a product this small.
  */
-function pointwiseFilterGradient(
+export function pointwiseFilterGradient(
   backend: WasmBackendLike,
   x: TensorInfo,
   dy: TensorInfo,
@@ -72,13 +72,47 @@ function pointwiseFilterGradient(
 }
 
 /**
- * `Conv2DBackpropFilter` for the wasm backend (the stock backend has none).
+ * The filter gradient as one stock XNNPACK convolution: with the batch axis of `X` moved to the channel axis
+ * (`X' = [C, H, W, N]`) and `∂L/∂Y` used as the filter (`[OH, OW, N, O]`, dilated by the forward stride),
+ * `Conv2D` produces `[C, kh, kw, O]`, transposed back to `[kh, kw, C, O]` (plain loops on the heap,
+ * {@link transposeOnHeap}). The fallback for small activations when the SIMD kernel is unavailable.
+ */
+export function convolutionFilterGradient(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
+  const [, height, width] = x.shape;
+  // Rows of X after the last one any output position reads may be dropped (valid padding, stride > 1).
+  const bottom = kh + (outHeight - 1) * sh - height - info.padInfo.top;
+  const right = kw + (outWidth - 1) * sw - width - info.padInfo.left;
+
+  const xT = transposeOnHeap(backend, x, [3, 1, 2, 0]);
+  const prepared = cropForConv(backend, xT, info.padInfo.top, bottom, info.padInfo.left, right);
+  release(backend, xT);
+  const dyT = transposeOnHeap(backend, dy, [1, 2, 0, 3]);
+  const grad = runWasmKernel(
+    backend,
+    'Conv2D',
+    { x: prepared.x, filter: dyT },
+    { strides: [1, 1], pad: prepared.pad, dataFormat: 'NHWC', dilations: [sh, sw] },
+  );
+  release(backend, prepared.x, dyT);
+  const out = transposeOnHeap(backend, grad, [1, 2, 0, 3]);
+  release(backend, grad);
+  return out;
+}
+
+/**
+ * `Conv2DBackpropFilter` for the wasm backend (the stock backend has none):
+ * `∂L/∂W[i, j, c, o] = Σ_{n, y, x} X[n, y·s + i − p, x·s + j − p, c] · ∂L/∂Y[n, y, x, o]`.
  *
- * The filter gradient `∂L/∂W[i, j, c, o] = Σ_{n, y, x} X[n, y·s + i − p, x·s + j − p, c] · ∂L/∂Y[n, y, x, o]`
- * is itself a convolution: with the batch axis of `X` moved to the channel axis (`X' = [C, H, W, N]`) and
- * `∂L/∂Y` used as the filter (`[OH, OW, N, O]`, dilated by the forward stride), the stock XNNPACK
- * `Conv2D` produces `[C, kh, kw, O]`, transposed back to `[kh, kw, C, O]`. The transposes are plain
- * loops on the heap ({@link transposeOnHeap}); the stock `Transpose` cost a third of this kernel.
+ * Takes the first path that applies: the generated SIMD kernel ({@link simdFilterGradient}; output channels
+ * a multiple of 4 and WebAssembly SIMD available: every ResNet layer), else the 1×1 gather + `BatchMatMul`,
+ * else shifted-view products on a padded grid ({@link shiftedFilterGradient}; large activations), else one
+ * big-filter XNNPACK convolution ({@link convolutionFilterGradient}).
  */
 export function conv2DBackpropFilterWasm(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -104,31 +138,12 @@ export function conv2DBackpropFilterWasm(args: {
     false,
     format,
   );
-  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
   const simd = simdFilterGradientApplies(dy) ? simdFilterGradientKernels(backend) : null;
   if (simd !== null) return simdFilterGradient(backend, simd, x, dy, info);
-  if (kh === 1 && kw === 1) return pointwiseFilterGradient(backend, x, dy, info);
+  if (info.filterHeight === 1 && info.filterWidth === 1) return pointwiseFilterGradient(backend, x, dy, info);
   const plan = planShiftedFilterGradient(info);
   if (plan !== null) return shiftedFilterGradient(backend, x, dy, info, plan);
-  const [, height, width] = x.shape;
-  // Rows of X after the last one any output position reads may be dropped (valid padding, stride > 1).
-  const bottom = kh + (outHeight - 1) * sh - height - info.padInfo.top;
-  const right = kw + (outWidth - 1) * sw - width - info.padInfo.left;
-
-  const xT = transposeOnHeap(backend, x, [3, 1, 2, 0]);
-  const prepared = cropForConv(backend, xT, info.padInfo.top, bottom, info.padInfo.left, right);
-  release(backend, xT);
-  const dyT = transposeOnHeap(backend, dy, [1, 2, 0, 3]);
-  const grad = runWasmKernel(
-    backend,
-    'Conv2D',
-    { x: prepared.x, filter: dyT },
-    { strides: [1, 1], pad: prepared.pad, dataFormat: 'NHWC', dilations: [sh, sw] },
-  );
-  release(backend, prepared.x, dyT);
-  const out = transposeOnHeap(backend, grad, [1, 2, 0, 3]);
-  release(backend, grad);
-  return out;
+  return convolutionFilterGradient(backend, x, dy, info);
 }
 
 /** Kernel registration for {@link conv2DBackpropFilterWasm}. */

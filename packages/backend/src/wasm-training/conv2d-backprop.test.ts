@@ -19,11 +19,12 @@ const cases: Case[] = [];
 for (const k of [1, 3, 7])
   for (const stride of [1, 2])
     for (const pad of ['same', 'valid'] as const)
+      // cout 4: the SIMD filter-gradient kernel; cout 3: the fallback paths (1×1 gather + matmul, convolution).
       for (const [batch, h, w] of [
         [1, 9, 8],
         [3, 8, 11],
       ])
-        cases.push({ x: [batch, h, w, k === 7 ? 2 : 3], k, cout: 4, stride, pad });
+        for (const cout of [4, 3]) cases.push({ x: [batch, h, w, k === 7 ? 2 : 3], k, cout, stride, pad });
 
 function random(shape: number[], seed: number): Float32Array {
   const rand = mulberry32(seed);
@@ -49,7 +50,7 @@ function convAndGrads(c: Case, xv: Float32Array, fv: Float32Array, dySeed: numbe
 describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter parity with cpu', () => {
   beforeAll(loadWasm);
 
-  it.each(cases)('x=$x k=$k stride=$stride $pad', async (c) => {
+  it.each(cases)('x=$x k=$k cout=$cout stride=$stride $pad', async (c) => {
     const xv = random(c.x, 1);
     const fv = random([c.k, c.k, c.x[3], c.cout], 2);
     const cpu = convAndGrads(c, xv, fv, 3);

@@ -2,24 +2,21 @@ import '@tensorflow/tfjs-layers'; // registers the gradients
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../testing/resnet';
+import {
+  caseInfo,
+  directFilterGradient,
+  type FilterGradientCase,
+  randomValues,
+  referenceFilterGradient,
+} from '../testing/filter-gradient';
 import { loadWasm, maxRelativeError, onBackend } from '../testing/wasm';
-import { planShiftedFilterGradient } from './shifted-filter-gradient';
+import { planShiftedFilterGradient, shiftedFilterGradient } from './shifted-filter-gradient';
 
 /** Same parity metric and tolerance as the convolution parity suite. */
 const TOLERANCE = 1e-4;
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case {
-  x: [number, number, number, number];
-  k: [number, number];
-  cout: number;
-  pad: Pad;
-  stride?: number;
-}
-
 // Shapes on which the shifted-view product is taken (asserted below), so this suite tests that path.
-const cases: Case[] = [
+const cases: FilterGradientCase[] = [
   { x: [2, 16, 16, 3], k: [3, 3], cout: 5, pad: 'same' },
   { x: [1, 16, 16, 4], k: [3, 3], cout: 3, pad: 'valid' },
   { x: [3, 20, 17, 2], k: [3, 3], cout: 4, pad: 'same' },
@@ -56,35 +53,16 @@ const cases: Case[] = [
   },
 ];
 
-function random(shape: number[], seed: number): Float32Array {
-  const rand = mulberry32(seed);
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < out.length; i++) out[i] = rand() * 2 - 1;
-  return out;
-}
-
-function filterGradient(c: Case, xv: Float32Array, dySeed: number): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(xv, c.x);
-    const f = tf.zeros([...c.k, c.x[3], c.cout]) as tf.Tensor4D;
-    const y = tf.conv2d(x, f, c.stride ?? 1, c.pad);
-    const dy = tf.tensor(random(y.shape, dySeed), y.shape);
-    const [df] = tf.grads((b: tf.Tensor) =>
-      tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, c.stride ?? 1, c.pad), dy)),
-    )([f]);
-    return df.dataSync() as Float32Array;
-  });
-}
-
-describe('shifted-view filter gradient (large activations, any stride)', () => {
+describe('shifted-view filter gradient (the fallback for output channels not in whole SIMD vectors)', () => {
   beforeAll(loadWasm);
 
-  it.each(cases)('x=$x k=$k $pad matches cpu', async (c) => {
-    const info = backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.cout], c.stride ?? 1, 1, c.pad);
-    expect(planShiftedFilterGradient(info)).not.toBeNull();
-    const xv = random(c.x, 1);
-    const cpu = filterGradient(c, xv, 2);
-    const wasm = await onBackend('wasm', () => filterGradient(c, xv, 2));
+  it.each(cases)('x=$x k=$k $pad stride $stride matches cpu', async (c) => {
+    const plan = planShiftedFilterGradient(caseInfo(c));
+    expect(plan).not.toBeNull();
+    const cpu = referenceFilterGradient(c);
+    const wasm = await onBackend('wasm', () =>
+      directFilterGradient(c, (backend, x, dy, info) => shiftedFilterGradient(backend, x, dy, info, plan!)),
+    );
     expect(maxRelativeError(wasm, cpu)).toBeLessThan(TOLERANCE);
   });
 
@@ -123,8 +101,8 @@ describe('shifted-view filter gradient (large activations, any stride)', () => {
         numDataIds(): number;
         refCount(dataId: object): number;
       };
-      const x = tf.tensor4d(random([2, 16, 16, 3], 4), [2, 16, 16, 3]);
-      const dy = tf.tensor4d(random([2, 16, 16, 5], 6), [2, 16, 16, 5]);
+      const x = tf.tensor4d(randomValues([2, 16, 16, 3], 4), [2, 16, 16, 3]);
+      const dy = tf.tensor4d(randomValues([2, 16, 16, 5], 6), [2, 16, 16, 5]);
       const before = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds() };
       const refs = [x, dy].map((t) => backend.refCount(t.dataId));
       const copies = [x, dy].map((t) => Float32Array.from(t.dataSync()));

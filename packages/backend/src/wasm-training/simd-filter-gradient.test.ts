@@ -1,0 +1,140 @@
+import '@tensorflow/tfjs-layers'; // registers the gradients
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  directFilterGradient,
+  type FilterGradientCase,
+  randomValues,
+  referenceFilterGradient,
+} from '../testing/filter-gradient';
+import { loadWasm, maxRelativeError, onBackend } from '../testing/wasm';
+import type { WasmBackendLike } from './kernel-context';
+import {
+  simdFilterGradient,
+  simdFilterGradientApplies,
+  simdFilterGradientKernels,
+} from './simd-filter-gradient';
+
+/** Same parity metric and tolerance as the convolution parity suite. */
+const TOLERANCE = 1e-4;
+
+// Channel counts exercise every kernel variant: C in whole tiles of 4 and tails of 1–3, O in tiles of 8
+// and a tail of 4; geometry covers strides 1–3, 'same'/'valid'/asymmetric padding, filters larger than the
+// image, runs cut at the image border and rows wholly in the padding.
+const cases: FilterGradientCase[] = [
+  { x: [2, 9, 8, 3], k: [3, 3], cout: 4, pad: 'same' },
+  { x: [3, 8, 11, 5], k: [3, 3], cout: 12, pad: 'valid', stride: 2 },
+  { x: [1, 9, 9, 6], k: [7, 7], cout: 8, pad: 'same' },
+  { x: [2, 5, 5, 8], k: [7, 7], cout: 16, pad: 'same', stride: 2 },
+  { x: [2, 16, 16, 16], k: [1, 1], cout: 32, pad: 'same', stride: 2 },
+  { x: [1, 6, 6, 2], k: [3, 3], cout: 4, pad: 'valid' },
+  { x: [4, 32, 32, 16], k: [3, 3], cout: 16, pad: 'same' },
+  {
+    x: [2, 17, 19, 7],
+    k: [4, 4],
+    cout: 8,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+    stride: 3,
+  },
+  {
+    x: [1, 4, 4, 1],
+    k: [3, 3],
+    cout: 4,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  },
+];
+
+const viaSimd = (c: FilterGradientCase) =>
+  directFilterGradient(c, (backend, x, dy, info) => {
+    const kernels = simdFilterGradientKernels(backend);
+    if (kernels === null) throw new Error('the SIMD kernels did not instantiate');
+    return simdFilterGradient(backend, kernels, x, dy, info);
+  });
+
+describe('SIMD filter gradient (generated WebAssembly kernel on the backend memory)', () => {
+  beforeAll(loadWasm);
+
+  it('instantiates once per backend memory', async () => {
+    await onBackend('wasm', () => {
+      const backend = tf.backend() as unknown as WasmBackendLike;
+      const kernels = simdFilterGradientKernels(backend);
+      expect(kernels).not.toBeNull();
+      expect(Object.keys(kernels ?? {}).sort()).toEqual(
+        ['fg_1_1', 'fg_1_2', 'fg_2_1', 'fg_2_2', 'fg_3_1', 'fg_3_2', 'fg_4_1', 'fg_4_2'].sort(),
+      );
+      expect(simdFilterGradientKernels(backend)).toBe(kernels);
+    });
+  });
+
+  it('applies only to output channels in whole SIMD vectors', () => {
+    const info = (o: number) => ({ dataId: {}, dtype: 'float32' as const, shape: [1, 4, 4, o] });
+    expect(simdFilterGradientApplies(info(4))).toBe(true);
+    expect(simdFilterGradientApplies(info(12))).toBe(true);
+    expect(simdFilterGradientApplies(info(6))).toBe(false);
+  });
+
+  it.each(cases)('x=$x k=$k $pad stride $stride matches cpu', async (c) => {
+    const cpu = referenceFilterGradient(c);
+    const simd = await onBackend('wasm', () => viaSimd(c));
+    expect(maxRelativeError(simd, cpu)).toBeLessThan(TOLERANCE);
+  });
+
+  it('is what Conv2DBackpropFilter runs on wasm, with the same values', async () => {
+    const c = cases[1];
+    const direct = await onBackend('wasm', () => viaSimd(c));
+    const registered = await onBackend('wasm', () => referenceFilterGradient(c));
+    expect(registered).toEqual(direct);
+  });
+
+  it('still reads the right memory after the backend heap has grown', async () => {
+    const c = cases[6];
+    const before = await onBackend('wasm', () => viaSimd(c));
+    const after = await onBackend('wasm', () => {
+      const ballast = tf.zeros([64, 1024, 1024]); // 256 MB: the heap must grow
+      const values = viaSimd(c);
+      ballast.dispose();
+      return values;
+    });
+    expect(after).toEqual(before);
+  });
+
+  it('keeps the inputs intact, their reference counts, and frees its run table', async () => {
+    await onBackend('wasm', () => {
+      const backend = tf.engine().backend as unknown as {
+        numDataIds(): number;
+        refCount(dataId: object): number;
+      };
+      const x = tf.tensor4d(randomValues([2, 9, 9, 6], 4), [2, 9, 9, 6]);
+      const dy = tf.tensor4d(randomValues([2, 5, 5, 8], 6), [2, 5, 5, 8]);
+      const before = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds() };
+      const refs = [x, dy].map((t) => backend.refCount(t.dataId));
+      const copies = [x, dy].map((t) => Float32Array.from(t.dataSync()));
+      for (let i = 0; i < 3; i++) {
+        const df = tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 6, 8] },
+          ) as tf.Tensor;
+        expect(df.shape).toEqual([3, 3, 6, 8]);
+        df.dispose();
+      }
+      expect([x, dy].map((t) => backend.refCount(t.dataId))).toEqual(refs);
+      for (const [i, t] of [x, dy].entries()) expect(t.dataSync()).toEqual(copies[i]);
+      expect(tf.memory().numTensors).toBe(before.tensors);
+      expect(backend.numDataIds()).toBe(before.dataIds);
+      tf.dispose([x, dy]);
+    });
+  });
+});
