@@ -15,11 +15,12 @@ interface Case {
   pad: 'same' | 'valid';
 }
 
+// cout 4: the SIMD filter-gradient kernel; cout 3: the fallback paths (1×1 gather + matmul, convolution).
 const cases: Case[] = [];
 for (const k of [1, 3, 7])
   for (const stride of [1, 2])
+    // cout 4: the SIMD filter-gradient kernel; cout 3: the fallback paths (1×1 gather + matmul, convolution).
     for (const pad of ['same', 'valid'] as const)
-      // cout 4: the SIMD filter-gradient kernel; cout 3: the fallback paths (1×1 gather + matmul, convolution).
       for (const [batch, h, w] of [
         [1, 9, 8],
         [3, 8, 11],
