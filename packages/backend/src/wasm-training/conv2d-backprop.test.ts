@@ -19,7 +19,6 @@ interface Case {
 const cases: Case[] = [];
 for (const k of [1, 3, 7])
   for (const stride of [1, 2])
-    // cout 4: the SIMD filter-gradient kernel; cout 3: the fallback paths (1×1 gather + matmul, convolution).
     for (const pad of ['same', 'valid'] as const)
       for (const [batch, h, w] of [
         [1, 9, 8],
