@@ -5,7 +5,8 @@ export type BackendErrorCode =
   | 'WASM_BACKEND_NOT_LOADED'
   | 'UNSUPPORTED_KERNEL_INPUT'
   | 'INVALID_THREADS'
-  | 'WASM_THREADS_UNAVAILABLE';
+  | 'WASM_THREADS_UNAVAILABLE'
+  | 'KERNEL_WORKER';
 
 /**
  * Base class of every error thrown by `@pixsim/backend`. `code` is stable and safe to switch on; the
@@ -65,6 +66,17 @@ export class InvalidThreadsError extends BackendError {
 export class WasmThreadsUnavailableError extends BackendError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('WASM_THREADS_UNAVAILABLE', message);
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/**
+ * A helper thread of the SIMD kernels failed: it could not start, trapped, or stopped answering. The
+ * message says which; restarting the process without `initWasmThreads` avoids the helpers.
+ */
+export class KernelWorkerError extends BackendError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('KERNEL_WORKER', message);
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }

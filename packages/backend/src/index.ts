@@ -11,6 +11,7 @@ export {
   type BackendErrorCode,
   BackendUnavailableError,
   InvalidThreadsError,
+  KernelWorkerError,
   UnknownBackendError,
   UnsupportedKernelInputError,
   WasmBackendNotLoadedError,

@@ -10,7 +10,13 @@ const child = fileURLToPath(new URL('./testing/threads-child.ts', import.meta.ur
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs the training child with `threads` XNNPACK threads (0: the stock single-threaded start). */
-function train(threads: number): { threads: number; losses: number[]; backend: string } {
+function train(threads: number): {
+  threads: number;
+  kernelWorkers: number;
+  losses: number[];
+  backend: string;
+  filterGradient: number[];
+} {
   const out = spawnSync(process.execPath, ['--import', tsx, child, String(threads)], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -21,12 +27,17 @@ function train(threads: number): { threads: number; losses: number[]; backend: s
 }
 
 describe('initWasmThreads', () => {
-  it('trains with 2 XNNPACK threads and gives the same loss curve as one thread', () => {
+  it('trains with 2 XNNPACK threads and a kernel helper thread, with the same loss curve as one thread', () => {
     const single = train(0);
     const threaded = train(2);
     expect(single.backend).toBe('wasm');
     expect(threaded.backend).toBe('wasm');
     expect(threaded.threads).toBe(2);
+    expect(threaded.kernelWorkers).toBe(1);
+    expect(single.kernelWorkers).toBe(0);
+    // The SIMD filter gradient split over the calling thread and its helper gives the same bits.
+    expect(threaded.filterGradient).toEqual(single.filterGradient);
+    expect(threaded.filterGradient.some((v) => v !== 0)).toBe(true);
     expect(single.losses[3]).not.toBeCloseTo(single.losses[0], 3); // the weights really moved
     for (let s = 0; s < single.losses.length; s++) {
       expect(Math.abs(threaded.losses[s] - single.losses[s])).toBeLessThanOrEqual(1e-6);

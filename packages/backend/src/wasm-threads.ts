@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidThreadsError, WasmThreadsUnavailableError } from './errors';
+import { startKernelWorkers } from './wasm-training/kernel-workers';
 import { registerWasmTrainingKernels } from './wasm-training/register';
+import { backendMemory } from './wasm-training/simd-kernels';
 
 /** What {@link initWasmThreads} started. */
 export interface WasmThreadsResult {
@@ -11,6 +13,11 @@ export interface WasmThreadsResult {
   threads: number;
   /** Names of the wasm training kernels registered. */
   trainingKernels: string[];
+  /**
+   * Helper threads of this package's SIMD filter-gradient kernel (`threads − 1`, sharing the backend's
+   * memory), or 0 when they could not start; then that kernel runs on the calling thread only.
+   */
+  kernelWorkers: number;
 }
 
 /** The part of `@tensorflow/tfjs-backend-wasm` used here. */
@@ -48,6 +55,9 @@ function writeAtomically(file: string, text: string): void {
  * the package's own `wasm-out/tfjs-backend-wasm-threaded-simd.js`, and `os.cpus()` reports
  * `2·max(threads, cores)` entries, so that `threads` is neither halved nor capped. Every patched
  * global is restored before this returns.
+ *
+ * With `threads > 1` it also starts `threads − 1` helper `worker_threads` for this package's SIMD
+ * filter-gradient kernel, which split its taps × channel blocks with the calling thread.
  *
  * Results are identical to the single-threaded backend (each output element is still reduced by one
  * thread in the same order); tested on a ResNet training run. Process CPU time grows a little (workers
@@ -157,5 +167,15 @@ export async function initWasmThreads(options: { threads: number }): Promise<Was
     const workers = pool?.[key];
     if (Array.isArray(workers)) for (const worker of workers) (worker as { unref?: () => void }).unref?.();
   }
-  return { threads: actual, trainingKernels };
+  let kernelWorkers = 0;
+  const memory = backendMemory(tf.backend());
+  if (threads > 1 && memory !== null) {
+    try {
+      kernelWorkers = (await startKernelWorkers(memory, threads - 1)).count;
+    } catch {
+      // Optional speed-up: without helpers the SIMD kernel runs on the calling thread.
+      kernelWorkers = 0;
+    }
+  }
+  return { threads: actual, trainingKernels, kernelWorkers };
 }

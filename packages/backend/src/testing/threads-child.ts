@@ -1,14 +1,17 @@
 // Child process of wasm-threads.test.ts: `tsx src/testing/threads-child.ts <threads | 0>` trains a tiny
-// ResNet for a few steps on wasm (threaded when threads > 0) and prints {"threads", "losses"} as JSON.
+// ResNet for a few steps on wasm (threaded when threads > 0), then computes one filter gradient directly, and
+// prints {"threads", "kernelWorkers", "losses", "backend", "filterGradient"} as JSON.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmThreads } from '../wasm-threads';
+import { randomValues } from './filter-gradient';
 import { randomBatch, resnet18, trainStep } from './resnet';
 import { loadWasm } from './wasm';
 
 const threads = Number(process.argv[2]);
 let actual = 1;
-if (threads > 0) actual = (await initWasmThreads({ threads })).threads;
+let kernelWorkers = 0;
+if (threads > 0) ({ threads: actual, kernelWorkers } = await initWasmThreads({ threads }));
 else {
   await loadWasm();
   await tf.setBackend('wasm');
@@ -21,4 +24,17 @@ for (let step = 0; step < 4; step++) {
   losses.push(trainStep(model, optimizer, x, y));
   tf.dispose([x, y]);
 }
-console.log(JSON.stringify({ threads: actual, losses, backend: tf.getBackend() }));
+// Big enough to be split between the threads: 9 taps × 2 channel blocks.
+const x = tf.tensor4d(randomValues([4, 12, 12, 8], 7), [4, 12, 12, 8]);
+const dy = tf.tensor4d(randomValues([4, 12, 12, 16], 8), [4, 12, 12, 16]);
+const df = tf
+  .engine()
+  .runKernel(
+    'Conv2DBackpropFilter',
+    { x, dy },
+    { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 16] },
+  ) as tf.Tensor;
+const filterGradient = Array.from(df.dataSync());
+console.log(
+  JSON.stringify({ threads: actual, kernelWorkers, losses, backend: tf.getBackend(), filterGradient }),
+);

@@ -61,6 +61,17 @@ export class CodeWriter {
   end(): this {
     return this.op(0x0b);
   }
+  /** `if` with no result; close with {@link end}. */
+  if(): this {
+    return this.op(0x04, 0x40);
+  }
+  call(func: number): this {
+    return this.op(0x10, ...uleb(func));
+  }
+  /** `select`: pops `a, b, condition` and pushes `condition ? a : b`. */
+  select(): this {
+    return this.op(0x1b);
+  }
   br(depth: number): this {
     return this.op(0x0c, ...uleb(depth));
   }
@@ -79,6 +90,15 @@ export class CodeWriter {
   eqz(): this {
     return this.op(0x45);
   }
+  eq(): this {
+    return this.op(0x46);
+  }
+  ltU(): this {
+    return this.op(0x49);
+  }
+  gtU(): this {
+    return this.op(0x4b);
+  }
   geU(): this {
     return this.op(0x4f);
   }
@@ -91,8 +111,20 @@ export class CodeWriter {
   mul(): this {
     return this.op(0x6c);
   }
+  divU(): this {
+    return this.op(0x6e);
+  }
+  remU(): this {
+    return this.op(0x70);
+  }
+  and(): this {
+    return this.op(0x71);
+  }
   shl(): this {
     return this.op(0x74);
+  }
+  shrU(): this {
+    return this.op(0x76);
   }
   /** `i32.load` with a byte offset (4-byte alignment hint). */
   loadI32(offset = 0): this {

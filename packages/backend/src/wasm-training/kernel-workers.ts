@@ -1,0 +1,143 @@
+import { KernelWorkerError } from '../errors';
+import { isSharedMemory, simdKernelModule, type WasmMemoryLike } from './simd-kernels';
+
+/** Int32 slots per worker in the control buffer: sequence, done, status, argument count, arguments. */
+const SLOTS = 32;
+const [SEQ, DONE, STATUS, ARGC, ARGS] = [0, 1, 2, 3, 4];
+/** A share that takes longer than this is taken as a dead worker (the main thread is blocked meanwhile). */
+const TIMEOUT_MS = 120_000;
+
+/**
+ * The worker's script (CommonJS, evaluated): instantiate the kernel module on the shared memory, then loop:
+ * sleep until the sequence number changes, run `fg_run` on the arguments, publish the sequence as done.
+ */
+const WORKER_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory, control, slot } = workerData;
+const { fg_run } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(control, slot * ${SLOTS} * 4, ${SLOTS});
+let seen = 0;
+parentPort.postMessage('ready');
+for (;;) {
+  Atomics.wait(ctl, ${SEQ}, seen);
+  const seq = Atomics.load(ctl, ${SEQ});
+  if (seq < 0) break;
+  seen = seq;
+  let status = 0;
+  try {
+    fg_run(...Array.from(ctl.subarray(${ARGS}, ${ARGS} + ctl[${ARGC}])));
+  } catch (error) {
+    status = 1;
+  }
+  Atomics.store(ctl, ${STATUS}, status);
+  Atomics.store(ctl, ${DONE}, seq);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+/** Node's `Worker`, as far as used here. */
+interface NodeWorker {
+  once(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+/** Helper threads that run shares of the SIMD kernels on the wasm backend's shared memory. */
+export interface KernelWorkers {
+  /** Number of helper threads (the calling thread runs one more share). */
+  readonly count: number;
+  /**
+   * Runs `fg_run(...shares[i])` for share `i ≥ 1` on helper `i − 1` and `onCaller(shares[0])` on the calling
+   * thread, and returns when all are done. Blocks the calling thread (`Atomics.wait`), which Node allows.
+   */
+  runShares(shares: number[][], onCaller: (args: number[]) => void): void;
+}
+
+const pools = new WeakMap<WasmMemoryLike, KernelWorkers>();
+
+/** The helper threads started on `memory` by {@link startKernelWorkers}, if any. */
+export function kernelWorkersFor(memory: WasmMemoryLike): KernelWorkers | undefined {
+  return pools.get(memory);
+}
+
+/**
+ * Starts `count` Node `worker_threads` that instantiate the SIMD kernel module on the shared `memory` of the
+ * threaded wasm backend, so that the filter gradient is split across cores like XNNPACK's own work. The
+ * workers are `unref`ed (they do not keep the process alive) and sleep in `Atomics.wait` between calls.
+ *
+ * @throws {KernelWorkerError} when `memory` is not shared, or a worker fails to start.
+ */
+export async function startKernelWorkers(memory: WasmMemoryLike, count: number): Promise<KernelWorkers> {
+  const existing = pools.get(memory);
+  if (existing !== undefined) return existing;
+  if (!isSharedMemory(memory)) {
+    throw new KernelWorkerError(
+      'kernel workers need the shared memory of the threaded wasm build; start the backend with initWasmThreads().',
+    );
+  }
+  const { Worker } = (await import('node:worker_threads')) as unknown as {
+    Worker: new (script: string, options: object) => NodeWorker;
+  };
+  const module = simdKernelModule(true);
+  const control = new SharedArrayBuffer(SLOTS * 4 * Math.max(1, count));
+  const workers: NodeWorker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: count }, (_, slot) => {
+        const worker = new Worker(WORKER_SCRIPT, {
+          eval: true,
+          workerData: { module, memory, control, slot },
+        });
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`exited with code ${String(code)}`)));
+        });
+      }),
+    );
+  } catch (cause) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw new KernelWorkerError(`a kernel worker failed to start: ${String(cause)}`, { cause });
+  }
+  for (const worker of workers) worker.unref();
+  const controls = workers.map((_, slot) => new Int32Array(control, slot * SLOTS * 4, SLOTS));
+  let sequence = 0;
+  const pool: KernelWorkers = {
+    count,
+    runShares(shares, onCaller) {
+      sequence++;
+      const helpers = Math.min(controls.length, shares.length - 1);
+      for (let w = 0; w < helpers; w++) {
+        const ctl = controls[w];
+        const args = shares[w + 1];
+        ctl[ARGC] = args.length;
+        ctl.set(args, ARGS);
+        Atomics.store(ctl, SEQ, sequence);
+        Atomics.notify(ctl, SEQ);
+      }
+      let failure: unknown;
+      try {
+        onCaller(shares[0]);
+      } catch (error) {
+        failure = error;
+      }
+      for (let w = 0; w < helpers; w++) {
+        const ctl = controls[w];
+        const deadline = Date.now() + TIMEOUT_MS;
+        for (;;) {
+          const done = Atomics.load(ctl, DONE);
+          if (done === sequence) break;
+          if (Date.now() > deadline) {
+            throw new KernelWorkerError(`kernel worker ${w} did not finish within ${TIMEOUT_MS / 1000} s`);
+          }
+          Atomics.wait(ctl, DONE, done, 1000);
+        }
+        if (ctl[STATUS] !== 0) failure ??= new KernelWorkerError(`kernel worker ${w} trapped`);
+      }
+      if (failure !== undefined) throw failure;
+    },
+  };
+  pools.set(memory, pool);
+  return pool;
+}
