@@ -1,7 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { release, type WasmBackendLike } from './kernel-context';
 import { type KernelWorkers, kernelWorkersFor } from './kernel-workers';
-import { backendMemory, RUN_BYTES, type SimdKernels, simdKernelsFor } from './simd-kernels';
+import { backendMemory, type SimdKernels, simdKernelsFor } from './simd-kernels';
 
 /**
  * Output positions per block of work: the block's rows of `X` and `∂L/∂Y` stay in the L1/L2 cache while
