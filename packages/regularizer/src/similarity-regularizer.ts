@@ -343,14 +343,13 @@ export class SimilarityRegularizer {
 }
 
 /**
- * Per-channel mean over every axis but the last, as a `[1, B·H·W] × [B·H·W, C]` product: the same
- * value as `tf.mean(f, [0, 1, 2])` without the transpose that a reduction over leading axes costs.
+ * Per-channel mean over every axis but the last. A plain `tf.mean`: with the `@pixsim/backend` wasm kernels it
+ * is one average-pooling pass (an earlier `[1, B·H·W] × [B·H·W, C]` product made XNNPACK pack the whole
+ * feature map as weights on every call).
  */
 function channelMean(f: tf.Tensor): tf.Tensor1D {
-  const c = f.shape[f.shape.length - 1];
-  const rows = f.size / c;
-  const flat = tf.reshape(f, [rows, c]);
-  return tf.reshape(tf.matMul(tf.fill([1, rows], 1 / rows), flat), [c]) as tf.Tensor1D;
+  const axes = Array.from({ length: f.rank - 1 }, (_, i) => i);
+  return tf.mean(f, axes) as tf.Tensor1D;
 }
 
 function fixedTapWeights(fn: string, weighting: TapWeighting, count: number): number[] {
