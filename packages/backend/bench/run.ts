@@ -127,7 +127,7 @@ if (args[0] === '--child') {
     `ResNet18-style, 32×32×3, medians of ${steps} timed steps after 1 warm-up (wall ms | CPU ms)\n`,
   );
   console.log(
-    '| width | engine | batch | forward img/s (wall / CPU) | train img/s (wall / CPU) | train ÷ forward (CPU) |',
+    '| width | engine | batch | forward img/s (wall / CPU) | train img/s (wall / CPU) | train ÷ forward (wall / CPU) |',
   );
   console.log('|---|---|---|---|---|---|');
   for (const width of widths) {
@@ -142,7 +142,9 @@ if (args[0] === '--child') {
       const r = run(engine, width, batch, n, train);
       const f = `${fmt(ips(batch, r.forward.wall))} / ${fmt(ips(batch, r.forward.cpu))}`;
       const t = r.train ? `${fmt(ips(batch, r.train.wall))} / ${fmt(ips(batch, r.train.cpu))}` : 'n/a';
-      const ratio = r.train ? (r.train.cpu / r.forward.cpu).toFixed(2) : 'n/a';
+      const ratio = r.train
+        ? `${(r.train.wall / r.forward.wall).toFixed(2)} / ${(r.train.cpu / r.forward.cpu).toFixed(2)}`
+        : 'n/a';
       console.log(`| ${width} | ${engine} | ${batch} | ${f} | ${t} | ${ratio} |`);
     }
   }
