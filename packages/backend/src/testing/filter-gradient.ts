@@ -64,3 +64,39 @@ export function directFilterGradient(
   tf.dispose([x, dy, out]);
   return values;
 }
+
+/**
+ * `∂L/∂W` by the definition, in float64: `Σ_{n, y, x} X[n, y·s + i − top, x·s + j − left, c] · ∂L/∂Y[n, y, x, o]`,
+ * reading zero outside `X`. Independent of every backend (negative pads crop).
+ */
+export function definitionFilterGradient(
+  xv: ArrayLike<number>,
+  xShape: readonly number[],
+  dyv: ArrayLike<number>,
+  dyShape: readonly number[],
+  k: readonly [number, number],
+  stride: number,
+  top: number,
+  left: number,
+): Float64Array {
+  const [batch, height, width, cin] = xShape;
+  const [, outHeight, outWidth, cout] = dyShape;
+  const out = new Float64Array(k[0] * k[1] * cin * cout);
+  for (let i = 0; i < k[0]; i++)
+    for (let j = 0; j < k[1]; j++)
+      for (let n = 0; n < batch; n++)
+        for (let y = 0; y < outHeight; y++)
+          for (let x = 0; x < outWidth; x++) {
+            const h = y * stride + i - top;
+            const w = x * stride + j - left;
+            if (h < 0 || h >= height || w < 0 || w >= width) continue;
+            for (let c = 0; c < cin; c++) {
+              const xval = xv[((n * height + h) * width + w) * cin + c];
+              for (let o = 0; o < cout; o++) {
+                out[((i * k[1] + j) * cin + c) * cout + o] +=
+                  xval * dyv[((n * outHeight + y) * outWidth + x) * cout + o];
+              }
+            }
+          }
+  return out;
+}

@@ -138,8 +138,20 @@ export function conv2DBackpropFilterWasm(args: {
     false,
     format,
   );
+  if (x.shape[0] * info.outHeight * info.outWidth === 0) {
+    // No output position: the sum is empty (XNNPACK refuses empty operators).
+    const zeros = backend.makeOutput(filterShape, 'float32');
+    (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+    return zeros;
+  }
   const simd = simdFilterGradientApplies(dy) ? simdFilterGradientKernels(backend) : null;
   if (simd !== null) return simdFilterGradient(backend, simd, x, dy, info);
+  const { top, bottom, left, right } = info.padInfo;
+  if (Math.min(top, bottom, left, right) < 0) {
+    throw new UnsupportedKernelInputError(
+      `Conv2DBackpropFilter on wasm supports negative (cropping) padding only with output channels in multiples of 4, got ${dy.shape[3]}; crop the input with tf.slice and pad with zeros instead.`,
+    );
+  }
   if (info.filterHeight === 1 && info.filterWidth === 1) return pointwiseFilterGradient(backend, x, dy, info);
   const plan = planShiftedFilterGradient(info);
   if (plan !== null) return shiftedFilterGradient(backend, x, dy, info, plan);

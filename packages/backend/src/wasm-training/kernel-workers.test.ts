@@ -66,4 +66,22 @@ describe('kernel helper threads', () => {
     expect(onCaller).toEqual(share(0, 1));
     expect(result()).toEqual(alone);
   });
+  it('report a helper that traps with a typed error, and keep working afterwards', async () => {
+    const memory = new WA.Memory({ initial: 1, maximum: 16, shared: true });
+    const kernels = simdKernelsFor(memory);
+    const { share, result, expected } = problem(memory);
+    const workers = await startKernelWorkers(memory, 1);
+    const run = (args: number[]) =>
+      kernels?.fg_run(
+        ...(args as [number, number, number, number, number, number, number, number, number, number]),
+      );
+    // The helper's share points its run table past the end of the 64 KiB memory: an out-of-bounds trap.
+    const outside = share(1, 2);
+    outside[0] = 1 << 20;
+    expect(() => workers.runShares([share(0, 1), outside], run)).toThrow(KernelWorkerError);
+    expect(workers.alive).toBe(true);
+    problem(memory);
+    workers.runShares([share(0, 1), share(1, 2)], run);
+    for (let i = 0; i < 64; i++) expect(result()[i]).toBeCloseTo(expected[i], 5);
+  });
 });

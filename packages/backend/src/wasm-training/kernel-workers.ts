@@ -38,6 +38,7 @@ for (;;) {
 /** Node's `Worker`, as far as used here. */
 interface NodeWorker {
   once(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
+  on(event: 'exit', listener: () => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
@@ -46,6 +47,8 @@ interface NodeWorker {
 export interface KernelWorkers {
   /** Number of helper threads (the calling thread runs one more share). */
   readonly count: number;
+  /** False once a helper has exited or timed out; the calling thread then runs every share itself. */
+  readonly alive: boolean;
   /**
    * Runs `fg_run(...shares[i])` for share `i ≥ 1` on helper `i − 1` and `onCaller(shares[0])` on the calling
    * thread, and returns when all are done. Blocks the calling thread (`Atomics.wait`), which Node allows.
@@ -103,10 +106,27 @@ export async function startKernelWorkers(memory: WasmMemoryLike, count: number):
   for (const worker of workers) worker.unref();
   const controls = workers.map((_, slot) => new Int32Array(control, slot * SLOTS * 4, SLOTS));
   let sequence = 0;
+  let alive = true;
+  // A helper that is gone would leave the caller waiting for the full timeout on every call: from then on
+  // the calling thread runs every share itself.
+  const retire = () => {
+    if (!alive) return;
+    alive = false;
+    for (const worker of workers) void worker.terminate();
+  };
+  for (const worker of workers) worker.on('exit', retire);
   const pool: KernelWorkers = {
     count,
+    get alive() {
+      return alive;
+    },
     runShares(shares, onCaller) {
-      sequence++;
+      if (!alive) {
+        for (const share of shares) onCaller(share);
+        return;
+      }
+      // Positive and never 0 (a helper's initial "seen" value); negative values mean "stop".
+      sequence = (sequence % 0x7fffffff) + 1;
       const helpers = Math.min(controls.length, shares.length - 1);
       for (let w = 0; w < helpers; w++) {
         const ctl = controls[w];
@@ -125,15 +145,23 @@ export async function startKernelWorkers(memory: WasmMemoryLike, count: number):
       for (let w = 0; w < helpers; w++) {
         const ctl = controls[w];
         const deadline = Date.now() + TIMEOUT_MS;
-        for (;;) {
+        let finished = false;
+        while (!finished) {
           const done = Atomics.load(ctl, DONE);
-          if (done === sequence) break;
-          if (Date.now() > deadline) {
-            throw new KernelWorkerError(`kernel worker ${w} did not finish within ${TIMEOUT_MS / 1000} s`);
-          }
-          Atomics.wait(ctl, DONE, done, 1000);
+          if (done === sequence) finished = true;
+          else if (Date.now() > deadline) break;
+          else Atomics.wait(ctl, DONE, done, 1000);
         }
-        if (ctl[STATUS] !== 0) failure ??= new KernelWorkerError(`kernel worker ${w} trapped`);
+        if (!finished) {
+          failure ??= new KernelWorkerError(
+            `kernel worker ${w} did not finish within ${TIMEOUT_MS / 1000} s; the helpers are stopped and the calling thread now runs every share.`,
+          );
+          retire();
+        } else if (ctl[STATUS] !== 0) {
+          failure ??= new KernelWorkerError(
+            `kernel worker ${w} trapped running fg_run (an address outside the memory?); the result is incomplete.`,
+          );
+        }
       }
       if (failure !== undefined) throw failure;
     },

@@ -151,21 +151,31 @@ export function shiftedFilterGradient(
   }
 
   const block = cin * cout;
-  for (const [t, { phase, du, dv }] of taps.entries()) {
-    const view = heapView(backend, grids[phase], lead + du * cols + dv, [1, cin, plane]);
-    const product = runWasmKernel(
-      backend,
-      'BatchMatMul',
-      { a: view, b: dyGrid },
-      { transposeA: false, transposeB: false },
-    );
-    dropHeapView(backend, view);
-    (backend.typedArrayFromHeap(out) as Float32Array).set(
-      backend.typedArrayFromHeap(product) as Float32Array,
-      t * block,
-    );
-    release(backend, product);
+  try {
+    for (const [t, { phase, du, dv }] of taps.entries()) {
+      const view = heapView(backend, grids[phase], lead + du * cols + dv, [1, cin, plane]);
+      let product: TensorInfo;
+      try {
+        product = runWasmKernel(
+          backend,
+          'BatchMatMul',
+          { a: view, b: dyGrid },
+          { transposeA: false, transposeB: false },
+        );
+      } finally {
+        dropHeapView(backend, view);
+      }
+      (backend.typedArrayFromHeap(out) as Float32Array).set(
+        backend.typedArrayFromHeap(product) as Float32Array,
+        t * block,
+      );
+      release(backend, product);
+    }
+  } catch (error) {
+    release(backend, out);
+    throw error;
+  } finally {
+    release(backend, ...grids, dyGrid);
   }
-  release(backend, ...grids, dyGrid);
   return out;
 }

@@ -2,12 +2,14 @@ import '@tensorflow/tfjs-layers'; // registers the gradients
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  definitionFilterGradient,
   directFilterGradient,
   type FilterGradientCase,
   randomValues,
   referenceFilterGradient,
 } from '../testing/filter-gradient';
 import { loadWasm, maxRelativeError, onBackend } from '../testing/wasm';
+import { UnsupportedKernelInputError } from '../errors';
 import type { WasmBackendLike } from './kernel-context';
 import {
   simdFilterGradient,
@@ -90,6 +92,68 @@ describe('SIMD filter gradient (generated WebAssembly kernel on the backend memo
     expect(maxRelativeError(simd, cpu)).toBeLessThan(TOLERANCE);
   });
 
+  const runFilterKernel = (
+    xShape: [number, number, number, number],
+    dyShape: [number, number, number, number],
+    k: [number, number],
+    stride: number,
+    pad: 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]],
+  ) => {
+    const x = tf.tensor4d(randomValues(xShape, 11), xShape);
+    const dy = tf.tensor4d(randomValues(dyShape, 12), dyShape);
+    try {
+      const df = tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides: stride, pad, dataFormat: 'NHWC', filterShape: [...k, xShape[3], dyShape[3]] },
+        ) as tf.Tensor;
+      const values = {
+        shape: df.shape,
+        data: df.dataSync() as Float32Array,
+        x: x.dataSync(),
+        dy: dy.dataSync(),
+      };
+      df.dispose();
+      return values;
+    } finally {
+      tf.dispose([x, dy]);
+    }
+  };
+
+  it('returns zeros when there is no output position (batch 0, output width 0), on every path', async () => {
+    await onBackend('wasm', () => {
+      for (const cout of [4, 3]) {
+        const empty = runFilterKernel([0, 6, 6, 2], [0, 6, 6, cout], [3, 3], 1, 'same');
+        expect(empty.shape).toEqual([3, 3, 2, cout]);
+        expect(Array.from(empty.data).every((v) => v === 0)).toBe(true);
+        // A 'valid' filter wider than the input: output width 0.
+        const narrow = runFilterKernel([1, 5, 2, 4], [1, 3, 0, cout], [3, 3], 1, 'valid');
+        expect(narrow.shape).toEqual([3, 3, 4, cout]);
+        expect(Array.from(narrow.data).every((v) => v === 0)).toBe(true);
+      }
+    });
+  });
+
+  it('crops with negative explicit padding like the definition (SIMD path), and refuses it elsewhere', async () => {
+    await onBackend('wasm', () => {
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [-1, 2],
+        [2, -2],
+        [0, 0],
+      ];
+      // H: 9 − 1 + 2 = 10 → (10 − 3)/2 + 1 = 4 rows; W: 8 + 2 − 2 = 8 → 3 columns.
+      const r = runFilterKernel([2, 9, 8, 3], [2, 4, 3, 8], [3, 3], 2, pad);
+      const expected = definitionFilterGradient(r.x, [2, 9, 8, 3], r.dy, [2, 4, 3, 8], [3, 3], 2, -1, 2);
+      expect(maxRelativeError(r.data, expected)).toBeLessThan(TOLERANCE);
+      expect(() => runFilterKernel([2, 9, 8, 3], [2, 4, 3, 6], [3, 3], 2, pad)).toThrow(
+        UnsupportedKernelInputError,
+      );
+    });
+  });
+
   it('is what Conv2DBackpropFilter runs on wasm, with the same values', async () => {
     const c = cases[1];
     const direct = await onBackend('wasm', () => viaSimd(c));
@@ -97,7 +161,7 @@ describe('SIMD filter gradient (generated WebAssembly kernel on the backend memo
     expect(registered).toEqual(direct);
   });
 
-  it('still reads the right memory after the backend heap has grown', async () => {
+  it('keeps working when the backend heap grows after the kernels were instantiated', async () => {
     const c = cases[6];
     const before = await onBackend('wasm', () => viaSimd(c));
     const after = await onBackend('wasm', () => {

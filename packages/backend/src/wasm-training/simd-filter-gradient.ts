@@ -84,7 +84,8 @@ export function simdFilterGradient(
       }
     }
   }
-  const blockRows = Math.max(1, Math.floor(BLOCK_POSITIONS / outWidth));
+  // Callers pass at least one output position (outWidth ≥ 1).
+  const blockRows = Math.min(rows, Math.max(1, Math.floor(BLOCK_POSITIONS / outWidth)));
   const units = taps * Math.ceil(cin / 4);
   const share = (first: number, end: number) => [
     tableAt,
@@ -99,14 +100,20 @@ export function simdFilterGradient(
     end,
   ];
   const threads = Math.min(units, 1 + (workers?.count ?? 0));
-  if (threads <= 1 || workers === undefined) {
-    kernels.fg_run(...(share(0, units) as Parameters<SimdKernels['fg_run']>));
-  } else {
-    // Contiguous unit ranges: each thread owns whole taps × channel blocks of ∂L/∂W.
-    const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * units) / threads));
-    const shares = bounds.slice(0, -1).map((first, i) => share(first, bounds[i + 1]));
-    workers.runShares(shares, (args) => kernels.fg_run(...(args as Parameters<SimdKernels['fg_run']>)));
+  try {
+    if (threads <= 1 || workers === undefined) {
+      kernels.fg_run(...(share(0, units) as Parameters<SimdKernels['fg_run']>));
+    } else {
+      // Contiguous unit ranges: each thread owns whole taps × channel blocks of ∂L/∂W.
+      const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * units) / threads));
+      const shares = bounds.slice(0, -1).map((first, i) => share(first, bounds[i + 1]));
+      workers.runShares(shares, (args) => kernels.fg_run(...(args as Parameters<SimdKernels['fg_run']>)));
+    }
+  } catch (error) {
+    release(backend, out);
+    throw error;
+  } finally {
+    release(backend, table);
   }
-  release(backend, table);
   return out;
 }

@@ -48,15 +48,18 @@ describe('wasm encoder', () => {
     expect(f32[24]).toBe(0);
   });
 
-  it('encodes large and negative constants (LEB128)', () => {
-    const c = new CodeWriter()
-      .const(-1)
-      .const(2 ** 30)
-      .add()
-      .const(-(2 ** 31))
-      .add()
-      .set(1);
-    const def = { name: 'f', params: 1, locals: [[1, I32]] as Array<[number, number]>, code: c };
-    expect(webAssembly.validate(encodeModule([def], false))).toBe(true);
+  it('encodes large and negative constants (LEB128) with their values', () => {
+    const values = [-1, 0, 63, 64, -64, -65, 127, 128, -128, 8191, -8192, 2 ** 30, 2 ** 31 - 1, -(2 ** 31)];
+    const c = new CodeWriter();
+    for (const [i, value] of values.entries())
+      c.get(0)
+        .const(value)
+        .storeI32(4 * i);
+    const def = { name: 'f', params: 1, locals: [] as Array<[number, number]>, code: c };
+    const memory = new webAssembly.Memory({ initial: 1 });
+    const module = new webAssembly.Module(encodeModule([def], false));
+    const { f } = new webAssembly.Instance(module, { env: { memory } }).exports;
+    f(64);
+    expect(Array.from(new Int32Array(memory.buffer, 64, values.length))).toEqual(values);
   });
 });

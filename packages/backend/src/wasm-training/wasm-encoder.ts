@@ -130,6 +130,10 @@ export class CodeWriter {
   loadI32(offset = 0): this {
     return this.op(0x28, 2, ...uleb(offset));
   }
+  /** `i32.store` with a byte offset. */
+  storeI32(offset = 0): this {
+    return this.op(0x36, 2, ...uleb(offset));
+  }
   /** `f32.load` with a byte offset. */
   loadF32(offset = 0): this {
     return this.op(0x2a, 2, ...uleb(offset));
