@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendUnavailableError, UnknownBackendError } from './errors';
+import { BackendUnavailableError, InvalidThreadsError, UnknownBackendError } from './errors';
 import { initBackend } from './init-backend';
 import { wasmTrainingKernelsRegistered } from './wasm-training/register';
 
@@ -61,5 +61,21 @@ describe('initBackend', () => {
     await expect(initBackend('auto', { env: { PIXSIM_BACKEND: 'gpu' }, log: false })).rejects.toThrow(
       /PIXSIM_BACKEND='gpu'.*'auto', 'tensorflow', 'wasm', 'cpu'/,
     );
+  });
+  it('rejects a wasmThreads that is not 1–8 or auto, with a typed error', async () => {
+    for (const wasmThreads of [0, 9, 1.5]) {
+      await expect(initBackend('wasm', { env: {}, log: false, wasmThreads })).rejects.toBeInstanceOf(
+        InvalidThreadsError,
+      );
+    }
+  });
+
+  it('falls back to one wasm thread, saying why, when the threaded build cannot start', async () => {
+    // The single-threaded wasm backend is already initialised in this process (first test).
+    const choice = await initBackend('wasm', { env: {}, log: false, wasmThreads: 2 });
+    expect(choice.backend).toBe('wasm');
+    expect(choice.threads).toBe(1);
+    expect(choice.tried[0]).toMatchObject({ ok: false });
+    expect(choice.reason).toMatch(/threaded build did not start .*already initialised.*using one thread/);
   });
 });

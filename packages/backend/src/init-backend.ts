@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, UnknownBackendError } from './errors';
+import { BackendUnavailableError, InvalidThreadsError, UnknownBackendError } from './errors';
+import { initWasmThreads } from './wasm-threads';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 
 /** An engine `initBackend` can pick. `tensorflow` is `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`. */
@@ -32,6 +33,8 @@ export interface BackendChoice {
   tried: BackendAttempt[];
   /** Names of the wasm training kernels registered (empty unless `backend === 'wasm'`). */
   trainingKernels: string[];
+  /** XNNPACK threads of the wasm engine (1 unless the threaded build started; 1 for other engines). */
+  threads: number;
 }
 
 /** Options of {@link initBackend}. */
@@ -45,6 +48,14 @@ export interface InitBackendOptions {
   wasmTrainingKernels?: boolean;
   /** The environment to read `PIXSIM_BACKEND` from (default `process.env`). */
   env?: Record<string, string | undefined>;
+  /**
+   * Threads for the `wasm` engine in Node: an integer 1–8, or `'auto'` for the machine's cores (at most 8).
+   * Above 1 the threaded XNNPACK build starts through {@link initWasmThreads} (with its kernel helper
+   * threads); results are identical to one thread. If it cannot start (not Node, the wasm backend already
+   * initialised), the single-threaded engine is used and `reason` says why. The threaded build always
+   * registers the training kernels. Default 1.
+   */
+  wasmThreads?: number | 'auto';
 }
 
 const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -66,9 +77,49 @@ function describe(error: unknown): string {
   return text.split('\n')[0].slice(0, 200);
 }
 
+/** The thread count `wasmThreads` asks for (validated); `'auto'` is the number of cores in Node, else 1. */
+async function resolveThreads(option: number | 'auto' | undefined): Promise<number> {
+  if (option === undefined) return 1;
+  if (option === 'auto') {
+    if (typeof globalThis.process?.versions?.node !== 'string') return 1;
+    const os = (await import('node:os')) as { availableParallelism?: () => number; cpus(): unknown[] };
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    return Math.max(1, Math.min(8, cores));
+  }
+  if (!Number.isInteger(option) || option < 1 || option > 8) {
+    throw new InvalidThreadsError(
+      `initBackend: wasmThreads must be an integer from 1 to 8 or 'auto', got ${String(option)}; pass e.g. { wasmThreads: 2 }.`,
+    );
+  }
+  return option;
+}
+
 /** Tries one engine; returns the attempts made (the last one is the success, if any). */
-async function tryBackend(backend: BackendName, registerTraining: boolean): Promise<BackendAttempt[]> {
+async function tryBackend(
+  backend: BackendName,
+  registerTraining: boolean,
+  threads: number,
+): Promise<BackendAttempt[]> {
   const attempts: BackendAttempt[] = [];
+  if (backend === 'wasm' && threads > 1) {
+    try {
+      const started = await initWasmThreads({ threads });
+      attempts.push({
+        backend,
+        module: MODULES.wasm[0],
+        ok: true,
+        detail: `${MODULES.wasm[0]} loaded and initialised with ${started.threads} threads (${started.kernelWorkers} kernel helper threads)`,
+      });
+      return attempts;
+    } catch (error) {
+      attempts.push({
+        backend,
+        module: MODULES.wasm[0],
+        ok: false,
+        detail: `the threaded build did not start (${describe(error)}), using one thread`,
+      });
+    }
+  }
   for (const module of MODULES[backend]) {
     try {
       await importOptional(module);
@@ -132,9 +183,10 @@ export async function initBackend(
   }
   const candidates: BackendName[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
   const registerTraining = options.wasmTrainingKernels ?? true;
+  const threads = await resolveThreads(options.wasmThreads);
   const tried: BackendAttempt[] = [];
   for (const backend of candidates) {
-    tried.push(...(await tryBackend(backend, registerTraining)));
+    tried.push(...(await tryBackend(backend, registerTraining, threads)));
     const last = tried[tried.length - 1];
     if (last?.ok) {
       const failures = tried.filter((a) => !a.ok).map((a) => a.detail);
@@ -147,7 +199,20 @@ export async function initBackend(
         (trainingKernels.length > 0
           ? `; wasm training kernels registered (${trainingKernels.join(', ')})`
           : '');
-      const choice: BackendChoice = { backend, module: last.module, reason, tried, trainingKernels };
+      const threadsNow =
+        backend === 'wasm'
+          ? ((
+              tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }
+            ).wasm?.tfjs?.getThreadsCount?.() ?? 1)
+          : 1;
+      const choice: BackendChoice = {
+        backend,
+        module: last.module,
+        reason,
+        tried,
+        trainingKernels,
+        threads: threadsNow,
+      };
       const log = options.log === undefined ? console.info : options.log;
       if (log !== false && lastLogged !== backend) {
         lastLogged = backend;

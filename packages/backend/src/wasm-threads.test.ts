@@ -10,7 +10,7 @@ const child = fileURLToPath(new URL('./testing/threads-child.ts', import.meta.ur
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs the training child with `threads` XNNPACK threads (0: the stock single-threaded start). */
-function train(threads: number): {
+function train(threads: number | string): {
   threads: number;
   kernelWorkers: number;
   losses: number[];
@@ -42,6 +42,18 @@ describe('initWasmThreads', () => {
     for (let s = 0; s < single.losses.length; s++) {
       expect(Math.abs(threaded.losses[s] - single.losses[s])).toBeLessThanOrEqual(1e-6);
     }
+  }, 240_000);
+
+  it("starts the same way through initBackend('wasm', { wasmThreads: 2 })", () => {
+    const single = train(0);
+    const viaInit = train('init:2');
+    expect(viaInit.backend).toBe('wasm');
+    expect(viaInit.threads).toBe(2);
+    expect(viaInit.kernelWorkers).toBe(1);
+    for (let s = 0; s < single.losses.length; s++) {
+      expect(Math.abs(viaInit.losses[s] - single.losses[s])).toBeLessThanOrEqual(1e-6);
+    }
+    expect(viaInit.filterGradient).toEqual(single.filterGradient);
   }, 240_000);
 
   it.each([0, 9, 1.5, Number.NaN])('rejects threads = %s with a typed error', async (threads) => {

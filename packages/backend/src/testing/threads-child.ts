@@ -3,15 +3,22 @@
 // prints {"threads", "kernelWorkers", "losses", "backend", "filterGradient"} as JSON.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../init-backend';
 import { initWasmThreads } from '../wasm-threads';
 import { randomValues } from './filter-gradient';
 import { randomBatch, resnet18, trainStep } from './resnet';
 import { loadWasm } from './wasm';
 
-const threads = Number(process.argv[2]);
+// `init:N` starts the engine through initBackend('wasm', { wasmThreads: N }) instead.
+const viaInit = process.argv[2].startsWith('init:');
+const threads = Number(viaInit ? process.argv[2].slice(5) : process.argv[2]);
 let actual = 1;
 let kernelWorkers = 0;
-if (threads > 0) ({ threads: actual, kernelWorkers } = await initWasmThreads({ threads }));
+if (viaInit) {
+  const choice = await initBackend('wasm', { env: {}, log: false, wasmThreads: threads });
+  actual = choice.threads;
+  kernelWorkers = Number(/\((\d+) kernel helper threads\)/.exec(choice.reason)?.[1] ?? 0);
+} else if (threads > 0) ({ threads: actual, kernelWorkers } = await initWasmThreads({ threads }));
 else {
   await loadWasm();
   await tf.setBackend('wasm');
