@@ -108,7 +108,7 @@ async function tryBackend(
         backend,
         module: MODULES.wasm[0],
         ok: true,
-        detail: `${MODULES.wasm[0]} loaded and initialised with ${started.threads} threads (${started.kernelWorkers} kernel helper threads)`,
+        detail: `${MODULES.wasm[0]} loaded and initialised with ${started.threads} threads (${started.kernelWorkers} kernel helper thread${started.kernelWorkers === 1 ? '' : 's'})`,
       });
       return attempts;
     } catch (error) {

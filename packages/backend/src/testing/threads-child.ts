@@ -17,7 +17,7 @@ let kernelWorkers = 0;
 if (viaInit) {
   const choice = await initBackend('wasm', { env: {}, log: false, wasmThreads: threads });
   actual = choice.threads;
-  kernelWorkers = Number(/\((\d+) kernel helper threads\)/.exec(choice.reason)?.[1] ?? 0);
+  kernelWorkers = Number(/\((\d+) kernel helper threads?\)/.exec(choice.reason)?.[1] ?? 0);
 } else if (threads > 0) ({ threads: actual, kernelWorkers } = await initWasmThreads({ threads }));
 else {
   await loadWasm();
