@@ -32,3 +32,32 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
   }
   return worst / scale;
 }
+
+/**
+ * Runs `run` three times on the active backend and checks that it leaves `inputs` as they were (values
+ * and backend reference counts) and frees everything it allocates (`tf.memory().numTensors` and the
+ * backend's data-id count return to their start). `run` must dispose what it returns.
+ */
+export function expectInputsUntouched(inputs: tf.Tensor[], run: () => void): void {
+  const backend = tf.engine().backend as unknown as {
+    numDataIds(): number;
+    refCount(dataId: object): number;
+  };
+  const before = { tensors: tf.memory().numTensors, dataIds: backend.numDataIds() };
+  const refs = inputs.map((t) => backend.refCount(t.dataId));
+  const copies = inputs.map((t) => Float32Array.from(t.dataSync()));
+  for (let i = 0; i < 3; i++) run();
+  if (inputs.some((t, i) => backend.refCount(t.dataId) !== refs[i])) {
+    throw new Error(`reference counts changed: ${refs} → ${inputs.map((t) => backend.refCount(t.dataId))}`);
+  }
+  for (const [i, t] of inputs.entries()) {
+    const now = t.dataSync();
+    if (now.some((v, j) => !Object.is(v, copies[i][j]))) throw new Error(`input ${i} was modified`);
+  }
+  if (tf.memory().numTensors !== before.tensors) {
+    throw new Error(`tensors leaked: ${before.tensors} → ${tf.memory().numTensors}`);
+  }
+  if (backend.numDataIds() !== before.dataIds) {
+    throw new Error(`backend buffers leaked: ${before.dataIds} → ${backend.numDataIds()}`);
+  }
+}
