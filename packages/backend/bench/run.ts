@@ -1,14 +1,40 @@
 // `pnpm bench` (= `tsx bench/run.ts [--steps N] [--widths 16,64] [--no-cpu] [--threads N]`): ResNet18-style networks at
 // 32×32×3, batch 64: forward and training images/s and their ratio on `cpu` (one short run), stock
 // `wasm` (forward only: it has no Conv2DBackpropFilter) and `wasm` with this package's training kernels,
-// single-threaded (`ours`) and with N XNNPACK threads (`ours-threads`, `initWasmThreads`).
+// single-threaded (`ours`) and with N XNNPACK threads (`ours-threads`, `initWasmThreads`). Where it trains,
+// also the network work of a regularized step: 64 classification images plus a batch of 32 pair images
+// (k = 16 pairs) through the same network in training mode, one optimizer step on the sum of both losses
+// (`pairStep`; the similarity loss itself is benchmarked in @pixsim/regularizer).
 // Each configuration runs in its own process (registering kernels is global). Figures are medians over
 // the timed steps, both wall-clock and process CPU time (the CPU time is less disturbed by other load).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { randomBatch, resnet18, trainStep } from '../src/testing/resnet';
+
+/**
+ * The backend work of a regularized step: a classification batch and a pair batch, each through the
+ * network in training mode (own batch statistics), one update on `L_task + mean(logits_pairs²)` (a stand-in
+ * for `α·L_sim` with the same gradient paths through the network).
+ */
+function pairStep(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+  pairs: tf.Tensor4D,
+): number {
+  const loss = optimizer.minimize(() => {
+    const task = tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor);
+    const pairOut = model.apply(pairs, { training: true }) as tf.Tensor;
+    return tf.add(task, tf.mean(tf.square(pairOut))) as tf.Scalar;
+  }, true);
+  const value = loss!.dataSync()[0];
+  loss!.dispose();
+  return value;
+}
 
 type Engine = 'cpu' | 'stock-wasm' | 'ours' | 'ours-threads';
 interface Result {
@@ -17,6 +43,8 @@ interface Result {
   batch: number;
   forward: { wall: number; cpu: number };
   train?: { wall: number; cpu: number };
+  /** The 64 + 32-image step of {@link pairStep}. */
+  pairTrain?: { wall: number; cpu: number };
 }
 
 const args = process.argv.slice(2);
@@ -76,6 +104,11 @@ async function child(
   if (train) {
     const optimizer = tf.train.momentum(0.01, 0.9);
     result.train = measure(steps, () => trainStep(model, optimizer, x, y));
+    // Not on cpu: its short run would take minutes per pair step.
+    if (engine !== 'cpu') {
+      const pairs = randomBatch(32, 32, 10, 2).x;
+      result.pairTrain = measure(steps, () => pairStep(model, optimizer, x, y, pairs));
+    }
   }
   return result;
 }
@@ -127,9 +160,9 @@ if (args[0] === '--child') {
     `ResNet18-style, 32×32×3, medians of ${steps} timed steps after 1 warm-up (wall ms | CPU ms)\n`,
   );
   console.log(
-    '| width | engine | batch | forward img/s (wall / CPU) | train img/s (wall / CPU) | train ÷ forward (wall / CPU) |',
+    '| width | engine | batch | forward img/s (wall / CPU) | train img/s (wall / CPU) | train ÷ forward (wall / CPU) | 64 + 32 train img/s (wall) | 64 + 32 step ÷ 64 step (wall) |',
   );
-  console.log('|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const width of widths) {
     const plan: Array<[Engine, number, number, boolean]> = [
       ['ours', 64, steps, true],
@@ -145,7 +178,9 @@ if (args[0] === '--child') {
       const ratio = r.train
         ? `${(r.train.wall / r.forward.wall).toFixed(2)} / ${(r.train.cpu / r.forward.cpu).toFixed(2)}`
         : 'n/a';
-      console.log(`| ${width} | ${engine} | ${batch} | ${f} | ${t} | ${ratio} |`);
+      const pair = r.pairTrain ? fmt(ips(batch + 32, r.pairTrain.wall)) : 'n/a';
+      const pairRatio = r.pairTrain && r.train ? (r.pairTrain.wall / r.train.wall).toFixed(2) : 'n/a';
+      console.log(`| ${width} | ${engine} | ${batch} | ${f} | ${t} | ${ratio} | ${pair} | ${pairRatio} |`);
     }
   }
 }
