@@ -1,5 +1,5 @@
 import {
-  backend_util,
+  type backend_util,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
   type KernelConfig,
@@ -10,6 +10,7 @@ import { UnsupportedKernelInputError } from '../errors';
 import {
   cropForConv,
   markOurs,
+  nhwcConvInfo,
   release,
   reshapeInfo,
   runWasmKernel,
@@ -121,22 +122,12 @@ export function conv2DBackpropFilterWasm(args: {
 }): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { x, dy } = args.inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== 'channelsLast') {
-    throw new UnsupportedKernelInputError(
-      `Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only, got '${dataFormat}'; transpose the tensors to NHWC first.`,
-    );
-  }
-  const info = backend_util.computeConv2DInfo(
+  const { filterShape } = args.attrs;
+  const info = nhwcConvInfo(
+    'Conv2DBackpropFilter',
     x.shape as [number, number, number, number],
     filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
+    args.attrs,
   );
   if (x.shape[0] * info.outHeight * info.outWidth === 0) {
     // No output position: the sum is empty (XNNPACK refuses empty operators).

@@ -1,13 +1,18 @@
 import {
-  backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { UnsupportedKernelInputError } from '../errors';
-import { cropForConv, markOurs, release, runWasmKernel, type WasmBackendLike } from './kernel-context';
+import {
+  cropForConv,
+  markOurs,
+  nhwcConvInfo,
+  release,
+  runWasmKernel,
+  type WasmBackendLike,
+} from './kernel-context';
 
 /** Shape facts of one backprop-input problem (filter `kh×kw`, strides, leading pads, input size). */
 interface Geometry {
@@ -91,22 +96,12 @@ export function conv2DBackpropInputWasm(args: {
 }): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const { dy, filter } = args.inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== 'channelsLast') {
-    throw new UnsupportedKernelInputError(
-      `Conv2DBackpropInput on wasm supports dataFormat 'NHWC' only, got '${dataFormat}'; transpose the tensors to NHWC first.`,
-    );
-  }
-  const info = backend_util.computeConv2DInfo(
+  const { inputShape } = args.attrs;
+  const info = nhwcConvInfo(
+    'Conv2DBackpropInput',
     inputShape,
     filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
+    args.attrs,
   );
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const [batch, height, width, cin] = inputShape;

@@ -1,5 +1,5 @@
-import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { WasmBackendNotLoadedError } from '../errors';
+import { backend_util, getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { UnsupportedKernelInputError, WasmBackendNotLoadedError } from '../errors';
 
 /**
  * The part of the wasm backend (`BackendWasm` of `@tensorflow/tfjs-backend-wasm`) that the training
@@ -148,4 +148,39 @@ export function dropHeapView(backend: WasmBackendLike, view: TensorInfo): void {
   if (data === undefined) return;
   backend.wasm.tfjs.disposeData(data.id);
   backend.dataIdMap.delete(view.dataId);
+}
+
+/**
+ * The geometry of the forward convolution behind a convolution-gradient kernel (`Conv2DBackpropInput`,
+ * `Conv2DBackpropFilter`), after checking that the data are NHWC, the only layout these kernels take.
+ *
+ * @throws {UnsupportedKernelInputError} for `NCHW` data.
+ */
+export function nhwcConvInfo(
+  kernel: string,
+  inShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: {
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  },
+): backend_util.Conv2DInfo {
+  const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
+  if (format !== 'channelsLast') {
+    throw new UnsupportedKernelInputError(
+      `${kernel} on wasm supports dataFormat 'NHWC' only, got '${attrs.dataFormat}'; transpose the tensors to NHWC first.`,
+    );
+  }
+  return backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    format,
+  );
 }
