@@ -94,6 +94,12 @@ async function resolveThreads(option: number | 'auto' | undefined): Promise<numb
   return option;
 }
 
+/** XNNPACK threads of the active wasm backend, as it reports them. */
+function wasmThreadCount(): number {
+  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
+}
+
 /** Tries one engine; returns the attempts made (the last one is the success, if any). */
 async function tryBackend(
   backend: BackendName,
@@ -199,19 +205,13 @@ export async function initBackend(
         (trainingKernels.length > 0
           ? `; wasm training kernels registered (${trainingKernels.join(', ')})`
           : '');
-      const threadsNow =
-        backend === 'wasm'
-          ? ((
-              tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }
-            ).wasm?.tfjs?.getThreadsCount?.() ?? 1)
-          : 1;
       const choice: BackendChoice = {
         backend,
         module: last.module,
         reason,
         tried,
         trainingKernels,
-        threads: threadsNow,
+        threads: backend === 'wasm' ? wasmThreadCount() : 1,
       };
       const log = options.log === undefined ? console.info : options.log;
       if (log !== false && lastLogged !== backend) {

@@ -5,6 +5,8 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
 import { initWasmThreads } from '../wasm-threads';
+import { kernelWorkersFor } from '../wasm-training/kernel-workers';
+import { backendMemory } from '../wasm-training/simd-kernels';
 import { randomValues } from './filter-gradient';
 import { randomBatch, resnet18, trainStep } from './resnet';
 import { loadWasm } from './wasm';
@@ -17,7 +19,8 @@ let kernelWorkers = 0;
 if (viaInit) {
   const choice = await initBackend('wasm', { env: {}, log: false, wasmThreads: threads });
   actual = choice.threads;
-  kernelWorkers = Number(/\((\d+) kernel helper threads?\)/.exec(choice.reason)?.[1] ?? 0);
+  const memory = backendMemory(tf.backend());
+  kernelWorkers = (memory && kernelWorkersFor(memory)?.count) ?? 0;
 } else if (threads > 0) ({ threads: actual, kernelWorkers } = await initWasmThreads({ threads }));
 else {
   await loadWasm();
