@@ -26,6 +26,11 @@ export {
   initBackend,
 } from './init-backend';
 export {
+  type FilterGradientPath,
+  filterGradientPaths,
+  resetFilterGradientPaths,
+} from './wasm-training/filter-gradient-paths';
+export {
   registerWasmTrainingKernels,
   wasmTrainingKernelsRegistered,
   wasmTrainingKernels,

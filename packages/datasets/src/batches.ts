@@ -92,7 +92,7 @@ export async function* batches(
   if (labels !== 'index' && labels !== 'oneHot') {
     throw new InvalidOptionError(`${fn}: labels must be 'index' or 'oneHot', got ${JSON.stringify(labels)}.`);
   }
-  const pre = resolvePreprocess(fn, options);
+  const pre = resolvePreprocess(fn, options, dataset.name);
   const [n, h, w, c] = dataset.shape;
   const augment = resolveAugment(fn, options.augment, h, w);
   if (shuffle || augment) assertSeed(fn, options.seed);

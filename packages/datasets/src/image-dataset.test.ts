@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CountMismatchError, InvalidOptionError } from './errors';
 import { ImageDataset } from './image-dataset';
-import { imagesToTensor } from './preprocess';
-import { regularizationSet } from './regularization';
+import { imagesToTensor, taskPixelScale } from './preprocess';
+import { regularizationIndices, regularizationSet } from './regularization';
 
 /** N images 4x5xC whose pixel (y, x, ch) of image i is (i*13 + y*5 + x + ch*50) % 256; label i % classes. */
 function toy(n: number, c = 3, classes = 4): ImageDataset {
@@ -240,5 +240,58 @@ describe('ImageDataset', () => {
     tf.dispose([reg.images, expected]);
     expect(tf.memory().numTensors).toBe(start);
     expect(() => regularizationSet(data, { n: 51, seed: 0 })).toThrow(/n must be an integer in \[0, 50\]/);
+  });
+
+  it("regularizationSet 'first' takes the first N images, shuffled with the seed (the reference's choice)", () => {
+    const data = toy(50);
+    const start = tf.memory().numTensors;
+    const reg = regularizationSet(data, { n: 12, seed: 3, selection: 'first' });
+    const picked = Array.from(reg.indices);
+    expect([...picked].sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(picked).not.toEqual([...picked].sort((x, y) => x - y));
+    const again = regularizationSet(data, { n: 12, seed: 3, selection: 'first' });
+    expect(Array.from(again.indices)).toEqual(picked);
+    again.images.dispose();
+    expect(Array.from(regularizationIndices(data, 12, 4, 'first'))).not.toEqual(picked);
+    expect(Array.from(reg.dataset.image(0))).toEqual(Array.from(data.image(picked[0])));
+    expect(Array.from(reg.labels)).toEqual(picked.map((i) => data.labels[i]));
+    reg.images.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    expect(() => regularizationSet(data, { n: 51, seed: 0, selection: 'first' })).toThrow(
+      /n must be an integer in \[0, 50\]/,
+    );
+    expect(() => regularizationSet(data, { n: 5, seed: 0.5, selection: 'first' })).toThrow(
+      InvalidOptionError,
+    );
+    expect(() => regularizationSet(data, { n: 5, seed: 0, selection: 'last' as unknown as 'first' })).toThrow(
+      /selection must be 'random' or 'first'/,
+    );
+  });
+
+  it('the default scaling follows the task: [0, 1] for MNIST-like names, 5·(x − 0.5) for CIFAR', () => {
+    expect(taskPixelScale('mnist')).toBe('unit');
+    expect(taskPixelScale('fashion-mnist')).toBe('unit');
+    expect(taskPixelScale('cifar10')).toBe('paper');
+    expect(taskPixelScale('cifar100')).toBe('paper');
+    expect(taskPixelScale('tiny-imagenet')).toBe('unit');
+    const pixels = (name: string) => {
+      const base = toy(2, 1);
+      const d = new ImageDataset({
+        name,
+        split: 'train',
+        images: base.images,
+        shape: base.shape,
+        labels: base.labels,
+        classNames: base.classNames,
+      });
+      const t = d.toTensor();
+      const v = t.dataSync()[1];
+      t.dispose();
+      return v;
+    };
+    const raw = toy(2, 1).images[1];
+    expect(pixels('mnist')).toBeCloseTo(raw / 255, 6);
+    expect(pixels('cifar10')).toBeCloseTo(5 * (raw / 255 - 0.5), 5);
+    expect(pixels('cifar100')).toBeCloseTo(5 * (raw / 255 - 0.5), 5);
   });
 });

@@ -38,8 +38,15 @@ export {
   imagesToTensor,
   type PixelScale,
   type PreprocessOptions,
+  taskPixelScale,
 } from './preprocess';
-export { type RegularizationSet, type RegularizationSetOptions, regularizationSet } from './regularization';
+export {
+  type RegularizationSelection,
+  regularizationIndices,
+  type RegularizationSet,
+  type RegularizationSetOptions,
+  regularizationSet,
+} from './regularization';
 export { type DownloadOptions, type DownloadResult, download, downloadFile } from './download';
 export {
   DATASET_SOURCES,

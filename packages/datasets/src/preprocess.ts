@@ -21,7 +21,12 @@ export interface PreprocessOptions {
    * Single-channel data (MNIST) is unaffected.
    */
   grey?: boolean | GreyMode;
-  /** Value scaling, default `'unit'` (`[0, 1]`). The paper's models take `'paper'`. */
+  /**
+   * Value scaling. Default: the data set's task, as the reference does ({@link taskPixelScale}):
+   * `'paper'` for CIFAR-10/100 (`name` `'cifar10'`/`'cifar100'`), `'unit'` for MNIST, Fashion-MNIST and any
+   * other data set. Images that regularize another task (e.g. ImageNet images for a CIFAR classifier)
+   * must take that task's scaling: pass it explicitly.
+   */
   scale?: PixelScale;
 }
 
@@ -33,9 +38,25 @@ export interface ResolvedPreprocess {
   add: number;
 }
 
-/** Checks and resolves {@link PreprocessOptions}. */
-export function resolvePreprocess(fn: string, options: PreprocessOptions = {}): ResolvedPreprocess {
-  const { grey = false, scale = 'unit' } = options;
+/**
+ * The input scaling the reference uses for a classification task, from the data set's name: `'paper'`
+ * (`5·(x − 0.5)`) for CIFAR-10 and CIFAR-100, `'unit'` (`[0, 1]`) for MNIST and Fashion-MNIST. Any other
+ * name (no known task, e.g. an image folder) gives `'unit'`, the images as they are.
+ */
+export function taskPixelScale(name: string | undefined): PixelScale {
+  return name === 'cifar10' || name === 'cifar100' ? 'paper' : 'unit';
+}
+
+/**
+ * Checks and resolves {@link PreprocessOptions}; without `scale`, the scaling of `taskName`'s task
+ * ({@link taskPixelScale}).
+ */
+export function resolvePreprocess(
+  fn: string,
+  options: PreprocessOptions = {},
+  taskName?: string,
+): ResolvedPreprocess {
+  const { grey = false, scale = taskPixelScale(taskName) } = options;
   let mode: GreyMode | null;
   if (grey === false) mode = null;
   else if (grey === true || grey === 'luma') mode = 'luma';
@@ -134,6 +155,8 @@ export function writeImage(
 export interface ImageSource {
   readonly images: Uint8Array;
   readonly shape: readonly [number, number, number, number];
+  /** Data-set name; picks the default scaling ({@link taskPixelScale}). */
+  readonly name?: string;
 }
 
 /** Checks that every index is an integer in `[0, N)`. */
@@ -162,7 +185,7 @@ export function imagesToTensor(
   options: PreprocessOptions = {},
 ): tf.Tensor4D {
   const fn = 'imagesToTensor';
-  const pre = resolvePreprocess(fn, options);
+  const pre = resolvePreprocess(fn, options, source.name);
   const [n, h, w, c] = source.shape;
   const picked = indices ?? Int32Array.from({ length: n }, (_, i) => i);
   assertIndices(fn, picked, n);

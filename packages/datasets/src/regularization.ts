@@ -2,20 +2,31 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
+import { assertSeed, createRandom, permutation } from './prng';
+
+/**
+ * Which N images of the data set regularize:
+ * - `'random'` (default): N images drawn uniformly without replacement with `seed`, kept in data-set order;
+ * - `'first'`: the reference code's choice, the first N images of the data set (pass its training split),
+ *   then shuffled with `seed`.
+ */
+export type RegularizationSelection = 'random' | 'first';
 
 /** Options of {@link regularizationSet}. */
 export interface RegularizationSetOptions extends PreprocessOptions {
   /** Number N of regularization images (the reference uses 5,000). */
   n: number;
-  /** Seed of the choice of images. */
+  /** Seed of the choice (`'random'`) or of the order (`'first'`) of the images. */
   seed: number;
+  /** Default `'random'`; `'first'` is the reference's. */
+  selection?: RegularizationSelection;
 }
 
 /** N regularization images in the model's input format. */
 export interface RegularizationSet {
   /** float32 `[N, H, W, C']`, preprocessed like the model's input. The caller disposes it. */
   images: tf.Tensor4D;
-  /** Which images of the source data set were picked (ascending). */
+  /** Which images of the source data set were picked, in the set's order. */
   indices: Int32Array;
   /** Their labels (for categorical targets). */
   labels: Int32Array;
@@ -23,11 +34,42 @@ export interface RegularizationSet {
   dataset: ImageDataset;
 }
 
+/** Stream of the `'first'` selection's shuffle (independent of the `'random'` draw). */
+const FIRST_STREAM = 7;
+
 /**
- * Picks `n` images of `dataset` with `seed` (uniformly, without replacement) as the regularization
- * set: the images whose pixel similarity gives the target `S^Th`, and from which the regularizer's
- * pair sampler draws pairs (i, j). Pass the same preprocessing options as the training batches so the
- * images are in the model's input format.
+ * The indices {@link regularizationSet} picks: `'random'` → N distinct indices drawn with `seed`
+ * (ascending); `'first'` → `0 … N−1` in an order shuffled with `seed`.
+ */
+export function regularizationIndices(
+  dataset: ImageDataset,
+  n: number,
+  seed: number,
+  selection: RegularizationSelection = 'random',
+): Int32Array {
+  const fn = 'regularizationSet';
+  if (selection === 'random') return dataset.sampleIndices(n, seed);
+  if (selection !== 'first') {
+    throw new InvalidOptionError(
+      `${fn}: selection must be 'random' or 'first' (the reference: the first N images, shuffled), got ${JSON.stringify(selection)}.`,
+    );
+  }
+  assertSeed(fn, seed);
+  if (!Number.isInteger(n) || n < 0 || n > dataset.size) {
+    throw new InvalidOptionError(
+      `${fn}: n must be an integer in [0, ${dataset.size}] (the size of ${dataset.name}), got ${n}. ` +
+        'Ask for at most as many images as the data set holds.',
+    );
+  }
+  return Int32Array.from(permutation(n, createRandom(seed, FIRST_STREAM)));
+}
+
+/**
+ * Picks `n` images of `dataset` as the regularization set: the images whose pixel similarity gives the
+ * target `S^Th`, and from which the regularizer's pair sampler draws pairs (i, j). By default a seeded
+ * uniform subset; `selection: 'first'` takes the first N images shuffled, as the reference does. Pass the
+ * preprocessing of the model's task (for a CIFAR classifier regularized by another data set, `scale:
+ * 'paper'`) so the images are in the model's input format.
  */
 export function regularizationSet(
   dataset: ImageDataset,
@@ -38,7 +80,7 @@ export function regularizationSet(
       'regularizationSet: pass { n, seed } (and the preprocessing options of the model).',
     );
   }
-  const indices = dataset.sampleIndices(options.n, options.seed);
+  const indices = regularizationIndices(dataset, options.n, options.seed, options.selection);
   const picked = dataset.select(indices, 'subset');
   const images = imagesToTensor(picked, undefined, options);
   return { images, indices, labels: picked.labels, dataset: picked };

@@ -12,11 +12,14 @@ export type PixelArray = Uint8Array | Uint8ClampedArray | Float32Array | Float64
  *   `int32` is treated as [0, 255], `float32` as [0, 1]).
  * - `shape`: `[N, H, W, C]`; required for typed arrays, checked against a tensor's shape if given.
  * - `labels`: `N` integer class labels (needed for classification and categorical targets).
+ * - `name`: the data set's name (`'mnist'`, `'fashion-mnist'`, `'cifar10'`, `'cifar100'`, as
+ *   `@pixsim/datasets` sets it); {@link train} picks its default input scaling from it.
  */
 export interface ImageSet {
   images: PixelArray | tf.Tensor4D;
   shape?: readonly number[];
   labels?: Int32Array | ArrayLike<number>;
+  name?: string;
 }
 
 /**
@@ -169,6 +172,16 @@ export class ImageStore {
  * returns the input tensor.
  */
 export type InputScaling = 'reference' | 'unit' | ((images: tf.Tensor4D) => tf.Tensor);
+
+/**
+ * The input scaling of the reference code for a classification task, from its data set's name:
+ * `'reference'` (`5·(x − 0.5)`) for CIFAR-10/100 (`'cifar10'`, `'cifar100'`), `'unit'` ([0, 1]) for MNIST
+ * and Fashion-MNIST. Where no task is known (no name, or another one) the images are fed as they are
+ * (`'unit'`); pass `inputScaling` explicitly to choose.
+ */
+export function taskInputScaling(name: string | undefined): 'reference' | 'unit' {
+  return name === 'cifar10' || name === 'cifar100' ? 'reference' : 'unit';
+}
 
 /** Applies an {@link InputScaling} (allocates; call inside a tidy). */
 export function scaleInputs(images: tf.Tensor4D, scaling: InputScaling = 'reference'): tf.Tensor {

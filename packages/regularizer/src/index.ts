@@ -23,12 +23,20 @@ export {
   evaluateSimilarity,
   type SimilarityEvaluation,
 } from './evaluate';
-export { type ImageSet, ImageStore, type InputScaling, type PixelArray, scaleInputs } from './image-set';
+export {
+  type ImageSet,
+  ImageStore,
+  type InputScaling,
+  type PixelArray,
+  scaleInputs,
+  taskInputScaling,
+} from './image-set';
 export { type CyclicStepDecayOptions, cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 export { PairSampler, type PairSamplerOptions, type PairSamplerState } from './pair-sampler';
 export { deriveSeed, mulberry32, permutation, type Random } from './random';
 export {
   type PairForwardOptions,
+  type PairPasses,
   type SimilarityLossKind,
   SimilarityRegularizer,
   type SimilarityRegularizerOptions,
@@ -57,10 +65,5 @@ export {
   taskLossOf,
   trainStep,
 } from './train-step';
-export {
-  type EpochMetrics,
-  type RegularizationData,
-  type TrainOptions,
-  type TrainResult,
-  train,
-} from './trainer';
+export { train } from './trainer';
+export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';

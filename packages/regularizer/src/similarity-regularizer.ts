@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
 import { buildFeatureModel } from './feature-model';
+import { concatTaps, type PairPasses, resolvePairPasses } from './pair-passes';
 import { stopGradient } from './stop-gradient';
+import { fixedTapWeights, type TapWeighting } from './tap-weights';
 
 /**
  * How `L_sim` compares the network's similarities `S^CNN` with the targets:
@@ -14,14 +16,8 @@ import { stopGradient } from './stop-gradient';
  */
 export type SimilarityLossKind = 'reference' | 'half' | 'mse';
 
-/**
- * How the taps are combined into one similarity, `S^CNN = Σ_t π_t · S^CNN_t`:
- * - `'trainable'` (default): `π = softmax(w)` with `w` a trainable variable initialised to 0 (uniform),
- *   trained by the same optimiser as the network;
- * - `'uniform'`: fixed `π_t = 1/T`;
- * - an array of T fixed non-negative weights summing to 1.
- */
-export type TapWeighting = 'trainable' | 'uniform' | readonly number[];
+export type { TapWeighting } from './tap-weights';
+export type { PairPasses } from './pair-passes';
 
 /** Options of {@link SimilarityRegularizer}. */
 export interface SimilarityRegularizerOptions {
@@ -61,6 +57,11 @@ export interface PairForwardOptions {
    * means, which are then neither used nor updated. For evaluation with a fixed reference mean.
    */
   centres?: readonly tf.Tensor1D[];
+  /**
+   * How the 2k pair images go through the network (see {@link PairPasses}). Default `'separate'`, the
+   * reference protocol.
+   */
+  pairPasses?: PairPasses;
 }
 
 const STATE_PREFIX = 'similarity_regularizer';
@@ -69,7 +70,8 @@ const LOSS_KINDS: readonly SimilarityLossKind[] = ['reference', 'half', 'mse'];
 /**
  * The pixsim similarity regularizer `L_sim` on any TensorFlow.js `LayersModel`.
  *
- * For a batch of k image pairs `(i, j)`, the 2k images go through the network once; at each tap the
+ * For a batch of k image pairs `(i, j)`, the k images i and then the k images j go through the network
+ * (two passes, as in the reference; `pairPasses: 'joint'` makes it one pass of 2k); at each tap the
  * feature maps are centred by a per-channel running mean (updated first from this batch, mean over
  * batch and space, `m ← β·m + (1−β)·mean`, starting at 0, no gradient), flattened, and compared by
  * cosine; the taps are combined by `softmax(w)`; the result `S^CNN_ij` is compared with the target
@@ -186,9 +188,12 @@ export class SimilarityRegularizer {
       );
     }
     const update = centres ? false : (options.updateRunningMeans ?? training);
+    const passes = resolvePairPasses(fn, options.pairPasses);
     return tf.tidy(() => {
-      const both = tf.concat([a, b], 0);
-      const maps = this.tapOutputs(both, training);
+      const maps =
+        passes === 'joint'
+          ? this.tapOutputs(tf.concat([a, b], 0), training)
+          : concatTaps(this.tapOutputs(a, training), this.tapOutputs(b, training));
       const sims = maps.map((f, t) => {
         const running = this.runningMeans[t];
         let mean: tf.Tensor = centres ? centres[t] : running;
@@ -350,30 +355,4 @@ export class SimilarityRegularizer {
 function channelMean(f: tf.Tensor): tf.Tensor1D {
   const axes = Array.from({ length: f.rank - 1 }, (_, i) => i);
   return tf.mean(f, axes) as tf.Tensor1D;
-}
-
-function fixedTapWeights(fn: string, weighting: TapWeighting, count: number): number[] {
-  if (weighting === 'uniform') return new Array(count).fill(1 / count);
-  if (!Array.isArray(weighting)) {
-    throw new InvalidOptionError(
-      `${fn}: tapWeights must be 'trainable', 'uniform' or an array of ${count} weights, got ${String(weighting)}.`,
-    );
-  }
-  if (weighting.length !== count) {
-    throw new InvalidOptionError(`${fn}: tapWeights has ${weighting.length} entries for ${count} taps.`);
-  }
-  let sum = 0;
-  for (const v of weighting) {
-    if (!(Number.isFinite(v) && v >= 0)) {
-      throw new InvalidOptionError(`${fn}: fixed tap weights must be finite and ≥ 0, got ${v}.`);
-    }
-    sum += v;
-  }
-  if (Math.abs(sum - 1) > 1e-6) {
-    throw new InvalidOptionError(
-      `${fn}: fixed tap weights must sum to 1 (they are the combination π), got a sum of ${sum}; divide ` +
-        'them by their sum.',
-    );
-  }
-  return [...weighting];
 }

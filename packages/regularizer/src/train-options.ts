@@ -1,10 +1,11 @@
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 import { InvalidOptionError } from './errors';
 import { type CheckpointStore, fileCheckpointStore } from './checkpoint';
-import type { InputScaling } from './image-set';
+import { type InputScaling, taskInputScaling } from './image-set';
+import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { assertSeed } from './random';
 import type { TaskLoss } from './train-step';
-import type { TrainOptions } from './trainer';
+import type { TrainOptions } from './trainer-types';
 
 /** {@link TrainOptions} validated, with every default filled in. */
 export interface ResolvedOptions {
@@ -16,6 +17,7 @@ export interface ResolvedOptions {
   schedule: LearningRateSchedule;
   momentum: number;
   inputScaling: InputScaling;
+  pairPasses: PairPasses;
   taskLoss: TaskLoss;
   validationFraction: number;
   metricsFile: string | null;
@@ -82,7 +84,8 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
     pairBatchSize: positiveInt('pairBatchSize', options.pairBatchSize, 16),
     schedule,
     momentum,
-    inputScaling: options.inputScaling ?? 'reference',
+    inputScaling: options.inputScaling ?? taskInputScaling(options.train?.name),
+    pairPasses: resolvePairPasses(fn, options.pairPasses),
     taskLoss: options.taskLoss ?? 'logits',
     validationFraction: options.validationFraction ?? 0.01,
     metricsFile: options.metricsFile ?? null,

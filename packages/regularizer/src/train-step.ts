@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
+import { type PairPasses, resolvePairPasses } from './pair-passes';
 import type { PairForwardOptions, SimilarityRegularizer } from './similarity-regularizer';
 
 /**
@@ -73,6 +74,12 @@ export interface TrainStepOptions {
   taskLoss?: TaskLoss;
   /** Variables to train; default the model's trainable weights plus the regularizer's `w`. */
   variables?: tf.Variable[];
+  /**
+   * How the pair images go through the network, after the classification batch: `'separate'` (default,
+   * the reference: three training-mode passes per step — the B classification images, the k images i,
+   * the k images j) or `'joint'` (two passes: B, then 2k; faster, one batch-norm statistic for the pairs).
+   */
+  pairPasses?: PairPasses;
 }
 
 /** What one {@link trainStep} did. */
@@ -87,9 +94,11 @@ export interface StepResult {
 }
 
 /**
- * One optimiser step on `L = L_task + α·L_sim`: the classification batch and the 2k pair images both
- * go through the network in training mode, and a single update moves the network's weights and the
- * tap weights `w`. Leaves no tensors behind.
+ * One optimiser step on `L = L_task + α·L_sim`. In the reference order, the classification batch, then
+ * the k first images of the pairs, then the k second images go through the network in training mode
+ * (three passes: batch norm uses each batch's own statistics and updates its running statistics three
+ * times; `pairPasses: 'joint'` makes the pairs one pass), and a single update moves the network's
+ * weights and the tap weights `w`. Leaves no tensors behind.
  */
 export function trainStep(options: TrainStepOptions): StepResult {
   const fn = 'trainStep';
@@ -98,6 +107,7 @@ export function trainStep(options: TrainStepOptions): StepResult {
   if (!(Number.isFinite(alpha) && alpha >= 0)) {
     throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
   }
+  const pairPasses = resolvePairPasses(fn, options.pairPasses);
   const useSim = alpha > 0 && pairs != null;
   if (useSim && !regularizer) {
     throw new InvalidOptionError(`${fn}: pairs and alpha > 0 were given without a regularizer; pass one.`);
@@ -129,7 +139,10 @@ export function trainStep(options: TrainStepOptions): StepResult {
         taskValue = tf.keep(tf.clone(task));
         correctValue = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), labels), 'int32')));
         if (!useSim) return task;
-        const sim = regularizer!.lossOf(pairs!.a, pairs!.b, pairs!.targets, { training: true });
+        const sim = regularizer!.lossOf(pairs!.a, pairs!.b, pairs!.targets, {
+          training: true,
+          pairPasses,
+        });
         simValue = tf.keep(tf.clone(sim));
         return tf.add(task, tf.mul(sim, alpha)) as tf.Scalar;
       },

@@ -5,7 +5,7 @@ import type { CheckpointStore } from './checkpoint';
 import { CheckpointError, StateMismatchError } from './errors';
 import type { PairSamplerState } from './pair-sampler';
 import type { SimilarityRegularizer } from './similarity-regularizer';
-import type { EpochMetrics } from './trainer';
+import type { EpochMetrics } from './trainer-types';
 
 /** Running sums of one epoch's training metrics (saved in mid-epoch checkpoints). */
 export interface EpochSums {

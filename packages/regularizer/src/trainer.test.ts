@@ -9,6 +9,8 @@ import { cyclicStepDecay } from './lr-schedule';
 import { SimilarityRegularizer } from './similarity-regularizer';
 import { stratifiedHoldOut } from './split';
 import { thresholdedPixelTargets } from './targets';
+import { evaluateClassifier } from './evaluate';
+import { ImageStore, taskInputScaling } from './image-set';
 import { train } from './trainer';
 
 /** A tiny conv net with batch norm; `seed` fixes its initial weights. */
@@ -248,6 +250,56 @@ describe('train', () => {
     expect(lines).toBeGreaterThan(0);
     run.regularizer.dispose();
     run.model.dispose();
+  });
+
+  it('picks the input scaling from the task: MNIST-like sets in [0, 1], CIFAR in 5·(x − 0.5)', async () => {
+    expect(taskInputScaling('mnist')).toBe('unit');
+    expect(taskInputScaling('fashion-mnist')).toBe('unit');
+    expect(taskInputScaling('cifar10')).toBe('reference');
+    expect(taskInputScaling('cifar100')).toBe('reference');
+    expect(taskInputScaling(undefined)).toBe('unit');
+    const validation = syntheticImages(12, 21);
+    const store = new ImageStore(validation, 'validation');
+    const all = Array.from({ length: store.n }, (_, i) => i);
+    for (const [name, expected] of [
+      ['mnist', 'unit'],
+      ['fashion-mnist', 'unit'],
+      ['cifar10', 'reference'],
+      ['cifar100', 'reference'],
+      [undefined, 'unit'],
+    ] as const) {
+      const { model, regularizer } = setup(3);
+      const result = await train({
+        ...common,
+        train: { ...data, name },
+        validation,
+        epochs: 1,
+        model,
+        regularizer,
+      });
+      expect(result.inputScaling).toBe(expected);
+      // Validation during training (the evaluation path) saw the same scaling as the steps.
+      const same = evaluateClassifier(model, store, all, { inputScaling: expected });
+      const other = evaluateClassifier(model, store, all, {
+        inputScaling: expected === 'unit' ? 'reference' : 'unit',
+      });
+      expect(result.history[0].validationLoss).toBeCloseTo(same.loss, 5);
+      expect(Math.abs(result.history[0].validationLoss! - other.loss)).toBeGreaterThan(1e-3);
+      // An explicit choice wins over the task's.
+      const explicit = await train({
+        ...common,
+        train: { ...data, name },
+        validation,
+        epochs: 1,
+        stopAfterSteps: 1,
+        inputScaling: expected === 'unit' ? 'reference' : 'unit',
+        model,
+        regularizer,
+      });
+      expect(explicit.inputScaling).toBe(expected === 'unit' ? 'reference' : 'unit');
+      regularizer.dispose();
+      model.dispose();
+    }
   });
 
   it('rejects inconsistent options with typed errors', async () => {

@@ -1,121 +1,21 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { CheckpointStore } from './checkpoint';
 import { CheckpointError, InvalidOptionError } from './errors';
 import { evaluateClassifier, evaluateSimilarity } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
-import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 import { PairSampler } from './pair-sampler';
 import { ProgressBar, writeJsonLines } from './progress';
 import { deriveSeed, permutation } from './random';
 import type { SimilarityRegularizer } from './similarity-regularizer';
 import { splitPairs, stratifiedHoldOut } from './split';
 import { type ResolvedOptions, resolveOptions } from './train-options';
+import type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, restore } from './trainer-state';
-import { type PairTargets, targetsOf } from './targets';
-import { type StepResult, type TaskLoss, trainStep } from './train-step';
+import { targetsOf } from './targets';
+import { type StepResult, trainStep } from './train-step';
 
-/** The regularization data: the N regularization images and their pair targets (e.g. `S^Th`). */
-export interface RegularizationData {
-  images: ImageSet;
-  targets: PairTargets;
-}
-
-/** Options of {@link train}. Every default is the reference protocol's. */
-export interface TrainOptions {
-  /** The classification model (outputs logits unless `taskLoss` says otherwise). */
-  model: tfl.LayersModel;
-  /** Labelled training images. */
-  train: ImageSet;
-  /** Validation images; default a stratified hold-out of `validationFraction` of `train`. */
-  validation?: ImageSet;
-  /** Fraction of `train` held out for validation when `validation` is absent. Default 0.01. */
-  validationFraction?: number;
-  /** The similarity regularizer (built on `model`). Needed for α > 0 and for the similarity metrics. */
-  regularizer?: SimilarityRegularizer;
-  /** Regularization images and targets. */
-  regularization?: RegularizationData;
-  /** α of `L = L_task + α·L_sim`. Default 0. */
-  alpha?: number;
-  /** Number of epochs. */
-  epochs: number;
-  /** Seed of everything random (hold-out, batch order, pair sampling). */
-  seed: number;
-  /** Classification batch size. Default 64. */
-  batchSize?: number;
-  /** Pairs per step, k. Default 16. */
-  pairBatchSize?: number;
-  /** A constant learning rate or a schedule per epoch. Default {@link cyclicStepDecay}() (0.1·0.3^⌊(e mod 20)/4⌋). */
-  learningRate?: number | LearningRateSchedule;
-  /** SGD momentum. Default 0.9. */
-  momentum?: number;
-  /** Default `'reference'` (`5·(x − 0.5)`). */
-  inputScaling?: InputScaling;
-  /** Default `'logits'`. */
-  taskLoss?: TaskLoss;
-  /** Selected pairs held out of training to measure the similarity correlation. Default min(500, 10% of pairs). */
-  heldOutPairs?: number;
-  /** Write one JSON line of {@link EpochMetrics} per epoch here (rewritten atomically). */
-  metricsFile?: string;
-  /** Progress bar: `true` → stderr, a stream, or `false`. Default: stderr when it is a terminal. */
-  progress?: boolean | { write(s: string): unknown };
-  /** Folder of the checkpoints `last/` (every epoch) and `best/` (lowest validation loss). */
-  checkpointDir?: string;
-  /** Checkpoint storage. Default {@link fileCheckpointStore} (`saveCheckpoint`/`loadCheckpoint` of `@pixsim/models`). */
-  checkpoint?: CheckpointStore;
-  /** Also save `last/` every this many steps inside an epoch. Default: only at epoch ends. */
-  checkpointEverySteps?: number;
-  /** Continue from `last/` when it exists. Default false. */
-  resume?: boolean;
-  /**
-   * When training ends, load the weights (and regularizer state) of the epoch with the lowest validation
-   * loss back into the model, as the paper evaluates that checkpoint. Kept in memory; after a resume whose
-   * best epoch came before the interruption it is read from `best/`. Default false (the model keeps the
-   * last epoch's weights).
-   */
-  restoreBest?: boolean;
-  /** Stop (as if interrupted, without saving) after this many steps in total. */
-  stopAfterSteps?: number;
-  /** Stop at the next step when aborted (without saving; the last checkpoint stays valid). */
-  signal?: AbortSignal;
-  /** Batch size of evaluations. Default 256. */
-  evalBatchSize?: number;
-}
-
-/** Metrics of one epoch (one line of the JSONL file). */
-export interface EpochMetrics {
-  epoch: number;
-  learningRate: number;
-  /** Mean `L_task` over the epoch's training batches (training mode, before each update). */
-  taskLoss: number;
-  /** Mean `L_sim` over the epoch's pair batches (null without regularization). */
-  simLoss: number | null;
-  trainAccuracy: number;
-  validationLoss: number | null;
-  validationAccuracy: number | null;
-  /** Correlation between `S^CNN` and `S^target` on the held-out pairs (null without regularization data). */
-  heldOutCorrelation: number | null;
-  /** `L_sim` on the held-out pairs. */
-  heldOutSimLoss: number | null;
-  /** Classification + pair images per second of training steps (evaluation excluded). */
-  imagesPerSecond: number;
-  steps: number;
-}
-
-/** What {@link train} returns. */
-export interface TrainResult {
-  history: EpochMetrics[];
-  /** Epoch of the lowest validation loss (null without validation). */
-  bestEpoch: number | null;
-  bestValidationLoss: number | null;
-  /** Steps done in total (including those before a resume). */
-  steps: number;
-  /** True when stopped by `stopAfterSteps` or `signal` before the last epoch ended. */
-  interrupted: boolean;
-  /** Similarity metrics before any training step (fresh runs with regularization data only). */
-  initialHeldOutCorrelation: number | null;
-}
+export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 
 const EPOCH_STREAM = 0xe90c;
 const HOLDOUT_STREAM = 0x401d;
@@ -192,6 +92,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     o.seed,
     o.alpha,
     sampler?.pairCount ?? 0,
+    o.pairPasses,
+    typeof o.inputScaling === 'function' ? 'custom' : o.inputScaling,
   ].join('/');
   const variables = [
     ...model.trainableWeights.map((w) => w.read() as tf.Variable),
@@ -257,7 +159,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for (; state.stepInEpoch < stepsPerEpoch; ) {
         if (state.globalStep >= o.stopAfterSteps || options.signal?.aborted) {
           bar?.finish(`interrupted at epoch ${epoch + 1}, step ${state.stepInEpoch}`);
-          return result(state, true);
+          return result(state, true, o.inputScaling);
         }
         const s = state.stepInEpoch;
         const idx = new Int32Array(Math.min(o.batchSize, trainIdx.length - s * o.batchSize));
@@ -352,7 +254,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
     if (o.restoreBest && state.bestEpoch !== null) await restoreBestEpoch();
-    return result(state, false);
+    return result(state, false, o.inputScaling);
   } finally {
     disposeBest();
     disposeOptimizer(optimizer);
@@ -425,14 +327,16 @@ function runStep(
       alpha: o.alpha,
       taskLoss: o.taskLoss,
       variables,
+      pairPasses: o.pairPasses,
     });
   } finally {
     tf.dispose(tensors);
   }
 }
 
-function result(state: ResumeMetadata, interrupted: boolean): TrainResult {
+function result(state: ResumeMetadata, interrupted: boolean, inputScaling: InputScaling): TrainResult {
   return {
+    inputScaling,
     history: state.history,
     bestEpoch: state.bestEpoch,
     bestValidationLoss: state.bestValidationLoss,

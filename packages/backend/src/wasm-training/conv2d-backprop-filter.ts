@@ -23,6 +23,7 @@ import {
   simdFilterGradientApplies,
   simdFilterGradientKernels,
 } from './simd-filter-gradient';
+import { recordFilterGradientPath } from './filter-gradient-paths';
 
 /**
  * The 1×1 case: `∂L/∂W[0, 0, c, o] = Σ_m X̃[m, c] · ∂L/∂Y[m, o]` with `X̃` the strided, padded sampling of `X`
@@ -133,19 +134,30 @@ export function conv2DBackpropFilterWasm(args: {
     // No output position: the sum is empty (XNNPACK refuses empty operators).
     const zeros = backend.makeOutput(filterShape, 'float32');
     (backend.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+    recordFilterGradientPath('empty');
     return zeros;
   }
   const simd = simdFilterGradientApplies(dy) ? simdFilterGradientKernels(backend) : null;
-  if (simd !== null) return simdFilterGradient(backend, simd, x, dy, info);
+  if (simd !== null) {
+    recordFilterGradientPath('simd');
+    return simdFilterGradient(backend, simd, x, dy, info);
+  }
   const { top, bottom, left, right } = info.padInfo;
   if (Math.min(top, bottom, left, right) < 0) {
     throw new UnsupportedKernelInputError(
       `Conv2DBackpropFilter on wasm supports negative (cropping) padding only with output channels in multiples of 4, got ${dy.shape[3]}; crop the input with tf.slice and pad with zeros instead.`,
     );
   }
-  if (info.filterHeight === 1 && info.filterWidth === 1) return pointwiseFilterGradient(backend, x, dy, info);
+  if (info.filterHeight === 1 && info.filterWidth === 1) {
+    recordFilterGradientPath('pointwise');
+    return pointwiseFilterGradient(backend, x, dy, info);
+  }
   const plan = planShiftedFilterGradient(info);
-  if (plan !== null) return shiftedFilterGradient(backend, x, dy, info, plan);
+  if (plan !== null) {
+    recordFilterGradientPath('shifted');
+    return shiftedFilterGradient(backend, x, dy, info, plan);
+  }
+  recordFilterGradientPath('convolution');
   return convolutionFilterGradient(backend, x, dy, info);
 }
 
