@@ -1,0 +1,66 @@
+/**
+ * `@pixsim/experiments`: the paper's experiments as typed, JSON-serialisable specs ({@link EXPERIMENTS}),
+ * presets that scale them ({@link PRESETS}), aggregation of per-seed results into mean ± SEM
+ * ({@link aggregate}) and the paper-style figure as a Vega-Lite spec ({@link figureSpec}). This entry point
+ * is browser-safe; running cells, files and rendering are in `@pixsim/experiments/node`, and the `pixsim`
+ * command-line tool drives both.
+ *
+ * @packageDocumentation
+ */
+export {
+  aggregate,
+  type BoundarySummary,
+  type CurveSummary,
+  SUMMARY_FORMAT,
+  type Summary,
+  summaryToCsv,
+} from './aggregate';
+export {
+  DataNotFoundError,
+  ExperimentsError,
+  type ExperimentsErrorCode,
+  InvalidOptionError,
+  InvalidPresetError,
+  InvalidSpecError,
+  NoResultsError,
+  SpecHashMismatchError,
+  UnknownDatasetError,
+  UnknownExperimentError,
+  UnknownPresetError,
+} from './errors';
+export { EXPERIMENTS, getExperiment, PAPER_EPOCHS, paperScale } from './experiments';
+export { figureSpec } from './figure';
+export { linspace, resolveGrid } from './grid';
+export { getPreset, PRESETS, type Preset, type ScaleOverrides, validatePreset } from './presets';
+export { describeReductions, type ResolvedExperiment, resolveExperiment } from './resolve';
+export {
+  type BoundaryRecord,
+  type BoundaryRepeat,
+  type CellResult,
+  type CurveRecord,
+  type DataRecord,
+  type EpochRecord,
+  type ModelRecord,
+  type ModelRole,
+  RESULT_FORMAT,
+} from './result';
+export {
+  ATTACK_KINDS,
+  type AttackKind,
+  type AttackSpec,
+  type EpsilonGrid,
+  type ExperimentSpec,
+  type InputScalingName,
+  type NoiseAttackKind,
+  type PairRangeName,
+  REGULARIZATION_DATASETS,
+  type RegularizationDataset,
+  type RegularizationTransform,
+  SPEC_FORMAT,
+  type ScaleSpec,
+  TASK_DATASETS,
+  type TaskDataset,
+} from './spec';
+export { meanSem, median } from './stats';
+export { validateSpec } from './validate';
+export { summaryTables } from './table';

@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { type BackendPreference, initBackend } from '@pixsim/backend';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Summary } from '../aggregate';
+import { ExperimentsError } from '../errors';
+import { EXPERIMENTS } from '../experiments';
+import { PRESETS } from '../presets';
+import { resolveExperiment } from '../resolve';
+import { summaryTables } from '../table';
+import { readJsonIfExists } from './files';
+import { loadExperiment, loadPreset } from './load';
+import { renderFigure } from './render';
+import { reproduce } from './reproduce';
+import { aggregateDir } from './results-dir';
+import { writeReport } from './report';
+import { runCell } from './run-cell';
+import { parseSeed, parseSeeds } from './seeds';
+
+interface EngineFlags {
+  backend: BackendPreference;
+  threads: string;
+  dataDir?: string;
+  imagenet?: string;
+  preset: string;
+  out: string;
+}
+
+function threadsOf(text: string): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new InvalidArgumentError('threads must be 1–8 or auto.');
+  return n;
+}
+
+function engineOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('-p, --preset <preset>', 'preset name (paper, cpu, quick, smoke) or preset JSON file')
+    .option('-o, --out <dir>', 'results folder', 'results')
+    .addOption(
+      new Option('--backend <engine>', 'TensorFlow.js engine')
+        .choices(['auto', 'tensorflow', 'wasm', 'cpu'])
+        .default('auto'),
+    )
+    .option('--threads <n>', 'wasm threads: 1–8 or auto (all cores)', 'auto')
+    .option('--data-dir <dir>', 'folder of CIFAR-10/100 (binary version); default: the download() cache')
+    .option(
+      '--imagenet <dir>',
+      'ImageNet training images (<class>/<image>); cpu/quick/smoke fall back to Tiny-ImageNet',
+    );
+}
+
+async function prepare(experimentArg: string, flags: EngineFlags) {
+  const experiment = resolveExperiment(await loadExperiment(experimentArg), await loadPreset(flags.preset));
+  const choice = await initBackend(flags.backend, { wasmThreads: threadsOf(flags.threads), log: false });
+  process.stderr.write(
+    `engine: ${choice.reason} (${choice.threads} thread${choice.threads === 1 ? '' : 's'})\n`,
+  );
+  // Ctrl-C stops at the next training step; the run resumes from its checkpoints next time.
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\ninterrupting at the next step (Ctrl-C again to quit now)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return {
+    experiment,
+    common: {
+      experiment,
+      out: flags.out,
+      dataDir: flags.dataDir,
+      imagenetDir: flags.imagenet,
+      engine: { backend: choice.backend, threads: choice.threads },
+      signal: controller.signal,
+    },
+  };
+}
+
+function printSummary(summary: Summary): void {
+  process.stdout.write(
+    `${summary.title} — preset ${summary.preset}, seeds ${summary.seeds.join(', ')}\n\n${summaryTables(summary)}\n`,
+  );
+}
+
+/** The `pixsim` command-line program (commander). */
+export function createProgram(): Command {
+  const program = new Command('pixsim')
+    .description(
+      "Runs the pixsim paper's experiments over seeds, aggregates mean ± SEM and plots the figures.",
+    )
+    .showHelpAfterError();
+  program
+    .command('list')
+    .description('the shipped experiments and presets')
+    .option('--json', 'print the full specs and presets as JSON')
+    .action((o: { json?: boolean }) => {
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ experiments: EXPERIMENTS, presets: PRESETS }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write('experiments:\n');
+      for (const s of Object.values(EXPERIMENTS)) process.stdout.write(`  ${s.id.padEnd(22)} ${s.title}\n`);
+      process.stdout.write('presets:\n');
+      for (const p of Object.values(PRESETS))
+        process.stdout.write(`  ${p.name.padEnd(22)} ${p.description}\n`);
+    });
+  engineOptions(program.command('run <experiment>'))
+    .description('one cell: train, evaluate, write <out>/<experiment>/<preset>/seed-<S>/result.json')
+    .requiredOption('-s, --seed <seed>', 'seed of the cell', parseSeed)
+    .action(async (name: string, flags: EngineFlags & { seed: number }) => {
+      const { common } = await prepare(name, flags);
+      const outcome = await runCell({ ...common, seed: flags.seed });
+      if (outcome.status === 'skipped') process.stderr.write(`${outcome.dir}: finished earlier, skipped\n`);
+      if (outcome.status === 'interrupted') process.exitCode = 130;
+      else process.stdout.write(`${join(outcome.dir, 'result.json')}\n`);
+    });
+  engineOptions(program.command('reproduce <experiment>'))
+    .description('every seed, then aggregate and plot')
+    .option('--seeds <list>', "seeds, e.g. 1-3 or 1,2 (default: the preset's)", parseSeeds)
+    .action(async (name: string, flags: EngineFlags & { seeds?: number[] }) => {
+      const { experiment, common } = await prepare(name, flags);
+      const outcome = await reproduce({ ...common, seeds: flags.seeds ?? experiment.preset.seeds });
+      if (!outcome.summary) process.exitCode = 130;
+    });
+  program
+    .command('aggregate <dir>')
+    .description('summary.json and summary.csv of <out>/<experiment>/<preset>')
+    .action((dir: string) => {
+      printSummary(aggregateDir(dir));
+    });
+  program
+    .command('plot <dir>')
+    .description('<experiment>.svg and .png of <out>/<experiment>/<preset> (aggregates first if needed)')
+    .action(async (dir: string) => {
+      const summary = readJsonIfExists<Summary>(join(dir, 'summary.json')) ?? aggregateDir(dir);
+      const files = await renderFigure(summary, dir);
+      process.stdout.write(`${files.png}\n${files.svg}\n`);
+    });
+  program
+    .command('report <dir>')
+    .description('one Markdown page with every figure and table under <dir>')
+    .action((dir: string) => {
+      process.stdout.write(`${writeReport(dir).path}\n`);
+    });
+  return program;
+}
+
+/** Runs the CLI on `argv`; typed errors are printed as one line with their code, exit status 2. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await createProgram().parseAsync([...argv]);
+  } catch (error) {
+    if (ExperimentsError.isInstance(error)) {
+      process.stderr.write(`pixsim: ${error.code}: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}

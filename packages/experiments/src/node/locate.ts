@@ -1,0 +1,38 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** The download cache of `@pixsim/datasets`: `$PIXSIM_CACHE_DIR`, else `~/.cache/pixsim`. */
+export function defaultCacheDir(): string {
+  return process.env.PIXSIM_CACHE_DIR ?? join(homedir(), '.cache', 'pixsim');
+}
+
+/** The nearest folder at or above `from` holding `pnpm-workspace.yaml` (the pixsim repository), if any. */
+export function findRepositoryRoot(from = process.cwd()): string | null {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** Where the Tiny-ImageNet stand-in may be: `$PIXSIM_IMAGENET_STANDIN`, then `../shared/data/tiny-imagenet-5k` beside the repository. */
+export function standInCandidates(cwd = process.cwd()): string[] {
+  const out: string[] = [];
+  if (process.env.PIXSIM_IMAGENET_STANDIN) out.push(resolve(process.env.PIXSIM_IMAGENET_STANDIN));
+  out.push(resolve(cwd, '../shared/data/tiny-imagenet-5k'));
+  const root = findRepositoryRoot(cwd);
+  if (root) out.push(resolve(root, '../shared/data/tiny-imagenet-5k'));
+  return [...new Set(out)];
+}
+
+/** True when `path` is an existing folder. */
+export function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

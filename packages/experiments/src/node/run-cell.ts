@@ -1,0 +1,299 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type PairTargets, thresholdedPixelTargets } from '@pixsim/regularizer';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidOptionError, SpecHashMismatchError } from '../errors';
+import type { ResolvedExperiment } from '../resolve';
+import {
+  type BoundaryRecord,
+  type CellResult,
+  type CurveRecord,
+  type ModelRecord,
+  type ModelRole,
+  RESULT_FORMAT,
+} from '../result';
+import type { AttackSpec, ExperimentSpec } from '../spec';
+import { type DataOptions, loadRegularizationData, loadTaskData } from './data';
+import { currentEngine, type EngineInfo, packageVersions } from './environment';
+import { evaluateBoundary, evaluateCurve, type TestImages, testImages } from './evaluate';
+import { readJsonIfExists, writeJson } from './files';
+import { hashOf } from './fingerprint';
+import { CellProgress, formatDuration, type ProgressStream } from './progress';
+import { trainModel } from './train-model';
+
+/** Options of {@link runCell}. */
+export interface RunCellOptions {
+  experiment: ResolvedExperiment;
+  seed: number;
+  /** Results root: the cell goes to `<out>/<experiment>/<preset>/seed-<seed>/`. */
+  out: string;
+  /** CIFAR folder (default: the `download()` cache). */
+  dataDir?: string;
+  /** ImageNet image folder. */
+  imagenetDir?: string;
+  /** Engine to record (default: the active one, 1 thread). */
+  engine?: EngineInfo;
+  /** Where progress goes (default `process.stderr`; `null` for silence). */
+  progress?: ProgressStream | null;
+  /** Stops at the next training step; the cell resumes from its checkpoints on the next run. */
+  signal?: AbortSignal;
+}
+
+/** What {@link runCell} did. */
+export interface RunCellOutcome {
+  status: 'finished' | 'skipped' | 'interrupted';
+  dir: string;
+  result: CellResult | null;
+}
+
+/** The folder of one cell. */
+export function cellDir(out: string, experiment: string, preset: string, seed: number): string {
+  return join(out, experiment, preset, `seed-${seed}`);
+}
+
+/** Where the regularization images come from, as far as it changes the science (part of the spec hash). */
+export function regularizationProvenance(spec: ExperimentSpec, options: { imagenetDir?: string }): string {
+  if (spec.regularization.dataset !== 'imagenet') return spec.regularization.dataset;
+  return options.imagenetDir ? 'imagenet-folder' : 'tiny-imagenet-5k-stand-in';
+}
+
+/** The spec hash of a cell: resolved spec, preset and regularization provenance. */
+export function specHashOf(experiment: ResolvedExperiment, options: { imagenetDir?: string }): string {
+  const provenance = regularizationProvenance(experiment.spec, options);
+  return hashOf({ spec: experiment.spec, preset: experiment.preset, provenance });
+}
+
+function rolesOf(spec: ExperimentSpec): ModelRole[] {
+  const fgsm = spec.evaluation.attacks.some((a) => a.kind === 'transferred-fgsm');
+  return fgsm ? ['surrogate', 'unregularized', 'regularized'] : ['unregularized', 'regularized'];
+}
+
+/**
+ * Runs one cell: trains the models the experiment needs (unregularized, regularized, and the FGSM
+ * surrogate), evaluates every attack, and writes `result.json` with checkpoints and metrics beside it.
+ * Idempotent (a finished cell with the same spec hash is skipped) and resumable (an interrupted cell
+ * continues from its checkpoints and finished evaluations, with the same result as an uninterrupted run).
+ * The engine must be initialised before (e.g. `initBackend` of `@pixsim/backend`).
+ */
+export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> {
+  const { experiment, seed } = options;
+  const { spec, preset } = experiment;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) {
+    throw new InvalidOptionError('seed', `runCell: seed must be an integer in [0, 2^31], got ${seed}.`);
+  }
+  const dir = cellDir(options.out, spec.id, preset.name, seed);
+  const specHash = specHashOf(experiment, options);
+  const fix = `Delete ${dir} or choose another --out folder.`;
+  const existing = readJsonIfExists<CellResult>(join(dir, 'result.json'));
+  if (existing) {
+    if (existing.specHash !== specHash)
+      throw new SpecHashMismatchError(specHash, existing.specHash, dir, fix);
+    return { status: 'skipped', dir, result: existing };
+  }
+  const started = readJsonIfExists<{ specHash: string; startedAt: string }>(join(dir, 'cell.json'));
+  if (started && started.specHash !== specHash)
+    throw new SpecHashMismatchError(specHash, started.specHash, dir, fix);
+  const startedAt = started?.startedAt ?? new Date().toISOString();
+  writeJson(join(dir, 'cell.json'), { specHash, startedAt, spec, preset, seed });
+  const progress = new CellProgress(
+    options.progress === undefined ? process.stderr : options.progress,
+    `${spec.id}/${preset.name}/seed-${seed}`,
+  );
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    const out = await fn();
+    phases[phase] = (performance.now() - t0) / 1000;
+    return out;
+  };
+  progress.line(
+    `${spec.title}${experiment.reductions.length ? ` — reduced: ${experiment.reductions.join('; ')}` : ''}`,
+  );
+  const dataOptions: DataOptions = {
+    dataDir: options.dataDir,
+    imagenetDir: options.imagenetDir,
+    imagenetStandIn: preset.imagenetStandIn,
+    workDir: join(options.out, '.data'),
+  };
+  const task = await timed('data', () => loadTaskData(spec, dataOptions));
+  const reg = await timed('data:regularization', () => loadRegularizationData(spec, seed, dataOptions, task));
+  const targets = await timed('targets', () =>
+    thresholdedPixelTargets(reg.images, {
+      th: spec.regularization.th,
+      range: spec.regularization.pairRange,
+      th2: spec.regularization.th2,
+    }),
+  );
+  progress.line(
+    `data ready: ${task.train.size.toLocaleString('en')} training, ${task.test.size.toLocaleString('en')} test, ` +
+      `${reg.images.size.toLocaleString('en')} regularization images${reg.standIn ? ' (Tiny-ImageNet stand-in)' : ''}, ` +
+      `${(targets.pairs.length / 2).toLocaleString('en')} pairs (${formatDuration(phases.data + phases['data:regularization'] + phases.targets)})`,
+  );
+  const test = testImages(task.test);
+  try {
+    const work = await trainAndEvaluate({
+      options,
+      dir,
+      task,
+      regImages: reg.images,
+      targets,
+      test,
+      progress,
+      phases,
+    });
+    if (!work) {
+      progress.line('interrupted; run the same command again to resume from the checkpoints');
+      return { status: 'interrupted', dir, result: null };
+    }
+    const notes = [...(reg.standIn ? [standInNote(reg.source)] : []), ...deviationNotes(spec)];
+    const result: CellResult = {
+      format: RESULT_FORMAT,
+      experiment: spec.id,
+      preset: preset.name,
+      seed,
+      specHash,
+      spec,
+      presetSpec: preset,
+      reductions: [...experiment.reductions],
+      notes,
+      data: {
+        task: {
+          dataset: spec.task.dataset,
+          source: task.source,
+          trainImages: task.train.size,
+          testImages: task.test.size,
+        },
+        regularization: {
+          dataset: spec.regularization.dataset,
+          source: reg.source,
+          n: reg.images.size,
+          standIn: reg.standIn,
+          imageShape: reg.images.shape.slice(1),
+        },
+        pairs: targets.pairs.length / 2,
+      },
+      environment: {
+        packages: packageVersions(),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        ...(options.engine ?? currentEngine()),
+      },
+      phases,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      ...work,
+    };
+    writeJson(join(dir, 'result.json'), result);
+    progress.line(`finished: ${join(dir, 'result.json')}`);
+    return { status: 'finished', dir, result };
+  } finally {
+    test.images.dispose();
+  }
+}
+
+/** The statement results and figures carry when the Tiny-ImageNet stand-in replaced ImageNet. */
+export function standInNote(source: string): string {
+  return `ImageNet stand-in: regularization images are Tiny-ImageNet (64×64, ${source}), grey, centre crop 36×64 — not ImageNet.`;
+}
+
+function deviationNotes(spec: ExperimentSpec): string[] {
+  const cifar = spec.task.dataset === 'cifar10' || spec.task.dataset === 'cifar100';
+  return cifar
+    ? [
+        'No training augmentation: train() of @pixsim/regularizer has no augmentation hook (the reference uses random crop 32 with padding 4 and horizontal flips).',
+      ]
+    : [];
+}
+
+interface WorkContext {
+  options: RunCellOptions;
+  dir: string;
+  task: Awaited<ReturnType<typeof loadTaskData>>;
+  regImages: Awaited<ReturnType<typeof loadRegularizationData>>['images'];
+  targets: PairTargets;
+  test: TestImages;
+  progress: CellProgress;
+  phases: Record<string, number>;
+}
+
+type Work = { models: ModelRecord[]; curves: CurveRecord[]; boundary: BoundaryRecord[] };
+
+async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
+  const { spec } = ctx.options.experiment;
+  const roles = rolesOf(spec);
+  const models: ModelRecord[] = [];
+  const curves: CurveRecord[] = [];
+  const boundary: BoundaryRecord[] = [];
+  let surrogate: tfl.LayersModel | null = null;
+  try {
+    for (const [i, role] of roles.entries()) {
+      const trained = await trainModel({
+        spec,
+        seed: ctx.options.seed,
+        role,
+        cellDir: ctx.dir,
+        train: ctx.task.train,
+        regularization: { images: ctx.regImages, targets: ctx.targets },
+        progress: ctx.progress,
+        index: i + 1,
+        count: roles.length,
+        signal: ctx.options.signal,
+      });
+      if (!trained) return null;
+      ctx.phases[`train:${role}`] = trained.seconds;
+      models.push(trained.record);
+      if (role === 'surrogate') {
+        surrogate = trained.model;
+        continue;
+      }
+      try {
+        for (const attack of spec.evaluation.attacks) {
+          const out = await evaluateCached(ctx, trained.model, role, attack, surrogate);
+          if (attack.kind === 'boundary') boundary.push(out as BoundaryRecord);
+          else curves.push(out as CurveRecord);
+        }
+      } finally {
+        trained.model.dispose();
+      }
+    }
+    return { models, curves, boundary };
+  } finally {
+    surrogate?.dispose();
+  }
+}
+
+async function evaluateCached(
+  ctx: WorkContext,
+  model: tfl.LayersModel,
+  role: ModelRole,
+  attack: AttackSpec,
+  surrogate: tfl.LayersModel | null,
+): Promise<CurveRecord | BoundaryRecord> {
+  const { spec, seed } = { spec: ctx.options.experiment.spec, seed: ctx.options.seed };
+  const file = join(ctx.dir, 'evals', `${role}-${attack.kind}.json`);
+  const phase = `eval:${role}:${attack.kind}`;
+  const cached = readJsonIfExists<{ record: CurveRecord | BoundaryRecord; seconds: number }>(file);
+  if (cached && existsSync(file)) {
+    ctx.phases[phase] = cached.seconds;
+    return cached.record;
+  }
+  ctx.progress.line(`${role}: evaluating ${attack.kind}`);
+  const t0 = performance.now();
+  const before = tf.memory().numTensors;
+  const record =
+    attack.kind === 'boundary'
+      ? evaluateBoundary(model, role, attack.steps, spec, ctx.test, seed)
+      : evaluateCurve(model, role, attack, spec, ctx.test, seed, surrogate);
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`${phase}: ${leaked} tensors leaked (internal error).`);
+  const seconds = (performance.now() - t0) / 1000;
+  ctx.phases[phase] = seconds;
+  writeJson(file, { record, seconds });
+  const summary =
+    'accuracy' in record
+      ? record.accuracy.map((a) => `${(100 * a).toFixed(1)}%`).join(' ')
+      : `median squared L2 per pixel ${record.score?.toExponential(3) ?? '–'}`;
+  ctx.progress.line(`${role}: ${attack.kind} ${summary} (${formatDuration(seconds)})`);
+  return record;
+}

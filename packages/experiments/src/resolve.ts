@@ -1,0 +1,54 @@
+import { paperScale } from './experiments';
+import type { Preset } from './presets';
+import type { ExperimentSpec, ScaleSpec } from './spec';
+import { validateScale, validateSpec } from './validate';
+
+/** An experiment at a preset's scale: what a run executes and what its results record. */
+export interface ResolvedExperiment {
+  /** The spec with the preset's scale applied. */
+  readonly spec: ExperimentSpec;
+  /** The preset as given. */
+  readonly preset: Preset;
+  /** Each way the scale differs from the paper's, in words (e.g. `'width 8 instead of 64'`). */
+  readonly reductions: readonly string[];
+}
+
+const LABELS: Record<keyof ScaleSpec, string> = {
+  width: 'width',
+  trainImages: 'training images',
+  testImages: 'test images',
+  regularizationImages: 'regularization images N',
+  epochs: 'epochs',
+  boundaryImages: 'Boundary-Attack images',
+  boundaryRepeats: 'Boundary-Attack repeats',
+};
+
+/** The differences between `scale` and the paper's scale for the same task, in words. */
+export function describeReductions(spec: ExperimentSpec, scale: ScaleSpec = spec.scale): string[] {
+  const paper = paperScale(spec.task.dataset);
+  const usesBoundary = spec.evaluation.attacks.some((a) => a.kind === 'boundary');
+  const out: string[] = [];
+  for (const key of Object.keys(LABELS) as (keyof ScaleSpec)[]) {
+    if ((key === 'boundaryImages' || key === 'boundaryRepeats') && !usesBoundary) continue;
+    if (scale[key] !== paper[key]) {
+      const v = (x: number | 'all') => (x === 'all' ? 'all' : x.toLocaleString('en'));
+      out.push(`${LABELS[key]} ${v(scale[key])} instead of ${v(paper[key])}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Applies `preset` to `spec`: its `scale` overrides, then those for the spec's task data set. Science
+ * (α, Th, data sets, attacks, grids) is untouched by construction.
+ */
+export function resolveExperiment(spec: ExperimentSpec, preset: Preset): ResolvedExperiment {
+  const checked = validateSpec(spec);
+  const scale = validateScale({
+    ...checked.scale,
+    ...(preset.scale ?? {}),
+    ...(preset.byTask?.[checked.task.dataset] ?? {}),
+  });
+  const resolved: ExperimentSpec = { ...checked, scale };
+  return { spec: resolved, preset, reductions: describeReductions(resolved) };
+}

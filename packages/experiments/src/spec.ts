@@ -1,0 +1,128 @@
+/** Version tag of the experiment spec format. */
+export const SPEC_FORMAT = 'pixsim-experiment-1';
+
+/** Data sets a task can be trained on. */
+export const TASK_DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'cifar100'] as const;
+/** A classification data set. */
+export type TaskDataset = (typeof TASK_DATASETS)[number];
+
+/** Data sets the regularization images can come from (`imagenet` is an image folder). */
+export const REGULARIZATION_DATASETS = [...TASK_DATASETS, 'imagenet'] as const;
+/** A regularization data set. */
+export type RegularizationDataset = (typeof REGULARIZATION_DATASETS)[number];
+
+/**
+ * Transform of the regularization images: `'none'` keeps them as the task's images; `'imagenet'` is the
+ * reference's ImageNet transform (grey, centre crop 144×256, every 4th pixel → 36×64). With the
+ * Tiny-ImageNet stand-in (64×64 images) the same 36×64 geometry is a centre crop of 36×64 (the
+ * reference's crop of a 256-pixel image seen at ¼ resolution); results say so.
+ */
+export type RegularizationTransform = 'none' | 'imagenet';
+
+/** Which i<j pairs are sampled (as `selectPairs` of `@pixsim/similarity`). */
+export type PairRangeName = 'all' | 'high' | 'low' | 'positive' | 'negative' | 'double';
+
+/** How network inputs are scaled from [0, 1] images: `'unit'` as is (MNIST tasks), `'reference'` = 5·(x − 0.5) (CIFAR tasks). */
+export type InputScalingName = 'unit' | 'reference';
+
+/** An ε grid: explicit values, or `linspace(start, stop, num)` as numpy. */
+export type EpsilonGrid = readonly number[] | { readonly linspace: readonly [number, number, number] };
+
+/** Noise attacks on [0, 1] images, each noisy image clamped to its clean image's min/max (the paper's protocol). */
+export type NoiseAttackKind = 'gaussian-noise' | 'uniform-noise' | 'salt-and-pepper-noise';
+
+/** One evaluation of an experiment. */
+export type AttackSpec =
+  | { readonly kind: NoiseAttackKind; readonly epsilons: EpsilonGrid }
+  | {
+      /** FGSM with the input gradient of an unregularized surrogate of the same architecture trained with another seed. */
+      readonly kind: 'transferred-fgsm';
+      readonly epsilons: EpsilonGrid;
+    }
+  | {
+      /** The Boundary Attack (foolbox 3 semantics) against the model's own predictions. */
+      readonly kind: 'boundary';
+      /** Boundary-walk steps (the paper: 50). */
+      readonly steps: number;
+    };
+
+/** Every attack kind a spec may name. */
+export const ATTACK_KINDS = [
+  'gaussian-noise',
+  'uniform-noise',
+  'salt-and-pepper-noise',
+  'transferred-fgsm',
+  'boundary',
+] as const;
+/** An attack kind. */
+export type AttackKind = (typeof ATTACK_KINDS)[number];
+
+/**
+ * The sizes a preset may change: everything that scales the cost of an experiment but not its science.
+ * A spec holds the paper's values; a preset overrides some of them.
+ */
+export interface ScaleSpec {
+  /** ResNet base width (the paper: 64). */
+  readonly width: number;
+  /** Training images: `'all'` or a seeded subset of this size (fixed across seeds). */
+  readonly trainImages: number | 'all';
+  /** Test images evaluated: `'all'` or a seeded subset (fixed across seeds). */
+  readonly testImages: number | 'all';
+  /** Regularization images N (the paper: 5,000). */
+  readonly regularizationImages: number;
+  /** Training epochs (the paper: MNIST 20, CIFAR-10 40, CIFAR-100 60). */
+  readonly epochs: number;
+  /** Test images attacked by the Boundary Attack (the paper: 1,000). */
+  readonly boundaryImages: number;
+  /** Repeats of the Boundary Attack (the paper: 5). */
+  readonly boundaryRepeats: number;
+}
+
+/** An experiment: what to train, how to regularize, and how to evaluate. Plain JSON. */
+export interface ExperimentSpec {
+  readonly format: typeof SPEC_FORMAT;
+  /** Short id, also the folder name of its results (`[a-z0-9-]`). */
+  readonly id: string;
+  readonly title: string;
+  /** What the experiment shows, and where in the paper. */
+  readonly description: string;
+  /** The classification task. */
+  readonly task: {
+    readonly dataset: TaskDataset;
+    /** `'grey'` (the paper's default: one input channel, ITU-R 601-2 luma as PIL) or `'rgb'`. */
+    readonly channels: 'grey' | 'rgb';
+    readonly inputScaling: InputScalingName;
+  };
+  readonly regularization: {
+    readonly dataset: RegularizationDataset;
+    /** `'first'`: the first N images of the training split (the reference), then shuffled with the seed; `'random'`: a seeded random N. */
+    readonly selection: 'first' | 'random';
+    readonly transform: RegularizationTransform;
+    /** α of `L = L_task + α·L_sim` (≥ 0). */
+    readonly alpha: number;
+    /** Threshold Th of `S^Th`, in (0, 1). */
+    readonly th: number;
+    readonly pairRange: PairRangeName;
+    /** Second threshold of the `'double'` pair range. */
+    readonly th2?: number;
+    /** Pairs per step k (the paper: 16). */
+    readonly k: number;
+  };
+  readonly model: { readonly architecture: 'resnet18' | 'resnet34' };
+  readonly training: {
+    /** Classification batch size (the paper: 64). */
+    readonly batchSize: number;
+    /** Fraction of the training set held out for validation; the lowest-validation-loss epoch is evaluated (the paper: 0.01). */
+    readonly validationFraction: number;
+    /** Save a resumable checkpoint every this many steps inside an epoch (and at every epoch end). */
+    readonly checkpointEverySteps: number;
+  };
+  readonly evaluation: {
+    readonly attacks: readonly AttackSpec[];
+    /** Images per forward pass of the evaluation. */
+    readonly batchSize: number;
+  };
+  readonly scale: ScaleSpec;
+  /** How the figure is labelled. */
+  readonly figure: { readonly title: string; readonly caption: string };
+}
