@@ -17,7 +17,7 @@ export function summaryTables(summary: Summary): string {
   for (const attack of attacks) {
     const rows = summary.curves.filter((c) => c.attack === attack);
     const eps = rows[0].epsilons;
-    const header = `| ${attack} accuracy (%) | ${eps.map((e) => `ε = ${e}`).join(' | ')} |`;
+    const header = `| ${attack} accuracy (%) | ${eps.map((e) => `ε = ${Number(e.toPrecision(3))}`).join(' | ')} |`;
     const rule = `| --- | ${eps.map(() => '---:').join(' | ')} |`;
     const body = rows.map((r) => `| ${r.model} | ${r.mean.map((m, k) => cell(m, r.sem[k])).join(' | ')} |`);
     parts.push([header, rule, ...body].join('\n'));

@@ -63,11 +63,7 @@ export class CellProgress {
     return {
       write: (s: string) => {
         const complete = s.endsWith('\n');
-        const text = s
-          .replace(/^\r/, '')
-          .split(CLEAR_LINE)
-          .join('')
-          .replace(/\n$/, '');
+        const text = s.replace(/^\r/, '').split(CLEAR_LINE).join('').replace(/\n$/, '');
         if (this.interactive) stream.write(`\r${prefix} ${text}${eta(text)}\u001b[K${complete ? '\n' : ''}`);
         else if (complete) stream.write(`${prefix} ${text}${eta(text)}\n`);
       },
