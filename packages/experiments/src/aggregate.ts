@@ -21,7 +21,8 @@ export interface BoundarySummary {
   model: ModelRole;
   attack: 'boundary';
   metric: 'median squared L2 per pixel';
-  mean: number;
+  /** `null` when no seed found any adversarial (every attack run failed to start). */
+  mean: number | null;
   sem: number | null;
   /** Per seed, in the order of `seeds`. */
   values: number[];
@@ -103,8 +104,7 @@ export function aggregate(cells: readonly CellResult[]): Summary {
         used.push(c.seed);
       }
     }
-    if (values.length === 0) continue;
-    const { mean, sem } = meanSem(values);
+    const { mean, sem } = values.length ? meanSem(values) : { mean: null, sem: null };
     boundary.push({
       model: b.model,
       attack: 'boundary',

@@ -99,12 +99,18 @@ function curveChart(summary: Summary): Record<string, unknown> {
 }
 
 function boundaryChart(summary: Summary): Record<string, unknown> {
-  const values = summary.boundary.map((b) => ({
-    model: MODEL_LABELS[b.model] ?? b.model,
-    mean: b.mean,
-    lo: b.mean - (b.sem ?? 0),
-    hi: b.mean + (b.sem ?? 0),
-  }));
+  const values = summary.boundary.flatMap((b) =>
+    b.mean === null
+      ? []
+      : [
+          {
+            model: MODEL_LABELS[b.model] ?? b.model,
+            mean: b.mean,
+            lo: b.mean - (b.sem ?? 0),
+            hi: b.mean + (b.sem ?? 0),
+          },
+        ],
+  );
   const x = { field: 'model', type: 'nominal', title: null, sort: COLOURS.domain, axis: { labelAngle: 0 } };
   const colour = { field: 'model', type: 'nominal', title: null, scale: COLOURS, legend: null };
   return {

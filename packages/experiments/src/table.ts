@@ -25,7 +25,7 @@ export function summaryTables(summary: Summary): string {
   if (summary.boundary.length) {
     const body = summary.boundary.map(
       (b) =>
-        `| ${b.model} | ${b.mean.toExponential(3)} | ${b.sem === null ? '–' : b.sem.toExponential(2)} | ${b.seeds.join(', ')} |`,
+        `| ${b.model} | ${b.mean === null ? 'no adversarial found' : b.mean.toExponential(3)} | ${b.sem === null ? '–' : b.sem.toExponential(2)} | ${b.seeds.join(', ')} |`,
     );
     parts.push(
       [

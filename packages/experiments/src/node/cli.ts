@@ -53,7 +53,7 @@ async function prepare(experimentArg: string, flags: EngineFlags) {
   const experiment = resolveExperiment(await loadExperiment(experimentArg), await loadPreset(flags.preset));
   const choice = await initBackend(flags.backend, { wasmThreads: threadsOf(flags.threads), log: false });
   process.stderr.write(
-    `engine: ${choice.reason} (${choice.threads} thread${choice.threads === 1 ? '' : 's'})\n`,
+    `engine: ${choice.backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}\n`,
   );
   // Ctrl-C stops at the next training step; the run resumes from its checkpoints next time.
   const controller = new AbortController();
