@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from './errors';
+import { groupableBatchNorms } from './grouped-batch-norm';
 import { SimilarityRegularizer } from './similarity-regularizer';
 import { regularizationLoss, trainStep } from './train-step';
+import { disposeOptimizer } from './trainer-state';
 
 const BN_MOMENTUM = 0.9;
 
@@ -63,9 +65,9 @@ describe('pair passes of a regularized step', () => {
     const labels = [0, 1, 0, 1, 1, 0];
     const targets = [1, -1, 0];
     const start = tf.memory().numTensors;
-    const stepWith = (pairPasses?: 'separate' | 'joint') => {
+    const stepWith = (pairPasses?: 'separate' | 'joint', groupedBatchNorm = true) => {
       const model = bnModel(4);
-      const reg = new SimilarityRegularizer({ model, taps: ['c1'] });
+      const reg = new SimilarityRegularizer({ model, taps: ['c1'], groupedBatchNorm });
       const optimizer = tf.train.momentum(0, 0.9);
       const result = trainStep({
         model,
@@ -79,7 +81,7 @@ describe('pair passes of a regularized step', () => {
       });
       expect(Number.isFinite(result.loss)).toBe(true);
       const mean = Array.from((model.getLayer('bn').getWeights()[2] as tf.Tensor).dataSync());
-      optimizer.dispose();
+      disposeOptimizer(optimizer);
       reg.dispose();
       model.dispose();
       return mean;
@@ -90,16 +92,18 @@ describe('pair passes of a regularized step', () => {
     both.dispose();
     const byDefault = stepWith();
     const explicit = stepWith('separate');
+    const twoPasses = stepWith('separate', false);
     const jointStep = stepWith('joint');
     for (let c = 0; c < 2; c++) {
       expect(Math.abs(byDefault[c] - separate[c])).toBeLessThan(1e-5);
       expect(Math.abs(explicit[c] - separate[c])).toBeLessThan(1e-5);
+      expect(Math.abs(twoPasses[c] - separate[c])).toBeLessThan(1e-5);
       expect(Math.abs(jointStep[c] - joint[c])).toBeLessThan(1e-5);
     }
     // The two protocols differ measurably on these batches.
     expect(Math.abs(separate[0] - joint[0])).toBeGreaterThan(1e-2);
-    tf.dispose([inputs, a, b]);
     expect(tf.memory().numTensors).toBe(start);
+    tf.dispose([inputs, a, b]);
   });
 
   it('centring running means are updated once per step, from both halves together', () => {
@@ -200,7 +204,82 @@ describe('pair passes of a regularized step', () => {
     );
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([inputs, a, b]);
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
+    reg.dispose();
+    model.dispose();
+  });
+
+  it('the one-pass grouped batch norm equals two real passes: loss, gradients, moving and running statistics', () => {
+    const a = images(3, 0.7, -0.4, 31);
+    const b = images(3, -1.1, 0.9, 32);
+    const targets = [0.6, -0.2, 1];
+    const start = tf.memory().numTensors;
+    const run = (groupedBatchNorm: boolean) => {
+      const model = bnModel(12);
+      const reg = new SimilarityRegularizer({ model, taps: ['bn', 'c1'], groupedBatchNorm });
+      const vars = [...model.trainableWeights.map((w) => w.read() as tf.Variable), reg.tapLogits!];
+      const { value, grads } = tf.variableGrads(() => regularizationLoss(reg, { a, b, targets }), vars);
+      const out = {
+        loss: value.dataSync()[0],
+        grads: vars.filter((v) => grads[v.name]).map((v) => Array.from(grads[v.name].dataSync())),
+        bn: model
+          .getLayer('bn')
+          .getWeights()
+          .map((w) => Array.from((w as tf.Tensor).dataSync())),
+        running: reg.runningMeanValues().map((m) => {
+          const v = Array.from(m.dataSync());
+          m.dispose();
+          return v;
+        }),
+      };
+      tf.dispose([value, ...Object.values(grads)]);
+      reg.dispose();
+      model.dispose();
+      return out;
+    };
+    const grouped = run(true);
+    const passes = run(false);
+    const close = (x: number[], y: number[]) =>
+      x.forEach((v, i) => expect(Math.abs(v - y[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(y[i]))));
+    expect(Math.abs(grouped.loss - passes.loss)).toBeLessThan(1e-5 * Math.max(1, passes.loss));
+    grouped.grads.forEach((g, i) => close(g, passes.grads[i]));
+    // gamma, beta, moving mean, moving variance
+    grouped.bn.forEach((w, i) => close(w, passes.bn[i]));
+    grouped.running.forEach((m, i) => close(m, passes.running[i]));
+    expect(tf.memory().numTensors).toBe(start);
+    tf.dispose([a, b]);
+  });
+
+  it('models with layers that could mix the batch make two real passes', () => {
+    class BatchMean extends tfl.layers.Layer {
+      static className = 'BatchMean';
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        return tf.tidy(() => tf.sub(x, tf.mean(x, 0, true)));
+      }
+    }
+    const input = tfl.input({ shape: [4, 4, 1] });
+    const mixed = new BatchMean({ name: 'mix' }).apply(input) as tfl.SymbolicTensor;
+    const conv = tfl.layers
+      .conv2d({ filters: 2, kernelSize: 3, name: 'c', kernelInitializer: 'ones' })
+      .apply(mixed);
+    const model = tfl.model({ inputs: input, outputs: conv as tfl.SymbolicTensor });
+    expect(groupableBatchNorms(model)).toBeNull();
+    const channelsFirst = tfl.sequential({
+      layers: [tfl.layers.batchNormalization({ inputShape: [3, 4, 4], axis: 1, name: 'bn1' })],
+    });
+    expect(groupableBatchNorms(channelsFirst)).toBeNull();
+    expect(groupableBatchNorms(bnModel(1))?.length).toBe(1);
+    // With the batch-mixing layer the two halves must still be separate passes: each half centred alone.
+    const reg = new SimilarityRegularizer({ model, taps: ['c'] });
+    const a = tf.randomNormal([2, 4, 4, 1], 0, 1, 'float32', 41) as tf.Tensor4D;
+    const b = tf.randomNormal([2, 4, 4, 1], 3, 1, 'float32', 42) as tf.Tensor4D;
+    const separate = tf.tidy(() => reg.pairSimilarities(a, b, { updateRunningMeans: false }).arraySync());
+    const joint = tf.tidy(() =>
+      reg.pairSimilarities(a, b, { updateRunningMeans: false, pairPasses: 'joint' }).arraySync(),
+    );
+    expect(Math.max(...separate.map((v, i) => Math.abs(v - joint[i])))).toBeGreaterThan(1e-3);
+    tf.dispose([a, b]);
     reg.dispose();
     model.dispose();
   });

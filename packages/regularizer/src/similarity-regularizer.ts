@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
 import { buildFeatureModel } from './feature-model';
+import { groupableBatchNorms, withGroupedBatchNorm } from './grouped-batch-norm';
 import { concatTaps, type PairPasses, resolvePairPasses } from './pair-passes';
 import { stopGradient } from './stop-gradient';
 import { fixedTapWeights, type TapWeighting } from './tap-weights';
@@ -41,6 +42,15 @@ export interface SimilarityRegularizerOptions {
   loss?: SimilarityLossKind;
   /** ε inside the atanh logs, default 1e-5 (ignored by `'mse'`). */
   eps?: number;
+  /**
+   * How `pairPasses: 'separate'` is computed. `true` (default): when every layer up to the taps is
+   * per-image or a `BatchNormalization` over the last axis (the pixsim ResNets, most CNNs), as ONE pass
+   * over the 2k images in which each batch-norm layer normalises the two halves by their own statistics and
+   * updates its moving statistics once per half, in order — the same mathematics as two passes, with the
+   * per-op costs of one. Other models (custom layers, batch norm over another axis) always make two
+   * passes. `false`: always two passes.
+   */
+  groupedBatchNorm?: boolean;
 }
 
 /** Options of the forward computations of {@link SimilarityRegularizer}. */
@@ -96,6 +106,8 @@ export class SimilarityRegularizer {
   private readonly runningMeans: tf.Variable[];
   /** Which outputs of the feature model are the taps, in tap order. */
   private readonly outputIndices: number[];
+  /** Batch-norm layers to group for a one-pass 'separate' forward (null: make two passes). */
+  private readonly groupedBatchNorms: ReturnType<typeof groupableBatchNorms>;
   private disposed = false;
 
   constructor(options: SimilarityRegularizerOptions) {
@@ -107,6 +119,7 @@ export class SimilarityRegularizer {
     this.featureModel = featureModel;
     this.outputIndices = outputIndices;
     this.taps = taps;
+    this.groupedBatchNorms = options.groupedBatchNorm === false ? null : groupableBatchNorms(featureModel);
     this.momentum = options.momentum ?? 0.9;
     if (!(this.momentum >= 0 && this.momentum < 1)) {
       throw new InvalidOptionError(`${fn}: momentum β must be in [0, 1), got ${options.momentum}.`);
@@ -190,10 +203,7 @@ export class SimilarityRegularizer {
     const update = centres ? false : (options.updateRunningMeans ?? training);
     const passes = resolvePairPasses(fn, options.pairPasses);
     return tf.tidy(() => {
-      const maps =
-        passes === 'joint'
-          ? this.tapOutputs(tf.concat([a, b], 0), training)
-          : concatTaps(this.tapOutputs(a, training), this.tapOutputs(b, training));
+      const maps = this.pairTapOutputs(a, b, training, passes);
       const sims = maps.map((f, t) => {
         const running = this.runningMeans[t];
         let mean: tf.Tensor = centres ? centres[t] : running;
@@ -331,6 +341,18 @@ export class SimilarityRegularizer {
     for (const m of this.runningMeans) m.dispose();
     this.tapLogits?.dispose();
     this.fixedWeights?.dispose();
+  }
+
+  /**
+   * Tap maps of the k images i followed by the k images j (`[2k, …]` per tap), by `passes`; see
+   * {@link SimilarityRegularizerOptions.groupedBatchNorm}. Allocates; call inside a tidy.
+   */
+  private pairTapOutputs(a: tf.Tensor4D, b: tf.Tensor4D, training: boolean, passes: PairPasses): tf.Tensor[] {
+    const grouped = this.groupedBatchNorms;
+    // In inference mode batch norm uses its moving statistics: one pass is exact for per-image models.
+    if (passes === 'joint' || (!training && grouped)) return this.tapOutputs(tf.concat([a, b], 0), training);
+    if (grouped) return withGroupedBatchNorm(grouped, 2, () => this.tapOutputs(tf.concat([a, b], 0), true));
+    return concatTaps(this.tapOutputs(a, training), this.tapOutputs(b, training));
   }
 
   /** The tap feature maps of `images` (allocates; call inside a tidy). */
