@@ -100,16 +100,46 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
     options.progress === undefined ? process.stderr : options.progress,
     `${spec.id}/${preset.name}/seed-${seed}`,
   );
+  progress.line(
+    `${spec.title}${experiment.reductions.length ? ` — reduced: ${experiment.reductions.join('; ')}` : ''}`,
+  );
   const phases: Record<string, number> = {};
+  const inputs = await prepareInputs(options, progress, phases);
+  const test = testImages(inputs.task.test);
+  try {
+    const work = await trainAndEvaluate({ options, dir, ...inputs, test, progress, phases });
+    if (!work) {
+      progress.line('interrupted; run the same command again to resume from the checkpoints');
+      return { status: 'interrupted', dir, result: null };
+    }
+    const result = assemble(options, specHash, startedAt, inputs, phases, work);
+    writeJson(join(dir, 'result.json'), result);
+    progress.line(`finished: ${join(dir, 'result.json')}`);
+    return { status: 'finished', dir, result };
+  } finally {
+    test.images.dispose();
+  }
+}
+
+type Inputs = {
+  task: Awaited<ReturnType<typeof loadTaskData>>;
+  reg: Awaited<ReturnType<typeof loadRegularizationData>>;
+  targets: PairTargets;
+};
+
+/** Loads the task and regularization data and computes the targets, timing each phase. */
+async function prepareInputs(
+  options: RunCellOptions,
+  progress: CellProgress,
+  phases: Record<string, number>,
+): Promise<Inputs> {
+  const { spec, preset } = options.experiment;
   const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();
     const out = await fn();
     phases[phase] = (performance.now() - t0) / 1000;
     return out;
   };
-  progress.line(
-    `${spec.title}${experiment.reductions.length ? ` — reduced: ${experiment.reductions.join('; ')}` : ''}`,
-  );
   const dataOptions: DataOptions = {
     dataDir: options.dataDir,
     imagenetDir: options.imagenetDir,
@@ -117,7 +147,9 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
     workDir: join(options.out, '.data'),
   };
   const task = await timed('data', () => loadTaskData(spec, dataOptions));
-  const reg = await timed('data:regularization', () => loadRegularizationData(spec, seed, dataOptions, task));
+  const reg = await timed('data:regularization', () =>
+    loadRegularizationData(spec, options.seed, dataOptions, task),
+  );
   const targets = await timed('targets', () =>
     thresholdedPixelTargets(reg.images, {
       th: spec.regularization.th,
@@ -130,66 +162,56 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
       `${reg.images.size.toLocaleString('en')} regularization images${reg.standIn ? ' (Tiny-ImageNet stand-in)' : ''}, ` +
       `${(targets.pairs.length / 2).toLocaleString('en')} pairs (${formatDuration(phases.data + phases['data:regularization'] + phases.targets)})`,
   );
-  const test = testImages(task.test);
-  try {
-    const work = await trainAndEvaluate({
-      options,
-      dir,
-      task,
-      regImages: reg.images,
-      targets,
-      test,
-      progress,
-      phases,
-    });
-    if (!work) {
-      progress.line('interrupted; run the same command again to resume from the checkpoints');
-      return { status: 'interrupted', dir, result: null };
-    }
-    const notes = [...(reg.standIn ? [standInNote(reg.source)] : []), ...deviationNotes(spec)];
-    const result: CellResult = {
-      format: RESULT_FORMAT,
-      experiment: spec.id,
-      preset: preset.name,
-      seed,
-      specHash,
-      spec,
-      presetSpec: preset,
-      reductions: [...experiment.reductions],
-      notes,
-      data: {
-        task: {
-          dataset: spec.task.dataset,
-          source: task.source,
-          trainImages: task.train.size,
-          testImages: task.test.size,
-        },
-        regularization: {
-          dataset: spec.regularization.dataset,
-          source: reg.source,
-          n: reg.images.size,
-          standIn: reg.standIn,
-          imageShape: reg.images.shape.slice(1),
-        },
-        pairs: targets.pairs.length / 2,
+  return { task, reg, targets };
+}
+
+/** The cell's `result.json`. */
+function assemble(
+  options: RunCellOptions,
+  specHash: string,
+  startedAt: string,
+  { task, reg, targets }: Inputs,
+  phases: Record<string, number>,
+  work: Work,
+): CellResult {
+  const { spec, preset, reductions } = options.experiment;
+  return {
+    format: RESULT_FORMAT,
+    experiment: spec.id,
+    preset: preset.name,
+    seed: options.seed,
+    specHash,
+    spec,
+    presetSpec: preset,
+    reductions: [...reductions],
+    notes: [...(reg.standIn ? [standInNote(reg.source)] : []), ...deviationNotes(spec)],
+    data: {
+      task: {
+        dataset: spec.task.dataset,
+        source: task.source,
+        trainImages: task.train.size,
+        testImages: task.test.size,
       },
-      environment: {
-        packages: packageVersions(),
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        ...(options.engine ?? currentEngine()),
+      regularization: {
+        dataset: spec.regularization.dataset,
+        source: reg.source,
+        n: reg.images.size,
+        standIn: reg.standIn,
+        imageShape: reg.images.shape.slice(1),
       },
-      phases,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      ...work,
-    };
-    writeJson(join(dir, 'result.json'), result);
-    progress.line(`finished: ${join(dir, 'result.json')}`);
-    return { status: 'finished', dir, result };
-  } finally {
-    test.images.dispose();
-  }
+      pairs: targets.pairs.length / 2,
+    },
+    environment: {
+      packages: packageVersions(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      ...(options.engine ?? currentEngine()),
+    },
+    phases,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...work,
+  };
 }
 
 /** The statement results and figures carry when the Tiny-ImageNet stand-in replaced ImageNet. */
@@ -206,12 +228,9 @@ function deviationNotes(spec: ExperimentSpec): string[] {
     : [];
 }
 
-interface WorkContext {
+interface WorkContext extends Inputs {
   options: RunCellOptions;
   dir: string;
-  task: Awaited<ReturnType<typeof loadTaskData>>;
-  regImages: Awaited<ReturnType<typeof loadRegularizationData>>['images'];
-  targets: PairTargets;
   test: TestImages;
   progress: CellProgress;
   phases: Record<string, number>;
@@ -234,7 +253,7 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
         role,
         cellDir: ctx.dir,
         train: ctx.task.train,
-        regularization: { images: ctx.regImages, targets: ctx.targets },
+        regularization: { images: ctx.reg.images, targets: ctx.targets },
         progress: ctx.progress,
         index: i + 1,
         count: roles.length,
