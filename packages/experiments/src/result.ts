@@ -102,7 +102,7 @@ export interface CellResult {
     platform: string;
     backend: string;
     threads: number;
-    /** Conv2DBackpropFilter kernel paths that ran, where `@pixsim/backend` reports them. */
+    /** Conv2DBackpropFilter kernel paths that ran for this cell (counts, from `filterGradientPaths()` of `@pixsim/backend`; only in this process, so 0 for models reloaded from an earlier run). */
     kernelPaths?: unknown;
   };
   /** Wall seconds per phase (`data`, `targets`, `train:<role>`, `eval:<role>:<attack>`, …). */

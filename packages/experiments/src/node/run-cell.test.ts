@@ -63,6 +63,7 @@ describe('runCell', () => {
       pairs: (48 * 47) / 2,
     });
     expect(r.environment.packages['@pixsim/regularizer']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Object.values(r.environment.kernelPaths as Record<string, number>).some((n) => n > 0)).toBe(true);
     expect(Object.keys(r.phases)).toEqual(
       expect.arrayContaining(['data', 'targets', 'train:regularized', 'eval:regularized:gaussian-noise']),
     );

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { filterGradientPaths } from '@pixsim/backend';
 import { type PairTargets, thresholdedPixelTargets } from '@pixsim/regularizer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -104,6 +105,7 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
     `${spec.title}${experiment.reductions.length ? ` — reduced: ${experiment.reductions.join('; ')}` : ''}`,
   );
   const phases: Record<string, number> = {};
+  const pathsBefore = filterGradientPaths();
   const inputs = await prepareInputs(options, progress, phases);
   const test = testImages(inputs.task.test);
   try {
@@ -113,6 +115,12 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
       return { status: 'interrupted', dir, result: null };
     }
     const result = assemble(options, specHash, startedAt, inputs, phases, work);
+    // Conv2DBackpropFilter kernel paths of the wasm training kernels that ran in this process for this cell.
+    const pathsAfter = filterGradientPaths() as Record<string, number>;
+    const before = pathsBefore as Record<string, number>;
+    result.environment.kernelPaths = Object.fromEntries(
+      Object.entries(pathsAfter).map(([path, n]) => [path, n - (before[path] ?? 0)]),
+    );
     writeJson(join(dir, 'result.json'), result);
     progress.line(`finished: ${join(dir, 'result.json')}`);
     return { status: 'finished', dir, result };
