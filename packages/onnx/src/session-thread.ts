@@ -118,10 +118,12 @@ export async function startSessionThread(
   const control = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(SESSION_SCRIPT, {
     eval: true,
+    // The script is CommonJS whatever flags started the process (e.g. `--input-type=module`).
+    execArgv: [],
     workerData: { ortPath, bytes, options, port: port2, control: control.buffer },
     transferList: [port2],
   });
-  worker.unref();
+  // Referenced until the session is ready (the caller awaits it), then it no longer keeps the process alive.
   const first = await new Promise<Reply>((resolve, reject) => {
     port1.once('message', resolve);
     worker.once('error', reject);
@@ -132,6 +134,7 @@ export async function startSessionThread(
       { cause },
     );
   });
+  worker.unref();
   port1.unref();
   const error = startupError(first);
   if (error !== undefined) {
@@ -157,6 +160,7 @@ export async function startSessionThread(
     async dispose() {
       if (disposed) return;
       disposed = true;
+      worker.ref(); // the caller awaits the thread's end
       port1.postMessage({ kind: 'dispose' });
       await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     },
