@@ -36,6 +36,12 @@ export interface ModelRecord {
   steps: number;
   initialHeldOutCorrelation: number | null;
   history: EpochRecord[];
+  /**
+   * The engine that evaluated this model's attacks (absent for the FGSM surrogate, which only supplies
+   * gradients): `'onnxruntime'` (onnxruntime-node through `@pixsim/onnx`) or `'tfjs'`, a description with
+   * versions and threads, and why `'auto'` fell back to tfjs, if it did.
+   */
+  evaluation?: { engine: 'onnxruntime' | 'tfjs'; description: string; fallback: string | null };
 }
 
 /** Accuracy against one perturbation attack over its ε grid. */

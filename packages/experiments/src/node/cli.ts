@@ -1,3 +1,4 @@
+import type { EvaluationEngine } from '@pixsim/onnx';
 import { join } from 'node:path';
 import { type BackendPreference, initBackend } from '@pixsim/backend';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -23,6 +24,7 @@ interface EngineFlags {
   imagenet?: string;
   preset: string;
   out: string;
+  evalEngine: EvaluationEngine;
 }
 
 function threadsOf(text: string): number | 'auto' {
@@ -42,6 +44,14 @@ function engineOptions(cmd: Command): Command {
         .default('auto'),
     )
     .option('--threads <n>', 'wasm threads: 1–8 or auto (all cores)', 'auto')
+    .addOption(
+      new Option(
+        '--eval-engine <engine>',
+        'engine of the evaluations: onnxruntime-node when installed (auto), or force one',
+      )
+        .choices(['auto', 'onnxruntime', 'tfjs'])
+        .default('auto'),
+    )
     .option('--data-dir <dir>', 'folder of CIFAR-10/100 (binary version); default: the download() cache')
     .option(
       '--imagenet <dir>',
@@ -53,7 +63,7 @@ async function prepare(experimentArg: string, flags: EngineFlags) {
   const experiment = resolveExperiment(await loadExperiment(experimentArg), await loadPreset(flags.preset));
   const choice = await initBackend(flags.backend, { wasmThreads: threadsOf(flags.threads), log: false });
   process.stderr.write(
-    `engine: ${choice.backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}\n`,
+    `engine: ${choice.backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}; evaluations: ${flags.evalEngine}\n`,
   );
   // Ctrl-C stops at the next training step; the run resumes from its checkpoints next time.
   const controller = new AbortController();
@@ -70,6 +80,7 @@ async function prepare(experimentArg: string, flags: EngineFlags) {
       dataDir: flags.dataDir,
       imagenetDir: flags.imagenet,
       engine: { backend: choice.backend, threads: choice.threads },
+      evaluationEngine: flags.evalEngine,
       signal: controller.signal,
     },
   };

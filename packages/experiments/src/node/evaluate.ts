@@ -6,6 +6,7 @@ import {
   fgsmAttack,
   gaussianNoiseAttack,
   type PerturbationAttack,
+  type PredictingModel,
   predictLabels,
   robustnessCurve,
   runBoundaryAttack,
@@ -38,7 +39,7 @@ export function testImages(test: ImageDataset): TestImages {
  * A model seen from [0, 1] image space with the task's input scaling: `5·(x − 0.5)` for
  * `'reference'` (CIFAR tasks), nothing for `'unit'` (MNIST tasks). Images are already grey where the model is.
  */
-export function classifierOf(model: tfl.LayersModel, spec: ExperimentSpec): Classifier {
+export function classifierOf(model: tfl.LayersModel | PredictingModel, spec: ExperimentSpec): Classifier {
   return createClassifier(model, {
     bounds: [0, 1],
     preprocess: spec.task.inputScaling === 'reference' ? [scaleShift(5, 0.5)] : [],
@@ -63,7 +64,7 @@ function perturbation(attack: AttackSpec, surrogate: Classifier | null): Perturb
 
 /** Accuracy of `model` against one perturbation attack over its ε grid (noise seeded by the cell seed). */
 export function evaluateCurve(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | PredictingModel,
   role: ModelRole,
   attack: Exclude<AttackSpec, { kind: 'boundary' }>,
   spec: ExperimentSpec,
@@ -99,7 +100,7 @@ export function boundaryIndices(testSize: number, count: number, seed: number): 
  * per pixel and queries, and per repeat the median squared L2 per pixel over successful images.
  */
 export function evaluateBoundary(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | PredictingModel,
   role: ModelRole,
   steps: number,
   spec: ExperimentSpec,

@@ -18,6 +18,8 @@ import type { AttackSpec, ExperimentSpec } from '../spec';
 import { type DataOptions, loadRegularizationData, loadTaskData } from './data';
 import { currentEngine, type EngineInfo, packageVersions } from './environment';
 import { evaluateBoundary, evaluateCurve, type TestImages, testImages } from './evaluate';
+import { createEvaluationModel, type EvaluationEngine } from '@pixsim/onnx';
+import type { PredictingModel } from '@pixsim/attacks';
 import { readJsonIfExists, writeJson } from './files';
 import { hashOf } from './fingerprint';
 import { CellProgress, formatDuration, type ProgressStream } from './progress';
@@ -35,6 +37,12 @@ export interface RunCellOptions {
   imagenetDir?: string;
   /** Engine to record (default: the active one, 1 thread). */
   engine?: EngineInfo;
+  /**
+   * Engine of the evaluations (the attacks' forward passes): `'auto'` (default: onnxruntime-node through
+   * `@pixsim/onnx` when it is installed and the model exports, else tfjs), `'onnxruntime'` or `'tfjs'`.
+   * Training and the FGSM surrogate's gradients always use tfjs. Each model's result records the engine.
+   */
+  evaluationEngine?: EvaluationEngine;
   /** Where progress goes (default `process.stderr`; `null` for silence). */
   progress?: ProgressStream | null;
   /** Stops at the next training step; the cell resumes from its checkpoints on the next run. */
@@ -122,6 +130,10 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
       Object.entries(pathsAfter).map(([path, n]) => [path, n - (before[path] ?? 0)]),
     );
     writeJson(join(dir, 'result.json'), result);
+    const ran = Object.entries(result.environment.kernelPaths ?? {}).filter(([, n]) => n > 0);
+    progress.line(
+      `filter-gradient kernel paths: ${ran.length ? ran.map(([p, n]) => `${p} ${n}`).join(', ') : 'none (not the wasm training kernels)'}`,
+    );
     progress.line(`finished: ${join(dir, 'result.json')}`);
     return { status: 'finished', dir, result };
   } finally {
@@ -274,13 +286,28 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
         surrogate = trained.model;
         continue;
       }
+      ctx.progress.line(
+        `${role}: weights sha256 ${trained.record.fingerprint}, best epoch ${
+          trained.record.bestEpoch === null ? '–' : trained.record.bestEpoch + 1
+        }`,
+      );
+      const evaluator = await createEvaluationModel(trained.model, {
+        engine: ctx.options.evaluationEngine ?? 'auto',
+        threads: ctx.options.engine?.threads ?? 1,
+      });
+      trained.record.evaluation = {
+        engine: evaluator.engine,
+        description: evaluator.description,
+        fallback: evaluator.fallback ? evaluator.fallback.message : null,
+      };
       try {
         for (const attack of spec.evaluation.attacks) {
-          const out = await evaluateCached(ctx, trained.model, role, attack, surrogate);
+          const out = await evaluateCached(ctx, evaluator, role, attack, surrogate);
           if (attack.kind === 'boundary') boundary.push(out as BoundaryRecord);
           else curves.push(out as CurveRecord);
         }
       } finally {
+        await evaluator.dispose();
         trained.model.dispose();
       }
     }
@@ -292,7 +319,7 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
 
 async function evaluateCached(
   ctx: WorkContext,
-  model: tfl.LayersModel,
+  model: PredictingModel,
   role: ModelRole,
   attack: AttackSpec,
   surrogate: tfl.LayersModel | null,
