@@ -8,7 +8,13 @@ export type ExperimentsErrorCode =
   | 'SPEC_HASH_MISMATCH'
   | 'NO_RESULTS'
   | 'DATA_NOT_FOUND'
-  | 'INVALID_OPTION';
+  | 'INVALID_OPTION'
+  | 'UNKNOWN_EMIT_TARGET'
+  | 'CELL_LOCKED'
+  | 'SCHEDULER_NOT_FOUND'
+  | 'SUBMIT_FAILED'
+  | 'SWEEP_STILL_QUEUED'
+  | 'WAIT_TIMEOUT';
 
 /** Marks our errors so {@link ExperimentsError.isInstance} recognises them across two copies of the package. */
 const BRAND = Symbol.for('@pixsim/experiments/error');
@@ -154,5 +160,114 @@ export class InvalidOptionError extends ExperimentsError {
   constructor(option: string, message: string) {
     super('INVALID_OPTION', message);
     this.option = option;
+  }
+}
+
+/** `pixsim sweep --emit` names a target pixsim cannot write. */
+export class UnknownEmitTargetError extends ExperimentsError {
+  readonly target: string;
+  readonly known: readonly string[];
+
+  constructor(target: string, known: readonly string[]) {
+    super(
+      'UNKNOWN_EMIT_TARGET',
+      `--emit: unknown target '${target}'; use one of ${known.map((k) => `'${k}'`).join(', ')}.`,
+    );
+    this.target = target;
+    this.known = known;
+  }
+}
+
+/** Who holds a cell's lock, as recorded in its lock file. */
+export interface LockHolder {
+  host: string;
+  pid: number;
+  startedAt: string;
+  /** `<array job>_<task>` or the job id, when the holder runs under Slurm. */
+  slurmJob?: string;
+}
+
+/** Another live process (on this host or another node) is running the same cell. */
+export class CellLockedError extends ExperimentsError {
+  readonly dir: string;
+  readonly lockFile: string;
+  readonly holder: LockHolder;
+
+  constructor(dir: string, lockFile: string, holder: LockHolder) {
+    const job = holder.slurmJob ? `, Slurm job ${holder.slurmJob}` : '';
+    super(
+      'CELL_LOCKED',
+      `${dir} is being run by pid ${holder.pid} on ${holder.host}${job} since ${holder.startedAt}. ` +
+        `Wait for it (\`pixsim status\` shows it), or, if that process is known to be dead, delete ${lockFile}.`,
+    );
+    this.dir = dir;
+    this.lockFile = lockFile;
+    this.holder = holder;
+  }
+}
+
+/** A scheduler command (`sbatch`, `squeue`) is not on the PATH. */
+export class SchedulerNotFoundError extends ExperimentsError {
+  readonly command: string;
+
+  constructor(command: string) {
+    super(
+      'SCHEDULER_NOT_FOUND',
+      `${command} is not on the PATH: run \`pixsim sweep --submit\` on a Slurm login node (or load the ` +
+        `Slurm module), or drop --submit and pass the written script to ${command} yourself.`,
+    );
+    this.command = command;
+  }
+}
+
+/** The scheduler refused a submission. */
+export class SubmitFailedError extends ExperimentsError {
+  readonly command: readonly string[];
+  readonly status: number | null;
+  readonly stderr: string;
+
+  constructor(command: readonly string[], status: number | null, stderr: string) {
+    super(
+      'SUBMIT_FAILED',
+      `${command.join(' ')} failed (exit status ${status}): ${stderr.trim() || 'no message'}. ` +
+        'Check the partition, time limit and resources (--partition, --time, --cpus, --mem).',
+    );
+    this.command = command;
+    this.status = status;
+    this.stderr = stderr;
+  }
+}
+
+/** An earlier submission of the same sweep still has tasks in the queue. */
+export class SweepStillQueuedError extends ExperimentsError {
+  readonly sweep: string;
+  readonly jobs: readonly string[];
+
+  constructor(sweep: string, jobs: readonly string[]) {
+    super(
+      'SWEEP_STILL_QUEUED',
+      `sweep ${sweep}: job${jobs.length === 1 ? '' : 's'} ${jobs.join(', ')} of an earlier submission ` +
+        'are still queued or running; wait for them (squeue) or scancel them, then submit again.',
+    );
+    this.sweep = sweep;
+    this.jobs = jobs;
+  }
+}
+
+/** `pixsim status --wait` gave up before every cell of the sweep was done. */
+export class WaitTimeoutError extends ExperimentsError {
+  readonly dir: string;
+  readonly seconds: number;
+  readonly unfinished: readonly string[];
+
+  constructor(dir: string, seconds: number, unfinished: readonly string[]) {
+    super(
+      'WAIT_TIMEOUT',
+      `${dir}: ${unfinished.length} cell(s) not done after ${seconds} s: ${unfinished.slice(0, 8).join(', ')}` +
+        `${unfinished.length > 8 ? ', …' : ''}. \`pixsim status ${dir}\` shows why.`,
+    );
+    this.dir = dir;
+    this.seconds = seconds;
+    this.unfinished = unfinished;
   }
 }

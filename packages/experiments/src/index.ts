@@ -16,17 +16,24 @@ export {
   summaryToCsv,
 } from './aggregate';
 export {
+  CellLockedError,
   DataNotFoundError,
   ExperimentsError,
   type ExperimentsErrorCode,
   InvalidOptionError,
   InvalidPresetError,
   InvalidSpecError,
+  type LockHolder,
   NoResultsError,
+  SchedulerNotFoundError,
   SpecHashMismatchError,
+  SubmitFailedError,
+  SweepStillQueuedError,
   UnknownDatasetError,
+  UnknownEmitTargetError,
   UnknownExperimentError,
   UnknownPresetError,
+  WaitTimeoutError,
 } from './errors';
 export { EXPERIMENTS, getExperiment, PAPER_EPOCHS, paperScale } from './experiments';
 export { figureSpec } from './figure';

@@ -34,3 +34,72 @@ export {
 } from './node/run-cell';
 export { parseSeed, parseSeeds } from './node/seeds';
 export { modelSeed, SURROGATE_SEED_OFFSET } from './node/train-model';
+export {
+  acquireCellLock,
+  type CellLock,
+  currentHolder,
+  inspectLock,
+  type JobProbe,
+  judgeLock,
+  LOCK_FILE,
+  type LockRecord,
+  type LockVerdict,
+  type SlurmIdentity,
+  slurmIdentity,
+  slurmJobLabel,
+  squeueProbe,
+} from './node/cell-lock';
+export {
+  clearFailure,
+  FAILURE_FILE,
+  type FailureRecord,
+  readFailure,
+  recordFailure,
+} from './node/cell-failure';
+export { createExclusive, writeJson, writeText } from './node/files';
+export { k8sObjects, k8sYaml, type K8sTarget, MANIFEST_MOUNT, writeK8sFiles } from './node/sweep/k8s';
+export {
+  cellCase,
+  defaultSweepName,
+  indexRanges,
+  planSweep,
+  runCommand,
+  shellQuote,
+  SWEEP_FORMAT,
+  type SweepCell,
+  type SweepEngine,
+  type SweepManifest,
+  type SweepRequest,
+  type SweepResources,
+  type SweepSubmission,
+  validateSweepName,
+} from './node/sweep/plan';
+export {
+  EMIT_TARGETS,
+  type EmitTarget,
+  parseEmitTarget,
+  parseMemory,
+  parsePositiveInt,
+  parseTimeLimit,
+  timeLimitSeconds,
+} from './node/sweep/resources';
+export { aggregateScript, cellsScript, type SlurmFiles, writeSlurmFiles } from './node/sweep/slurm';
+export {
+  CELL_STATES,
+  type CellState,
+  type CellStatus,
+  cellStatus,
+  formatStatus,
+  readManifests,
+  type StatusOptions,
+  type StatusReport,
+  sweepStatus,
+  waitForSweep,
+} from './node/sweep/status';
+export {
+  jobId,
+  runScheduler,
+  type SchedulerCommand,
+  type SlurmSubmission,
+  submitSlurm,
+} from './node/sweep/submit';

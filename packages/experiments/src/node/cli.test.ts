@@ -93,4 +93,39 @@ describe('the pixsim CLI', () => {
     expect(again.status).toBe(0);
     expect(readFileSync(join(dir, 'seed-1/result.json'), 'utf8')).toContain('"specHash"');
   });
+
+  it('sweep writes Slurm or Kubernetes files and status lists the expected cells; bad targets are typed errors', () => {
+    const sweepOut = join(out, 'sweep');
+    const common = ['fig2a', '--preset', 'smoke', '--seeds', '1-2', '--out', sweepOut];
+    const bad = pixsim('sweep', ...common, '--emit', 'nomad');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("UNKNOWN_EMIT_TARGET: --emit: unknown target 'nomad'");
+    const noImage = pixsim('sweep', ...common, '--emit', 'k8s');
+    expect(noImage.status).toBe(2);
+    expect(noImage.stderr).toContain('INVALID_OPTION: --emit k8s needs --image');
+    const slurm = pixsim('sweep', ...common, '--emit', 'slurm', '--threads', '1', '--pixsim', 'echo');
+    expect(slurm.status, slurm.stderr).toBe(0);
+    const folder = join(sweepOut, 'sweeps', 'fig2a-smoke');
+    expect(slurm.stdout).toContain(join(folder, 'cells.sbatch'));
+    expect(readFileSync(join(folder, 'cells.sbatch'), 'utf8')).toContain('#SBATCH --cpus-per-task=1\n');
+    const status = pixsim('status', sweepOut, '--sweep', 'fig2a-smoke');
+    expect(status.stdout).toContain(
+      '2 cells (sweep fig2a-smoke): 0 done, 0 running, 0 failed, 0 interrupted, 2 missing',
+    );
+    const k8s = pixsim(
+      'sweep',
+      ...common.slice(0, -1),
+      '/results',
+      '--emit',
+      'k8s',
+      '--image',
+      'pixsim:1',
+      '--claim',
+      'results',
+      '--script-dir',
+      join(out, 'k8s'),
+    );
+    expect(k8s.status, k8s.stderr).toBe(0);
+    expect(readFileSync(join(out, 'k8s', 'sweep.k8s.yaml'), 'utf8')).toContain('completionMode: Indexed');
+  });
 });

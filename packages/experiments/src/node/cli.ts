@@ -16,6 +16,7 @@ import { aggregateDir } from './results-dir';
 import { writeReport } from './report';
 import { runCell } from './run-cell';
 import { parseSeed, parseSeeds } from './seeds';
+import { addSweepCommands } from './sweep/commands';
 
 interface EngineFlags {
   backend: BackendPreference;
@@ -65,13 +66,7 @@ async function prepare(experimentArg: string, flags: EngineFlags) {
   process.stderr.write(
     `engine: ${choice.backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}; evaluations: ${flags.evalEngine}\n`,
   );
-  // Ctrl-C stops at the next training step; the run resumes from its checkpoints next time.
-  const controller = new AbortController();
-  process.once('SIGINT', () => {
-    process.stderr.write('\ninterrupting at the next step (Ctrl-C again to quit now)\n');
-    controller.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  const controller = stopOnSignals();
   return {
     experiment,
     common: {
@@ -83,7 +78,31 @@ async function prepare(experimentArg: string, flags: EngineFlags) {
       evaluationEngine: flags.evalEngine,
       signal: controller.signal,
     },
+    /** Exit status of an interrupted run: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+    interruptedStatus: () => controller.exitStatus,
   };
+}
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM (what Slurm sends a preempted, requeued or cancelled task, and Kubernetes a
+ * deleted pod) stop the run at the next training step; the cell resumes from its checkpoints next time. A
+ * second signal quits at once.
+ */
+function stopOnSignals(): AbortController & { exitStatus: number } {
+  const controller = Object.assign(new AbortController(), { exitStatus: 130 });
+  const numbers = { SIGINT: 2, SIGTERM: 15 } as const;
+  const handlers = (Object.keys(numbers) as (keyof typeof numbers)[]).map((name) => {
+    const handler = () => {
+      process.stderr.write(`\n${name}: interrupting at the next step (${name} again to quit now)\n`);
+      controller.exitStatus = 128 + numbers[name];
+      controller.abort();
+      for (const [other, h] of handlers) process.off(other, h);
+      for (const [other] of handlers) process.once(other, () => process.exit(128 + numbers[other]));
+    };
+    process.once(name, handler);
+    return [name, handler] as const;
+  });
+  return controller;
 }
 
 function printSummary(summary: Summary): void {
@@ -118,19 +137,19 @@ export function createProgram(): Command {
     .description('one cell: train, evaluate, write <out>/<experiment>/<preset>/seed-<S>/result.json')
     .requiredOption('-s, --seed <seed>', 'seed of the cell', parseSeed)
     .action(async (name: string, flags: EngineFlags & { seed: number }) => {
-      const { common } = await prepare(name, flags);
+      const { common, interruptedStatus } = await prepare(name, flags);
       const outcome = await runCell({ ...common, seed: flags.seed });
       if (outcome.status === 'skipped') process.stderr.write(`${outcome.dir}: finished earlier, skipped\n`);
-      if (outcome.status === 'interrupted') process.exitCode = 130;
+      if (outcome.status === 'interrupted') process.exitCode = interruptedStatus();
       else process.stdout.write(`${join(outcome.dir, 'result.json')}\n`);
     });
   engineOptions(program.command('reproduce <experiment>'))
     .description('every seed, then aggregate and plot')
     .option('--seeds <list>', "seeds, e.g. 1-3 or 1,2 (default: the preset's)", parseSeeds)
     .action(async (name: string, flags: EngineFlags & { seeds?: number[] }) => {
-      const { experiment, common } = await prepare(name, flags);
+      const { experiment, common, interruptedStatus } = await prepare(name, flags);
       const outcome = await reproduce({ ...common, seeds: flags.seeds ?? experiment.preset.seeds });
-      if (!outcome.summary) process.exitCode = 130;
+      if (!outcome.summary) process.exitCode = interruptedStatus();
     });
   program
     .command('aggregate <dir>')
@@ -146,6 +165,7 @@ export function createProgram(): Command {
       const files = await renderFigure(summary, dir);
       process.stdout.write(`${files.png}\n${files.svg}\n`);
     });
+  addSweepCommands(program, engineOptions);
   program
     .command('report <dir>')
     .description('one Markdown page with every figure and table under <dir>')

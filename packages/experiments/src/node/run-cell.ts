@@ -20,6 +20,8 @@ import { currentEngine, type EngineInfo, packageVersions } from './environment';
 import { evaluateBoundary, evaluateCurve, type TestImages, testImages } from './evaluate';
 import { createEvaluationModel, type EvaluationEngine } from '@pixsim/onnx';
 import type { PredictingModel } from '@pixsim/attacks';
+import { acquireCellLock } from './cell-lock';
+import { clearFailure, recordFailure } from './cell-failure';
 import { readJsonIfExists, writeJson } from './files';
 import { hashOf } from './fingerprint';
 import { CellProgress, formatDuration, type ProgressStream } from './progress';
@@ -83,6 +85,9 @@ function rolesOf(spec: ExperimentSpec): ModelRole[] {
  * surrogate), evaluates every attack, and writes `result.json` with checkpoints and metrics beside it.
  * Idempotent (a finished cell with the same spec hash is skipped) and resumable (an interrupted cell
  * continues from its checkpoints and finished evaluations, with the same result as an uninterrupted run).
+ * Safe on a results folder shared by several nodes: the cell is run under its lock (`cell.lock`, see
+ * `acquireCellLock`; a live holder is a `CellLockedError`), every file is written atomically, and a
+ * failure is recorded in `failure.json` for `pixsim status`.
  * The engine must be initialised before (e.g. `initBackend` of `@pixsim/backend`).
  */
 export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> {
@@ -93,16 +98,51 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
   }
   const dir = cellDir(options.out, spec.id, preset.name, seed);
   const specHash = specHashOf(experiment, options);
-  const fix = `Delete ${dir} or choose another --out folder.`;
-  const existing = readJsonIfExists<CellResult>(join(dir, 'result.json'));
-  if (existing) {
-    if (existing.specHash !== specHash)
-      throw new SpecHashMismatchError(specHash, existing.specHash, dir, fix);
-    return { status: 'skipped', dir, result: existing };
+  const finished = finishedResult(dir, specHash);
+  if (finished) return { status: 'skipped', dir, result: finished };
+  const lock = await acquireCellLock(dir);
+  try {
+    // Another process may have finished the cell between the first look and the lock.
+    const meanwhile = finishedResult(dir, specHash);
+    if (meanwhile) return { status: 'skipped', dir, result: meanwhile };
+    clearFailure(dir);
+    if (lock.tookOver && options.progress !== null)
+      (options.progress ?? process.stderr).write(`${dir}: took over a stale lock (${lock.tookOver})\n`);
+    return await runLocked(options, dir, specHash);
+  } catch (error) {
+    recordFailure(dir, error);
+    throw error;
+  } finally {
+    lock.release();
   }
+}
+
+/** The result of a finished cell of this spec hash, null when unfinished; another spec is refused. */
+function finishedResult(dir: string, specHash: string): CellResult | null {
+  const existing = readJsonIfExists<CellResult>(join(dir, 'result.json'));
+  if (existing && existing.specHash !== specHash) {
+    throw new SpecHashMismatchError(
+      specHash,
+      existing.specHash,
+      dir,
+      `Delete ${dir} or choose another --out folder.`,
+    );
+  }
+  return existing;
+}
+
+async function runLocked(options: RunCellOptions, dir: string, specHash: string): Promise<RunCellOutcome> {
+  const { experiment, seed } = options;
+  const { spec, preset } = experiment;
   const started = readJsonIfExists<{ specHash: string; startedAt: string }>(join(dir, 'cell.json'));
-  if (started && started.specHash !== specHash)
-    throw new SpecHashMismatchError(specHash, started.specHash, dir, fix);
+  if (started && started.specHash !== specHash) {
+    throw new SpecHashMismatchError(
+      specHash,
+      started.specHash,
+      dir,
+      `Delete ${dir} or choose another --out folder.`,
+    );
+  }
   const startedAt = started?.startedAt ?? new Date().toISOString();
   writeJson(join(dir, 'cell.json'), { specHash, startedAt, spec, preset, seed });
   const progress = new CellProgress(
