@@ -90,6 +90,25 @@ describe('cell locks', () => {
     after.release();
   });
 
+  it('takes over the lock of a retried pod of the same Kubernetes completion index, not of another index', () => {
+    const env = { PIXSIM_K8S_JOB: 'pixsim-fig2a-paper-cells', JOB_COMPLETION_INDEX: '5' };
+    const self = currentHolder(env);
+    expect(self.k8sTask).toBe('pixsim-fig2a-paper-cells/5');
+    const lock = (index: string) =>
+      JSON.stringify({
+        host: 'pod-a',
+        pid: 7,
+        startedAt: 'x',
+        token: 't',
+        k8sTask: `pixsim-fig2a-paper-cells/${index}`,
+      });
+    expect(judgeLock(lock('5'), 10, self)).toMatchObject({
+      state: 'stale',
+      reason: 'same Kubernetes index pixsim-fig2a-paper-cells/5, retried',
+    });
+    expect(judgeLock(lock('4'), 10, self, () => undefined).state).toBe('live');
+  });
+
   it('presumes a holder on another node without Slurm alive; an unreadable lock is stale after a minute', () => {
     const self = currentHolder({});
     const other = JSON.stringify({ host: 'node-9', pid: 4, startedAt: 'x', token: 't' });

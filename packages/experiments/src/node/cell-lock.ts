@@ -24,6 +24,8 @@ export interface LockRecord extends LockHolder {
   /** Start time of the pid (field 22 of `/proc/<pid>/stat`), against pid reuse; absent off Linux. */
   procStart?: string;
   slurm?: SlurmIdentity;
+  /** `<job>/<completion index>` of a Kubernetes Indexed Job's pod (`PIXSIM_K8S_JOB`, `JOB_COMPLETION_INDEX`). */
+  k8sTask?: string;
 }
 
 /** Is a job (`123` or `123_4`) still queued or running? `undefined` when it cannot be told (no squeue). */
@@ -86,6 +88,10 @@ export const squeueProbe: JobProbe = (job) => {
 export function currentHolder(env: NodeJS.ProcessEnv = process.env): LockRecord {
   const slurm = slurmIdentity(env);
   const procStart = processStart(process.pid);
+  const k8sTask =
+    env.PIXSIM_K8S_JOB && env.JOB_COMPLETION_INDEX
+      ? `${env.PIXSIM_K8S_JOB}/${env.JOB_COMPLETION_INDEX}`
+      : undefined;
   return {
     host: hostname(),
     pid: process.pid,
@@ -93,12 +99,14 @@ export function currentHolder(env: NodeJS.ProcessEnv = process.env): LockRecord 
     token: randomBytes(8).toString('hex'),
     ...(procStart ? { procStart } : {}),
     ...(slurm ? { slurm, slurmJob: slurmJobLabel(slurm) } : {}),
+    ...(k8sTask ? { k8sTask } : {}),
   };
 }
 
 /**
  * Judges a lock: stale when its holder is a dead pid on this host, the same Slurm array task as `self`
- * (requeued or preempted, so its old process is gone), or a Slurm job that `probe` says has ended; an
+ * (requeued or preempted, so its old process is gone), the same completion index of the same Kubernetes
+ * Indexed Job (a retried pod), or a Slurm job that `probe` says has ended; an
  * unreadable lock is stale once a minute old (its writer died between create and write). Anything else
  * is live: a holder on another node cannot be checked and is presumed running.
  */
@@ -119,6 +127,8 @@ export function judgeLock(
   }
   if (sameSlurmTask(record.slurm, self.slurm))
     return { state: 'stale', record, reason: `same Slurm task ${record.slurmJob}, requeued` };
+  if (record.k8sTask && record.k8sTask === self.k8sTask)
+    return { state: 'stale', record, reason: `same Kubernetes index ${record.k8sTask}, retried` };
   if (record.host === self.host) {
     return pidAlive(record.pid, record.procStart)
       ? { state: 'live', record, reason: `pid ${record.pid} is alive on ${record.host}` }

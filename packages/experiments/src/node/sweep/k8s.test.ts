@@ -8,7 +8,13 @@ import { request } from './sweep.fixture';
 type Pod = {
   restartPolicy: string;
   volumes: unknown[];
-  containers: { image: string; command: string[]; volumeMounts: unknown[]; resources: { limits: unknown } }[];
+  containers: {
+    image: string;
+    command: string[];
+    env?: unknown[];
+    volumeMounts: unknown[];
+    resources: { limits: unknown };
+  }[];
 };
 type Doc = {
   apiVersion: string;
@@ -56,6 +62,7 @@ describe('--emit k8s', () => {
     });
     const [container] = pod.containers;
     expect(container.image).toBe('registry.example/pixsim:1.0');
+    expect(container.env).toEqual([{ name: 'PIXSIM_K8S_JOB', value: docs[1].metadata.name }]);
     expect(container.volumeMounts).toContainEqual({ name: 'results', mountPath: '/results' });
     expect(container.resources.limits).toEqual({ cpu: '1', memory: '2Gi', 'nvidia.com/gpu': '1' });
     const agg = docs[2].spec.template.spec.containers[0].command[2];

@@ -72,6 +72,7 @@ export function k8sObjects(m: SweepManifest, t: K8sTarget): Doc[] {
     cellCase(m, '${JOB_COMPLETION_INDEX:?}', 'echo "no cell for index $JOB_COMPLETION_INDEX" >&2; exit 2'),
     `exec ${runCommand(m)}`,
   ].join('\n');
+  const cellsJob = `pixsim-${m.name}-cells`;
   const pixsim = m.pixsim.map(shellQuote).join(' ');
   const manifest = `${MANIFEST_MOUNT}/sweep.json`;
   const wait = timeLimitSeconds(r.time) * m.cells.length + 3600;
@@ -93,19 +94,26 @@ export function k8sObjects(m: SweepManifest, t: K8sTarget): Doc[] {
     {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: metadata(m, t, `pixsim-${m.name}-cells`, 'cells'),
+      metadata: metadata(m, t, cellsJob, 'cells'),
       spec: {
         completionMode: 'Indexed',
         completions: m.cells.length,
         parallelism: Math.min(m.cells.length, r.maxParallel ?? m.cells.length),
-        // A failed or evicted pod of an index is retried; the cell resumes from its checkpoints.
+        // A failed or evicted pod of an index is retried; the cell resumes from its checkpoints. A
+        // replacement starts only once the old pod has stopped, so one pod at a time holds a cell.
         backoffLimitPerIndex: 3,
+        podReplacementPolicy: 'Failed',
         template: {
           metadata: { labels: labels(m, 'cells') },
           spec: podSpec(
             m,
             t,
-            { name: 'cell', command: ['/bin/sh', '-c', cellScript] },
+            {
+              name: 'cell',
+              command: ['/bin/sh', '-c', cellScript],
+              // With JOB_COMPLETION_INDEX, names the pod's cell in its lock: a retried pod takes the lock over.
+              env: [{ name: 'PIXSIM_K8S_JOB', value: cellsJob }],
+            },
             r.cpus,
             r.mem,
             r.gpus,
