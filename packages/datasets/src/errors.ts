@@ -15,6 +15,8 @@ export type DatasetErrorCode =
   | 'DOWNLOAD_INTERRUPTED'
   | 'OFFLINE';
 
+const FAMILY = Symbol.for('@pixsim/datasets/DatasetError');
+
 /**
  * Base class of every error thrown by `@pixsim/datasets`. `code` is stable and safe to switch on; the
  * message names the file (where there is one), the problem and the fix.
@@ -26,6 +28,15 @@ export class DatasetError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/datasets`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is DatasetError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 

@@ -10,6 +10,8 @@ export type ModelErrorCode =
   | 'OPTIMIZER_MISMATCH'
   | 'INVALID_METADATA';
 
+const FAMILY = Symbol.for('@pixsim/models/ModelError');
+
 /**
  * Base class of every error thrown by `@pixsim/models`. `code` is stable and safe to switch on; the
  * message names the problem and the fix.
@@ -21,6 +23,15 @@ export class ModelError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/models`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is ModelError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 

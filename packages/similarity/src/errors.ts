@@ -6,6 +6,8 @@ export type SimilarityErrorCode =
   | 'NON_FINITE_VALUE'
   | 'ZERO_VARIANCE';
 
+const FAMILY = Symbol.for('@pixsim/similarity/SimilarityError');
+
 /**
  * Base class of every error thrown by `@pixsim/similarity`. `code` is stable and safe to switch on;
  * the message names the problem and the fix.
@@ -17,6 +19,15 @@ export class SimilarityError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/similarity`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is SimilarityError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 
