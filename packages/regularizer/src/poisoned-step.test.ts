@@ -43,7 +43,7 @@ async function everything(model: tfl.LayersModel, optimizer: tf.Optimizer, reg: 
 function withNaN(t: tf.Tensor, at: number): tf.Tensor4D {
   const v = t.dataSync().slice();
   v[at] = Number.NaN;
-  return tf.tensor(v, t.shape) as tf.Tensor4D;
+  return tf.tensor4d(v, t.shape as [number, number, number, number]);
 }
 
 describe('a non-finite value in a training step', () => {
