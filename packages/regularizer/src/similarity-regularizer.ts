@@ -203,7 +203,7 @@ export class SimilarityRegularizer {
         const centred = tf.sub(f, mean);
         // split (gradient: one concat) rather than two slices (gradient: two pads and an add).
         const [first, second] = tf.split(centred, 2, 0);
-        return cosineSimilarity(first, second);
+        return cosineSimilarity(first, second, { checkFinite: false });
       });
       return tf.stack(sims) as tf.Tensor2D;
     });

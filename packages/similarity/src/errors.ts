@@ -4,7 +4,8 @@ export type SimilarityErrorCode =
   | 'INVALID_RANK'
   | 'INVALID_OPTION'
   | 'NON_FINITE_VALUE'
-  | 'ZERO_VARIANCE';
+  | 'ZERO_VARIANCE'
+  | 'INVALID_INPUT';
 
 const FAMILY = Symbol.for('@pixsim/similarity/SimilarityError');
 
@@ -76,5 +77,16 @@ export class ZeroVarianceError extends SimilarityError {
         "{ zeroVariance: 'zero' } to give them similarity 0 to every other item (and 1 to themselves).",
     );
     this.rows = rows;
+  }
+}
+
+/** An argument is not a usable tensor or array: wrong type, disposed, or empty. */
+export class InvalidInputError extends SimilarityError {
+  /** The parameter at fault. */
+  readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
+    super('INVALID_INPUT', message);
+    this.parameter = parameter;
   }
 }
