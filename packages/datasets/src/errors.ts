@@ -13,6 +13,7 @@ export type DatasetErrorCode =
   | 'CHECKSUM_MISMATCH'
   | 'DOWNLOAD_FAILED'
   | 'DOWNLOAD_INTERRUPTED'
+  | 'DOWNLOAD_TIMEOUT'
   | 'OFFLINE';
 
 const FAMILY = Symbol.for('@pixsim/datasets/DatasetError');
@@ -135,5 +136,22 @@ export class DownloadInterruptedError extends DatasetError {
 export class OfflineError extends DatasetError {
   constructor(message: string) {
     super('OFFLINE', message);
+  }
+}
+
+/**
+ * A download ran out of time: no data for `timeoutMs` on every attempt (`idle`), or the whole file took
+ * longer than `deadlineMs` (`deadline`). The bytes received are kept for resuming.
+ */
+export class DownloadTimeoutError extends DatasetError {
+  /** The URL that was too slow. */
+  readonly url: string;
+  /** Which limit was hit. */
+  readonly kind: 'idle' | 'deadline';
+
+  constructor(url: string, kind: 'idle' | 'deadline', message: string) {
+    super('DOWNLOAD_TIMEOUT', message);
+    this.url = url;
+    this.kind = kind;
   }
 }
