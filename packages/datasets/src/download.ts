@@ -162,9 +162,11 @@ async function attempt(
       clearTimeout(timer);
       if (failed) return;
       failed = true;
-      out.destroy();
       res.body.destroy();
-      reject(error);
+      // Flush the bytes already received (they are kept for resuming), then report; a broken file
+      // stream cannot be flushed and is dropped.
+      if (out.errored || out.destroyed) reject(error);
+      else out.end(() => reject(error));
     };
     res.body.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
