@@ -71,24 +71,24 @@ function rewire(
  * const [stem, s1, s2, s3, s4, logits] = features.predict(tf.zeros([2, 36, 64, 1])) as tf.Tensor[];
  * ```
  */
-export function featureModel(given: tfl.LayersModel, taps: readonly string[] = RESNET_TAPS): tfl.LayersModel {
+export function featureModel(model: tfl.LayersModel, taps: readonly string[] = RESNET_TAPS): tfl.LayersModel {
   const fn = 'featureModel';
-  const model = graphOf(fn, given);
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+  const graph = graphOf(fn, model);
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new UnsupportedModelError(
-      `${fn}: the model has ${model.inputs.length} input(s) and ${model.outputs.length} output(s); exactly ` +
+      `${fn}: the model has ${graph.inputs.length} input(s) and ${graph.outputs.length} output(s); exactly ` +
         'one of each is required. Pass a classifier such as the ones resnet18()/resnet34() build.',
     );
   }
   if (!Array.isArray(taps)) {
     throw new UnknownTapError(`${fn}: taps must be an array of layer names, e.g. RESNET_TAPS.`);
   }
-  const names = new Set(model.layers.map((l) => l.name));
+  const names = new Set(graph.layers.map((l) => l.name));
   const seen = new Set<string>();
   for (const tap of taps) {
-    if (typeof tap !== 'string' || !names.has(tap) || tap === model.inputLayers[0].name) {
+    if (typeof tap !== 'string' || !names.has(tap) || tap === graph.inputLayers[0].name) {
       throw new UnknownTapError(
-        `${fn}: '${String(tap)}' is not a layer of model '${model.name}'. Use the names of RESNET_TAPS ` +
+        `${fn}: '${String(tap)}' is not a layer of model '${graph.name}'. Use the names of RESNET_TAPS ` +
           `(${RESNET_TAPS.join(', ')}) or another layer name from model.layers.`,
       );
     }
@@ -97,11 +97,11 @@ export function featureModel(given: tfl.LayersModel, taps: readonly string[] = R
     }
     seen.add(tap);
   }
-  const channels = model.inputs[0].shape[model.inputs[0].shape.length - 1];
-  const input = tfl.input({ shape: [null, null, channels], name: `${model.name}_features_input` });
-  const { mapped, byLayer } = rewire(model, input);
-  const outputs = [...taps.map((t) => byLayer.get(t)!), mapped.get(model.outputs[0].id)!];
-  return tfl.model({ inputs: input, outputs, name: `${model.name}_features` });
+  const channels = graph.inputs[0].shape[graph.inputs[0].shape.length - 1];
+  const input = tfl.input({ shape: [null, null, channels], name: `${graph.name}_features_input` });
+  const { mapped, byLayer } = rewire(graph, input);
+  const outputs = [...taps.map((t) => byLayer.get(t)!), mapped.get(graph.outputs[0].id)!];
+  return tfl.model({ inputs: input, outputs, name: `${graph.name}_features` });
 }
 
 /**
