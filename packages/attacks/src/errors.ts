@@ -9,6 +9,8 @@ export type AttackErrorCode =
   | 'NON_FINITE_VALUE'
   | 'GRADIENTS_NOT_REGISTERED';
 
+const FAMILY = Symbol.for('@pixsim/attacks/AttackError');
+
 /**
  * Base class of every error thrown by `@pixsim/attacks`. `code` is stable and safe to switch on; the
  * message names the problem and the fix.
@@ -20,6 +22,15 @@ export class AttackError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/attacks`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is AttackError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 

@@ -8,6 +8,8 @@ export type BackendErrorCode =
   | 'WASM_THREADS_UNAVAILABLE'
   | 'KERNEL_WORKER';
 
+const FAMILY = Symbol.for('@pixsim/backend/BackendError');
+
 /**
  * Base class of every error thrown by `@pixsim/backend`. `code` is stable and safe to switch on; the
  * message names the problem and the fix.
@@ -19,6 +21,15 @@ export class BackendError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/backend`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is BackendError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 

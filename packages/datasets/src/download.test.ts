@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cifar10 } from './cifar';
 import { download } from './download';
 import {
+  DatasetError,
+  DownloadTimeoutError,
   ChecksumMismatchError,
   DownloadFailedError,
   DownloadInterruptedError,
@@ -54,6 +56,19 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse) {
   };
   if (range) headers['Content-Range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
   res.writeHead(range ? 206 : 200, headers);
+  if (mode === 'stall') {
+    res.write(chunk.subarray(0, 1000));
+    return; // never ends: the idle timeout must fire
+  }
+  if (mode === 'trickle') {
+    let at = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || at >= chunk.length) return clearInterval(timer);
+      res.write(chunk.subarray(at, at + 20));
+      at += 20;
+    }, 20);
+    return;
+  }
   if (mode === 'drop' && dropCount > 0) {
     dropCount--;
     res.write(chunk.subarray(0, chunk.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
@@ -110,6 +125,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await rm(cacheRoot, { recursive: true, force: true });
 });
@@ -226,5 +242,58 @@ describe('download', () => {
     };
     await expect(download(missing, { cacheDir: cacheRoot })).rejects.toThrow(DownloadFailedError);
     await expect(download(missing, { cacheDir: cacheRoot })).rejects.toThrow(/answered HTTP 404/);
+  });
+
+  it('validates retries, timeoutMs, deadlineMs and URLs before any request', async () => {
+    const cacheDir = join(cacheRoot, 'options');
+    const n = requests.length;
+    for (const bad of [
+      { retries: -1 },
+      { retries: 1.5 },
+      { timeoutMs: 0 },
+      { timeoutMs: Number.NaN },
+      { deadlineMs: -5 },
+      { mirror: 'not a url' },
+      { mirror: 'ftp://x/' },
+    ]) {
+      const error = await download(cifarSource('opt', 'ok'), { cacheDir, ...bad } as never).catch(
+        (e: unknown) => e,
+      );
+      expect(DatasetError.is(error), JSON.stringify(bad)).toBe(true);
+      expect((error as DatasetError).code).toBe('INVALID_OPTION');
+    }
+    const badUrl = {
+      name: 'badurl',
+      homepage: '',
+      files: [{ filename: 'f', url: 'htp:/nope', sha256: 'a'.repeat(64) }],
+    };
+    await expect(download(badUrl, { cacheDir })).rejects.toThrow(/http:\/\/ or https:\/\/ URL/);
+    expect(requests.length).toBe(n);
+  });
+
+  it('reports an idle server as a timeout, not an interruption', async () => {
+    const cacheDir = join(cacheRoot, 'stall');
+    const error = await download(cifarSource('stall', 'stall'), {
+      cacheDir,
+      retries: 1,
+      timeoutMs: 150,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadTimeoutError);
+    expect((error as DownloadTimeoutError).kind).toBe('idle');
+    expect((error as Error).message).toMatch(/timed out: no data for 150 ms.*2 attempt/);
+  });
+
+  it('stops a trickling server at the overall deadline', async () => {
+    const cacheDir = join(cacheRoot, 'trickle');
+    const started = Date.now();
+    const error = await download(cifarSource('trickle', 'trickle'), {
+      cacheDir,
+      timeoutMs: 5_000,
+      deadlineMs: 400,
+    }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toBeInstanceOf(DownloadTimeoutError);
+    expect((error as DownloadTimeoutError).kind).toBe('deadline');
+    expect((error as Error).message).toMatch(/deadlineMs/);
   });
 });

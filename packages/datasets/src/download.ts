@@ -8,9 +8,11 @@ import {
   ChecksumMismatchError,
   DownloadFailedError,
   DownloadInterruptedError,
+  DownloadTimeoutError,
   InvalidOptionError,
   OfflineError,
 } from './errors';
+import { assertHttpUrl, downloadLimits, TimeoutFault } from './download-options';
 import { type DatasetSource, datasetSource, type RemoteFile } from './sources';
 
 /** Options of {@link download}. */
@@ -26,8 +28,13 @@ export interface DownloadOptions {
   mirror?: string;
   /** Further attempts after a dropped connection, each resuming where the last stopped. Default 3. */
   retries?: number;
-  /** Socket inactivity timeout in ms. Default 60,000. */
+  /** Idle timeout in ms: an attempt with no data for this long is dropped (and retried). Default 60,000. */
   timeoutMs?: number;
+  /**
+   * Overall time limit in ms for one file, all attempts together; a server that trickles bytes slower
+   * than the idle timeout cannot hold the download longer than this. Default 3,600,000 (1 h).
+   */
+  deadlineMs?: number;
   /** Progress callback: bytes of `file` on disk so far, and its total when the server says. */
   onProgress?: (file: string, bytes: number, total: number | null) => void;
 }
@@ -96,7 +103,7 @@ function request(
       }
       resolve({ status, headers: res.headers, body: res });
     });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no data for ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new TimeoutFault('idle', timeoutMs)));
     req.on('error', reject);
   });
 }
@@ -106,15 +113,17 @@ async function attempt(
   url: string,
   part: string,
   timeoutMs: number,
+  deadline: { at: number; ms: number },
   onBytes: (n: number, total: number | null) => void,
 ) {
+  if (Date.now() >= deadline.at) throw new TimeoutFault('deadline', deadline.ms);
   const have = (await sizeOf(part)) ?? 0;
   const headers: Record<string, string> = have > 0 ? { Range: `bytes=${have}-` } : {};
   let res: Response;
   try {
     res = await request(url, headers, timeoutMs);
   } catch (error) {
-    if (error instanceof DownloadFailedError) throw error;
+    if (error instanceof DownloadFailedError || error instanceof TimeoutFault) throw error;
     throw new DownloadInterruptedError(`could not connect to ${url}: ${(error as Error).message}`);
   }
   if (res.status === 416 && have > 0) {
@@ -145,12 +154,19 @@ async function attempt(
   const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
   await new Promise<void>((resolve, reject) => {
     let failed = false;
+    const timer = setTimeout(
+      () => fail(new TimeoutFault('deadline', deadline.ms)),
+      Math.max(0, deadline.at - Date.now()),
+    );
     const fail = (error: Error) => {
+      clearTimeout(timer);
       if (failed) return;
       failed = true;
-      out.destroy();
       res.body.destroy();
-      reject(error);
+      // Flush the bytes already received (they are kept for resuming), then report; a broken file
+      // stream cannot be flushed and is dropped.
+      if (out.errored || out.destroyed) reject(error);
+      else out.end(() => reject(error));
     };
     res.body.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
@@ -162,12 +178,14 @@ async function attempt(
     });
     res.body.on('aborted', () => fail(new Error('connection closed by the server')));
     res.body.on('error', (error) => fail(error));
+    res.body.socket?.on('timeout', () => fail(new TimeoutFault('idle', timeoutMs)));
     res.body.on('end', () => {
       if (failed) return;
       if (!res.body.complete || (total !== null && bytes !== total)) {
         fail(new Error(`connection closed after ${bytes} of ${total ?? '?'} bytes`));
         return;
       }
+      clearTimeout(timer);
       out.end(() => resolve());
     });
     res.body.on('close', () => {
@@ -175,6 +193,7 @@ async function attempt(
     });
     out.on('error', (error) => fail(error));
   }).catch((error: Error) => {
+    if (error instanceof TimeoutFault) throw error;
     throw new DownloadInterruptedError(`${url}: ${error.message}`);
   });
 }
@@ -192,21 +211,35 @@ export async function downloadFile(
   const url = options.url ?? file.url;
   const { algorithm, digest } = expected(file);
   const part = `${dest}.part`;
-  const retries = options.retries ?? 3;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  assertHttpUrl('download', 'the file URL', url);
+  const { retries, timeoutMs, deadlineMs } = downloadLimits('download', options);
+  const deadline = { at: Date.now() + deadlineMs, ms: deadlineMs };
   let lastError: Error | null = null;
   for (let i = 0; i <= retries; i++) {
     try {
-      await attempt(url, part, timeoutMs, (b, t) => options.onProgress?.(file.filename, b, t));
+      await attempt(url, part, timeoutMs, deadline, (b, t) => options.onProgress?.(file.filename, b, t));
       lastError = null;
       break;
     } catch (error) {
-      if (!(error instanceof DownloadInterruptedError)) throw error;
-      lastError = error;
+      if (error instanceof TimeoutFault && error.kind === 'deadline') lastError = error;
+      else if (error instanceof TimeoutFault || error instanceof DownloadInterruptedError) {
+        lastError = error;
+        continue;
+      } else throw error;
+      break;
     }
   }
   if (lastError) {
     const kept = (await sizeOf(part)) ?? 0;
+    if (lastError instanceof TimeoutFault) {
+      throw new DownloadTimeoutError(
+        url,
+        lastError.kind,
+        `download: ${file.filename} from ${url} ${lastError.message}${lastError.kind === 'idle' ? ` (${retries + 1} attempt(s))` : ''}. ` +
+          `${kept} bytes are kept in ${part}; call download() again to resume, or raise { ${lastError.kind === 'idle' ? 'timeoutMs' : 'deadlineMs'} } ` +
+          'or use a faster { mirror }.',
+      );
+    }
     throw new DownloadInterruptedError(
       `download: ${file.filename} was interrupted ${retries + 1} time(s) (${lastError.message}). ${kept} bytes are ` +
         `kept in ${part}; call download() again to resume from there, or raise { retries }.`,
@@ -237,11 +270,18 @@ export async function download(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const source = typeof name === 'string' ? datasetSource(name) : name;
+  if (source == null || typeof source !== 'object' || !Array.isArray(source.files)) {
+    throw new InvalidOptionError(
+      `download: pass a data-set name ('mnist', 'cifar10', …) or a DatasetSource, got ${String(name)}.`,
+    );
+  }
   if (!options || typeof options.cacheDir !== 'string' || options.cacheDir === '') {
     throw new InvalidOptionError(
       `download('${source.name}'): pass { cacheDir: '<folder for downloaded data sets>' }.`,
     );
   }
+  downloadLimits(`download('${source.name}')`, options);
+  if (options.mirror != null) assertHttpUrl(`download('${source.name}')`, 'mirror', options.mirror);
   const offline = options.offline ?? process.env.PIXSIM_OFFLINE === '1';
   const dir = join(options.cacheDir, source.name);
   const files: Record<string, string> = {};

@@ -13,7 +13,10 @@ export type DatasetErrorCode =
   | 'CHECKSUM_MISMATCH'
   | 'DOWNLOAD_FAILED'
   | 'DOWNLOAD_INTERRUPTED'
+  | 'DOWNLOAD_TIMEOUT'
   | 'OFFLINE';
+
+const FAMILY = Symbol.for('@pixsim/datasets/DatasetError');
 
 /**
  * Base class of every error thrown by `@pixsim/datasets`. `code` is stable and safe to switch on; the
@@ -26,6 +29,15 @@ export class DatasetError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/datasets`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is DatasetError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 
@@ -124,5 +136,22 @@ export class DownloadInterruptedError extends DatasetError {
 export class OfflineError extends DatasetError {
   constructor(message: string) {
     super('OFFLINE', message);
+  }
+}
+
+/**
+ * A download ran out of time: no data for `timeoutMs` on every attempt (`idle`), or the whole file took
+ * longer than `deadlineMs` (`deadline`). The bytes received are kept for resuming.
+ */
+export class DownloadTimeoutError extends DatasetError {
+  /** The URL that was too slow. */
+  readonly url: string;
+  /** Which limit was hit. */
+  readonly kind: 'idle' | 'deadline';
+
+  constructor(url: string, kind: 'idle' | 'deadline', message: string) {
+    super('DOWNLOAD_TIMEOUT', message);
+    this.url = url;
+    this.kind = kind;
   }
 }

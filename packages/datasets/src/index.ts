@@ -19,6 +19,7 @@ export {
   DecodeError,
   DownloadFailedError,
   DownloadInterruptedError,
+  DownloadTimeoutError,
   EmptyFolderError,
   InvalidOptionError,
   MissingFileError,

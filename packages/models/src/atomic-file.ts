@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Hex SHA-256 of a byte array. */
@@ -50,5 +50,38 @@ export async function readFileIfExists(path: string): Promise<Uint8Array | undef
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+/** Matches the temporary files of {@link writeFileAtomic}: `.<name>.tmp-<pid>-<hex>`. */
+const TEMP_PATTERN = /^\..+\.tmp-(\d+)-[0-9a-f]+$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temporary files in `dir` that a killed {@link writeFileAtomic} left behind (those of
+ * processes no longer running, or of this one: a write of ours is never in flight here). A missing
+ * `dir` is fine.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const match = TEMP_PATTERN.exec(entry);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || !processAlive(pid)) await rm(join(dir, entry), { force: true });
   }
 }

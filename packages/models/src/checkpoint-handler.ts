@@ -1,7 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { readFileIfExists, sha256, syncDirectory, writeFileAtomic } from './atomic-file';
+import { readFileIfExists, removeStaleTemporaries, sha256 } from './atomic-file';
 import {
   CheckpointNotFoundError,
   CorruptCheckpointError,
@@ -9,12 +8,16 @@ import {
   UnsupportedModelError,
 } from './errors';
 import { isTensorSpec, specBytes, type TensorSpec } from './weights-codec';
+import { writeFiles } from './write-checkpoint';
 
 /** Name of the JSON file of a checkpoint directory (the tfjs `model.json` layout, plus a `pixsim` field). */
 export const MODEL_JSON = 'model.json';
 
-/** Version of the `pixsim` section of `model.json`. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/**
+ * Version of the `pixsim` section of `model.json`. Version 2 adds `jsonSha256`, a SHA-256 of the whole
+ * `model.json` (topology, manifest, file records and metadata); version-1 checkpoints still load.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /** Binary files are named `<kind>.<first 16 hex digits of their SHA-256>.bin`. */
 const BIN_PATTERN = /^(weights|optimizer|tensors)\.[0-9a-f]{16}\.bin$/;
@@ -32,6 +35,8 @@ export interface CheckpointSection {
   optimizer: { className: string; config: unknown; file: string; specs: TensorSpec[] } | null;
   tensors: { file: string; specs: TensorSpec[] } | null;
   metadata: Record<string, unknown>;
+  /** SHA-256 of `model.json` written without this field (format 2). */
+  jsonSha256?: string;
 }
 
 /** Optimizer state and extra tensors already encoded, to be written beside the model. */
@@ -119,14 +124,8 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
       weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
       pixsim: section,
     };
-    for (const bin of bins) await writeFileAtomic(this.dir, bin.name, bin.bytes);
-    await syncDirectory(this.dir);
-    const text = new TextEncoder().encode(JSON.stringify(json));
-    await writeFileAtomic(this.dir, MODEL_JSON, text);
-    await syncDirectory(this.dir);
-    for (const entry of await readdir(this.dir)) {
-      if (BIN_PATTERN.test(entry) && files[entry] == null) await rm(join(this.dir, entry), { force: true });
-    }
+    section.jsonSha256 = sha256(new TextEncoder().encode(JSON.stringify(json)));
+    await writeFiles(this.dir, bins, new TextEncoder().encode(JSON.stringify(json)), files);
     return {
       modelArtifactsInfo: {
         dateSaved: new Date(),
@@ -141,6 +140,7 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
   async load(): Promise<tf.io.ModelArtifacts> {
     const jsonPath = join(this.dir, MODEL_JSON);
     const raw = await readFileIfExists(jsonPath);
+    if (raw != null) await removeStaleTemporaries(this.dir);
     if (raw == null) {
       throw new CheckpointNotFoundError(
         `loadCheckpoint: ${jsonPath} does not exist. Check the directory, or save a checkpoint there first ` +
@@ -166,12 +166,15 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
     if (!Array.isArray(manifest) || manifest.length !== 1 || manifest[0].paths?.length !== 1) {
       corrupt('has no single-file weightsManifest');
     }
-    if (
-      section == null ||
-      typeof section !== 'object' ||
-      section.formatVersion !== CHECKPOINT_FORMAT_VERSION
-    ) {
-      corrupt(`has no pixsim section of format version ${CHECKPOINT_FORMAT_VERSION}`);
+    if (section == null || typeof section !== 'object' || ![1, 2].includes(section.formatVersion)) {
+      corrupt(`has no pixsim section of format version 1 or ${CHECKPOINT_FORMAT_VERSION}`);
+    }
+    if (section!.formatVersion >= 2) {
+      const recorded = section!.jsonSha256;
+      delete section!.jsonSha256;
+      if (recorded !== sha256(new TextEncoder().encode(JSON.stringify(json)))) {
+        corrupt('does not match its recorded SHA-256 (the file was edited or damaged after saving)');
+      }
     }
     const weightSpecs = manifest![0].weights;
     if (

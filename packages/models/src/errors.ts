@@ -8,7 +8,10 @@ export type ModelErrorCode =
   | 'TRUNCATED_WEIGHTS'
   | 'ARCHITECTURE_MISMATCH'
   | 'OPTIMIZER_MISMATCH'
-  | 'INVALID_METADATA';
+  | 'INVALID_METADATA'
+  | 'CHECKPOINT_WRITE';
+
+const FAMILY = Symbol.for('@pixsim/models/ModelError');
 
 /**
  * Base class of every error thrown by `@pixsim/models`. `code` is stable and safe to switch on; the
@@ -21,6 +24,15 @@ export class ModelError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/models`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is ModelError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 
@@ -102,5 +114,36 @@ export class OptimizerMismatchError extends ModelError {
 export class InvalidMetadataError extends ModelError {
   constructor(message: string) {
     super('INVALID_METADATA', message);
+  }
+}
+
+/** What each Node error code means for a checkpoint folder, and the fix. */
+const WRITE_REASONS: Record<string, string> = {
+  EROFS: 'is on a read-only file system; save to a folder on a writable disk',
+  EACCES: 'is not writable by this user (permission denied); fix its permissions or choose another folder',
+  EPERM:
+    'is not writable by this user (operation not permitted); fix its permissions or choose another folder',
+  ENOSPC: 'is on a full disk (no space left on device); free some space or save elsewhere',
+  EDQUOT: 'is over the disk quota; free some space or save elsewhere',
+  ENOTDIR: 'lies under a file, not a folder; remove that file or choose another folder',
+  EEXIST: 'is taken by a file where a folder is needed; remove it or choose another folder',
+  EISDIR: 'holds a folder where a checkpoint file is needed; remove it',
+};
+
+/** Writing a checkpoint failed in the file system (read-only disk, full disk, a file in the way...). */
+export class CheckpointWriteError extends ModelError {
+  /** The checkpoint folder. */
+  readonly path: string;
+  /** The Node error code (`EROFS`, `ENOSPC`, `ENOTDIR`...). */
+  readonly reason: string;
+
+  constructor(path: string, reason: string, detail: string) {
+    super(
+      'CHECKPOINT_WRITE',
+      `saveCheckpoint: the checkpoint folder ${path} ${WRITE_REASONS[reason] ?? `cannot be written (${reason})`} ` +
+        `[${detail}]. The previous checkpoint there, if any, is intact.`,
+    );
+    this.path = path;
+    this.reason = reason;
   }
 }

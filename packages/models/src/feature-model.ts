@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UnknownTapError, UnsupportedModelError } from './errors';
+import { InvalidOptionError, UnknownTapError, UnsupportedModelError } from './errors';
 import { RESNET_TAPS } from './resnet';
 
 /**
@@ -26,7 +26,18 @@ function rewire(
       );
     }
     const inputs = node.inputTensors.map((t) => mapped.get(t.id)!);
-    const out = layer.apply(inputs.length === 1 ? inputs[0] : inputs);
+    let out: tfl.SymbolicTensor | tfl.SymbolicTensor[];
+    try {
+      out = layer.apply(inputs.length === 1 ? inputs[0] : inputs) as
+        | tfl.SymbolicTensor
+        | tfl.SymbolicTensor[];
+    } catch (error) {
+      throw new UnsupportedModelError(
+        `featureModel: layer '${layer.name}' (${layer.getClassName()}) cannot take images of any size ` +
+          `(${(error as Error).message}). The feature model is fully convolutional: end the classifier's ` +
+          'convolutional part with global pooling (as resnet18()/resnet34() do) instead of Flatten.',
+      );
+    }
     const outs = (Array.isArray(out) ? out : [out]) as tfl.SymbolicTensor[];
     node.outputTensors.forEach((t, i) => {
       mapped.set(t.id, outs[i]);
@@ -62,21 +73,22 @@ function rewire(
  */
 export function featureModel(model: tfl.LayersModel, taps: readonly string[] = RESNET_TAPS): tfl.LayersModel {
   const fn = 'featureModel';
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+  const graph = graphOf(fn, model);
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new UnsupportedModelError(
-      `${fn}: the model has ${model.inputs.length} input(s) and ${model.outputs.length} output(s); exactly ` +
+      `${fn}: the model has ${graph.inputs.length} input(s) and ${graph.outputs.length} output(s); exactly ` +
         'one of each is required. Pass a classifier such as the ones resnet18()/resnet34() build.',
     );
   }
   if (!Array.isArray(taps)) {
     throw new UnknownTapError(`${fn}: taps must be an array of layer names, e.g. RESNET_TAPS.`);
   }
-  const names = new Set(model.layers.map((l) => l.name));
+  const names = new Set(graph.layers.map((l) => l.name));
   const seen = new Set<string>();
   for (const tap of taps) {
-    if (typeof tap !== 'string' || !names.has(tap) || tap === model.inputLayers[0].name) {
+    if (typeof tap !== 'string' || !names.has(tap) || tap === graph.inputLayers[0].name) {
       throw new UnknownTapError(
-        `${fn}: '${String(tap)}' is not a layer of model '${model.name}'. Use the names of RESNET_TAPS ` +
+        `${fn}: '${String(tap)}' is not a layer of model '${graph.name}'. Use the names of RESNET_TAPS ` +
           `(${RESNET_TAPS.join(', ')}) or another layer name from model.layers.`,
       );
     }
@@ -85,9 +97,34 @@ export function featureModel(model: tfl.LayersModel, taps: readonly string[] = R
     }
     seen.add(tap);
   }
-  const channels = model.inputs[0].shape[model.inputs[0].shape.length - 1];
-  const input = tfl.input({ shape: [null, null, channels], name: `${model.name}_features_input` });
-  const { mapped, byLayer } = rewire(model, input);
-  const outputs = [...taps.map((t) => byLayer.get(t)!), mapped.get(model.outputs[0].id)!];
-  return tfl.model({ inputs: input, outputs, name: `${model.name}_features` });
+  const channels = graph.inputs[0].shape[graph.inputs[0].shape.length - 1];
+  const input = tfl.input({ shape: [null, null, channels], name: `${graph.name}_features_input` });
+  const { mapped, byLayer } = rewire(graph, input);
+  const outputs = [...taps.map((t) => byLayer.get(t)!), mapped.get(graph.outputs[0].id)!];
+  return tfl.model({ inputs: input, outputs, name: `${graph.name}_features` });
+}
+
+/**
+ * The functional graph of `model`: the model itself, or the inner graph of a `tf.sequential` (whose
+ * layers it shares). Throws {@link InvalidOptionError} for a non-model or a disposed model.
+ */
+function graphOf(fn: string, model: unknown): tfl.LayersModel {
+  if (!(model instanceof tfl.LayersModel)) {
+    throw new InvalidOptionError(
+      `${fn}: model must be a tf.LayersModel (e.g. from resnet18()), got ${model === null ? 'null' : typeof model}.`,
+    );
+  }
+  if ((model as unknown as { _refCount: number | null })._refCount === 0) {
+    throw new InvalidOptionError(`${fn}: model '${model.name}' was disposed; build or load it again.`);
+  }
+  if (model.getClassName() === 'Sequential') {
+    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+      throw new UnsupportedModelError(
+        `${fn}: the tf.sequential model '${model.name}' is not built yet; give its first layer an inputShape.`,
+      );
+    }
+    // The sequential's own symbolic graph as a functional model over the same layers (shared weights).
+    return tfl.model({ inputs: model.inputs, outputs: model.outputs, name: `${model.name}_graph` });
+  }
+  return model;
 }

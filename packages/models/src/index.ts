@@ -1,6 +1,7 @@
 export {
   ArchitectureMismatchError,
   CheckpointNotFoundError,
+  CheckpointWriteError,
   CorruptCheckpointError,
   InvalidMetadataError,
   InvalidOptionError,

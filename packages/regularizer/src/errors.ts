@@ -5,7 +5,14 @@ export type RegularizerErrorCode =
   | 'UNKNOWN_LAYER'
   | 'NON_FINITE_VALUE'
   | 'STATE_MISMATCH'
-  | 'CHECKPOINT';
+  | 'CHECKPOINT'
+  | 'NON_FINITE_STEP'
+  | 'INVALID_LABELS'
+  | 'MODEL_MISMATCH'
+  | 'INVALID_INPUT'
+  | 'UNWRITABLE_PATH';
+
+const FAMILY = Symbol.for('@pixsim/regularizer/RegularizerError');
 
 /**
  * Base class of every error thrown by `@pixsim/regularizer`. `code` is stable and safe to switch on;
@@ -18,6 +25,15 @@ export class RegularizerError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/regularizer`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is RegularizerError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 
@@ -60,5 +76,98 @@ export class StateMismatchError extends RegularizerError {
 export class CheckpointError extends RegularizerError {
   constructor(message: string) {
     super('CHECKPOINT', message);
+  }
+}
+
+/** Which input of a training step held a non-finite value, or which computed quantity became one. */
+export type NonFiniteSource =
+  | 'inputs'
+  | 'pairs.a'
+  | 'pairs.b'
+  | 'pairs.targets'
+  | 'loss'
+  | 'gradients'
+  | 'batch-norm statistics'
+  | 'running means';
+
+/**
+ * A training step met NaN or ±Infinity (in an input batch, or in the loss, gradients or updated
+ * statistics it computed). The step was rolled back: weights, optimizer slots, batch-norm moving
+ * statistics, running means and tap logits are as they were before it.
+ */
+export class NonFiniteStepError extends RegularizerError {
+  /** Where the non-finite value was found. */
+  readonly source: NonFiniteSource;
+  /** The batch, as the caller named it (e.g. `epoch 3, step 12, images 768…831` from `train()`). */
+  readonly batch: string;
+
+  constructor(fn: string, source: NonFiniteSource, batch: string) {
+    const input = source === 'inputs' || source.startsWith('pairs.');
+    super(
+      'NON_FINITE_STEP',
+      `${fn}: ${source} of ${batch} ${input ? 'hold' : 'became'} NaN or ±Infinity; the step was rolled back ` +
+        '(weights, optimizer, batch-norm statistics and running means are unchanged). ' +
+        (input
+          ? 'Clean or drop the offending images (check the decoding and the input scaling).'
+          : 'Lower the learning rate or α, or check the model for an unstable layer.'),
+    );
+    this.source = source;
+    this.batch = batch;
+  }
+}
+
+/** Class labels are not integers in `[0, classes)`. */
+export class InvalidLabelsError extends RegularizerError {
+  /** Position of the first bad label. */
+  readonly index: number;
+  /** The bad label. */
+  readonly value: number;
+  /** The number of classes (the model's output width). */
+  readonly classes: number;
+
+  constructor(fn: string, index: number, value: number, classes: number) {
+    super(
+      'INVALID_LABELS',
+      `${fn}: label ${index} is ${value}; labels must be integers in [0, ${classes}) for a model with ` +
+        `${classes} outputs. Pass class indices (not one-hot rows), or give the model one output per class.`,
+    );
+    this.index = index;
+    this.value = value;
+    this.classes = classes;
+  }
+}
+
+/** The regularizer taps another model than the one being trained, so `L_sim` cannot move its weights. */
+export class ModelMismatchError extends RegularizerError {
+  constructor(message: string) {
+    super('MODEL_MISMATCH', message);
+  }
+}
+
+/**
+ * A tensor or model argument cannot be used: disposed, not a tensor, empty (N = 0), or of a rank,
+ * channel count or size that does not fit the model.
+ */
+export class InvalidInputError extends RegularizerError {
+  /** The parameter at fault, e.g. `inputs` or `pairs.a`. */
+  readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
+    super('INVALID_INPUT', message);
+    this.parameter = parameter;
+  }
+}
+
+/** A checkpoint or metrics location cannot be written (read-only file system, a file in the way…). */
+export class UnwritablePathError extends RegularizerError {
+  /** The path that cannot be written. */
+  readonly path: string;
+  /** The Node error code behind it (`EROFS`, `EACCES`, `ENOTDIR`, `EEXIST`, `EISDIR`, `ENOSPC`…). */
+  readonly reason: string;
+
+  constructor(path: string, reason: string, message: string) {
+    super('UNWRITABLE_PATH', message);
+    this.path = path;
+    this.reason = reason;
   }
 }

@@ -9,13 +9,19 @@ export {
 } from './checkpoint';
 export {
   CheckpointError,
+  InvalidInputError,
+  InvalidLabelsError,
   InvalidOptionError,
+  ModelMismatchError,
+  NonFiniteStepError,
+  type NonFiniteSource,
   NonFiniteValueError,
   RegularizerError,
   type RegularizerErrorCode,
   ShapeMismatchError,
   StateMismatchError,
   UnknownLayerError,
+  UnwritablePathError,
 } from './errors';
 export {
   type ClassifierEvaluation,

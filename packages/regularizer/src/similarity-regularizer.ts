@@ -1,6 +1,7 @@
 import { atanhSquaredLoss, cosineSimilarity, mseLoss } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { assertImageBatch, isTensor, readTargets } from './arguments';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
 import { buildFeatureModel } from './feature-model';
 import { groupableBatchNorms, withGroupedBatchNorm } from './grouped-batch-norm';
@@ -185,7 +186,8 @@ export class SimilarityRegularizer {
   tapSimilarities(a: tf.Tensor4D, b: tf.Tensor4D, options: PairForwardOptions = {}): tf.Tensor2D {
     this.assertLive();
     const fn = 'SimilarityRegularizer.tapSimilarities';
-    if (a.rank !== 4 || !tf.util.arraysEqual(a.shape, b.shape)) {
+    this.assertPairImages(fn, a, b);
+    if (!tf.util.arraysEqual(a.shape, b.shape)) {
       throw new ShapeMismatchError(
         `${fn}: a and b must both be [k, H, W, C] with the same shape, got [${a.shape.join(', ')}] and ` +
           `[${b.shape.join(', ')}].`,
@@ -195,11 +197,7 @@ export class SimilarityRegularizer {
     if (k < 1) throw new ShapeMismatchError(`${fn}: no pairs given (k = 0).`);
     const training = options.training ?? true;
     const centres = options.centres;
-    if (centres && centres.length !== this.taps.length) {
-      throw new ShapeMismatchError(
-        `${fn}: ${centres.length} centres for ${this.taps.length} taps; give one per tap.`,
-      );
-    }
+    if (centres != null) this.assertCentres(fn, centres);
     const update = centres ? false : (options.updateRunningMeans ?? training);
     const passes = resolvePairPasses(fn, options.pairPasses);
     return tf.tidy(() => {
@@ -215,7 +213,7 @@ export class SimilarityRegularizer {
         const centred = tf.sub(f, mean);
         // split (gradient: one concat) rather than two slices (gradient: two pads and an add).
         const [first, second] = tf.split(centred, 2, 0);
-        return cosineSimilarity(first, second);
+        return cosineSimilarity(first, second, { checkFinite: false });
       });
       return tf.stack(sims) as tf.Tensor2D;
     });
@@ -227,6 +225,7 @@ export class SimilarityRegularizer {
    */
   tapMeans(images: tf.Tensor4D, options: { training?: boolean } = {}): tf.Tensor1D[] {
     this.assertLive();
+    assertImageBatch('SimilarityRegularizer.tapMeans', 'images', images, this.inputShape(), false);
     return tf.tidy(() => {
       const maps = this.tapOutputs(images, options.training ?? false);
       return maps.map((f) => channelMean(f));
@@ -255,24 +254,13 @@ export class SimilarityRegularizer {
     options: PairForwardOptions = {},
   ): tf.Scalar {
     const fn = 'SimilarityRegularizer.lossOf';
+    this.assertLive();
+    this.assertPairImages(fn, a, b);
     const k = a.shape[0];
-    const n = targets instanceof tf.Tensor ? targets.size : targets.length;
-    if (n !== k) {
-      throw new ShapeMismatchError(`${fn}: ${k} pairs but ${n} targets; give one target per pair.`);
-    }
-    if (!(targets instanceof tf.Tensor)) {
-      for (let p = 0; p < n; p++) {
-        const y = targets[p];
-        if (!(y >= -1 && y <= 1)) {
-          throw new NonFiniteValueError(
-            `${fn}: target ${p} is ${y}; similarity targets must be finite and in [−1, 1].`,
-          );
-        }
-      }
-    }
+    const values = readTargets(fn, targets, k);
     return tf.tidy(() => {
       const pred = this.pairSimilarities(a, b, options);
-      const y = targets instanceof tf.Tensor ? tf.reshape(targets, [k]) : tf.tensor1d(Array.from(targets));
+      const y = tf.tensor1d(values);
       if (this.loss === 'mse') return mseLoss(pred, y);
       return atanhSquaredLoss(pred, y, { eps: this.eps, scale: this.loss });
     });
@@ -313,6 +301,11 @@ export class SimilarityRegularizer {
             `(this one has taps ${this.taps.join(', ')}, ${this.tapLogits ? 'trainable' : 'fixed'} weights).`,
         );
       }
+      if (!isTensor(value) || value.isDisposed) {
+        throw new StateMismatchError(
+          `${fn}: '${name}' is not a live tensor; pass the tensors of getState().`,
+        );
+      }
       if (!tf.util.arraysEqual(value.shape, variable.shape)) {
         throw new StateMismatchError(
           `${fn}: '${name}' has shape [${value.shape.join(', ')}] but this regularizer needs ` +
@@ -320,9 +313,23 @@ export class SimilarityRegularizer {
         );
       }
     }
+    for (const [name] of targets) {
+      const values = tensors[name].dataSync();
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        throw new NonFiniteValueError(
+          `${fn}: '${name}' holds ${values[bad]} at index ${bad}; restore a state saved before training diverged.`,
+        );
+      }
+    }
     for (const [name, variable] of targets) {
       tf.tidy(() => variable.assign(tf.cast(tensors[name], 'float32')));
     }
+  }
+
+  /** True after {@link SimilarityRegularizer.dispose}. */
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   /** Sets every running mean back to 0 (their initial value). */
@@ -360,6 +367,32 @@ export class SimilarityRegularizer {
     const out = this.featureModel.apply(images, { training });
     const all = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
     return this.outputIndices.map((i) => all[i]);
+  }
+
+  private inputShape(): (number | null)[] {
+    return [...this.featureModel.inputs[0].shape];
+  }
+
+  /** Both pair batches: live `[k ≥ 1, H, W, C]` tensors with the feature model's channels (any H, W). */
+  private assertPairImages(fn: string, a: unknown, b: unknown): asserts a is tf.Tensor4D {
+    assertImageBatch(fn, 'a', a, this.inputShape(), false);
+    assertImageBatch(fn, 'b', b, this.inputShape(), false);
+  }
+
+  private assertCentres(fn: string, centres: readonly tf.Tensor1D[]): void {
+    if (!Array.isArray(centres) || centres.length !== this.taps.length) {
+      throw new ShapeMismatchError(
+        `${fn}: ${Array.isArray(centres) ? centres.length : 'no array of'} centres for ${this.taps.length} taps; give one [C] tensor per tap.`,
+      );
+    }
+    centres.forEach((c, t) => {
+      const want = this.runningMeans[t].shape;
+      if (!isTensor(c) || c.isDisposed || !tf.util.arraysEqual(c.shape, want)) {
+        throw new ShapeMismatchError(
+          `${fn}: centre ${t} must be a live [${want.join(', ')}] tensor (the channels of tap '${this.taps[t]}').`,
+        );
+      }
+    });
   }
 
   private assertLive(): void {

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
-import { type PairPasses, resolvePairPasses } from './pair-passes';
+import { InvalidOptionError, NonFiniteStepError, type NonFiniteSource, ShapeMismatchError } from './errors';
+import type { PairPasses } from './pair-passes';
 import type { PairForwardOptions, SimilarityRegularizer } from './similarity-regularizer';
+import { StepSnapshot, firstNonFinite } from './step-guard';
+import { type CheckedStep, checkStepOptions } from './step-options';
 
 /**
  * The task loss `L_task`:
@@ -80,6 +82,8 @@ export interface TrainStepOptions {
    * the k images j) or `'joint'` (two passes: B, then 2k; faster, one batch-norm statistic for the pairs).
    */
   pairPasses?: PairPasses;
+  /** How errors name this batch (e.g. `'epoch 3, step 12'`). Default `'the batch'`. */
+  batch?: string;
 }
 
 /** What one {@link trainStep} did. */
@@ -98,76 +102,92 @@ export interface StepResult {
  * the k first images of the pairs, then the k second images go through the network in training mode
  * (three passes: batch norm uses each batch's own statistics and updates its running statistics three
  * times; `pairPasses: 'joint'` makes the pairs one pass), and a single update moves the network's
- * weights and the tap weights `w`. Leaves no tensors behind.
+ * weights and the tap weights `w`. Leaves no tensors behind, also when it throws.
+ *
+ * Every option is checked before any tensor is made. The step never writes a non-finite value: image
+ * batches are checked for NaN/±Infinity first (one fused reduction), and the loss, gradients, batch-norm
+ * statistics and running means are checked before the update is applied; on a failure everything the
+ * forward pass wrote is rolled back and {@link NonFiniteStepError} names the batch and the culprit.
+ *
+ * @throws {@link InvalidInputError} for a disposed, empty or ill-fitting tensor or model.
+ * @throws {@link InvalidLabelsError} for a label that is not an integer in `[0, classes)`.
+ * @throws {@link ModelMismatchError} when the regularizer taps another model than the one trained.
+ * @throws {@link NonFiniteStepError} when an input or the computed update is not finite.
  */
 export function trainStep(options: TrainStepOptions): StepResult {
   const fn = 'trainStep';
-  const { model, optimizer, inputs, regularizer, pairs } = options;
-  const alpha = options.alpha ?? 0;
-  if (!(Number.isFinite(alpha) && alpha >= 0)) {
-    throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
-  }
-  const pairPasses = resolvePairPasses(fn, options.pairPasses);
-  const useSim = alpha > 0 && pairs != null;
-  if (useSim && !regularizer) {
-    throw new InvalidOptionError(`${fn}: pairs and alpha > 0 were given without a regularizer; pass one.`);
-  }
-  const batch = inputs.shape[0];
-  const labelCount = options.labels instanceof tf.Tensor ? options.labels.size : options.labels.length;
-  if (labelCount !== batch) {
-    throw new ShapeMismatchError(
-      `${fn}: ${batch} inputs but ${labelCount} labels; give one label per image.`,
-    );
-  }
-  const variables = options.variables ?? [
-    ...model.trainableWeights.map((w) => w.read() as tf.Variable),
-    ...(useSim ? regularizer!.trainableVariables : []),
-  ];
-  const taskKind = options.taskLoss ?? 'logits';
-  let taskValue: tf.Tensor | null = null;
-  let simValue: tf.Tensor | null = null;
-  let correctValue: tf.Tensor | null = null;
-  const labels =
-    options.labels instanceof tf.Tensor
-      ? (tf.cast(options.labels, 'int32') as tf.Tensor1D)
-      : tf.tensor1d(Int32Array.from(options.labels as ArrayLike<number>), 'int32');
+  const step = checkStepOptions(fn, options);
+  const sim = step.sim;
+  const images = sim ? [step.inputs, sim.a, sim.b] : [step.inputs];
+  const bad = firstNonFinite(images);
+  if (bad >= 0) throw new NonFiniteStepError(fn, INPUT_NAMES[bad], step.batch);
+  const regularizer = sim?.regularizer ?? null;
+  const snapshot = new StepSnapshot(step.model, regularizer);
   try {
-    const total = optimizer.minimize(
-      () => {
-        const output = model.apply(inputs, { training: true }) as tf.Tensor;
-        const task = taskLossOf(taskKind, labels, output);
-        taskValue = tf.keep(tf.clone(task));
-        correctValue = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), labels), 'int32')));
-        if (!useSim) return task;
-        const sim = regularizer!.lossOf(pairs!.a, pairs!.b, pairs!.targets, {
-          training: true,
-          pairPasses,
-        });
-        simValue = tf.keep(tf.clone(sim));
-        return tf.add(task, tf.mul(sim, alpha)) as tf.Scalar;
-      },
-      true,
-      variables,
-    );
-    const loss = total!.dataSync()[0];
-    total!.dispose();
-    const result: StepResult = {
-      loss,
-      taskLoss: (taskValue as tf.Tensor | null)!.dataSync()[0],
-      simLoss: simValue ? (simValue as tf.Tensor).dataSync()[0] : null,
-      correct: (correctValue as tf.Tensor | null)!.dataSync()[0],
-    };
-    if (!Number.isFinite(loss)) {
-      throw new NonFiniteValueError(
-        `${fn}: the loss became ${loss} (L_task ${result.taskLoss}, L_sim ${result.simLoss}); lower the ` +
-          'learning rate or α, and check the inputs for NaN.',
-      );
-    }
-    return result;
+    return guardedStep(fn, step, snapshot);
+  } catch (error) {
+    snapshot.restore(regularizer);
+    throw error;
   } finally {
-    labels.dispose();
-    (taskValue as tf.Tensor | null)?.dispose();
-    (simValue as tf.Tensor | null)?.dispose();
-    (correctValue as tf.Tensor | null)?.dispose();
+    snapshot.dispose();
   }
+}
+
+const INPUT_NAMES = ['inputs', 'pairs.a', 'pairs.b'] as const;
+
+/** Forward, gradients, finiteness check, update. Throws before the update on a non-finite value. */
+function guardedStep(fn: string, step: CheckedStep, snapshot: StepSnapshot): StepResult {
+  const { model, sim, alpha } = step;
+  const kept: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => {
+    kept.push(tf.keep(t));
+    return t;
+  };
+  const labels = tf.tensor1d(step.labels, 'int32');
+  const targets = sim ? tf.tensor1d(sim.targets) : null;
+  let grads: tf.NamedTensorMap | null = null;
+  let value: tf.Scalar | null = null;
+  try {
+    const computed = step.optimizer.computeGradients(() => {
+      const output = model.apply(step.inputs, { training: true }) as tf.Tensor;
+      const task = taskLossOf(step.taskKind, labels, output);
+      keep(tf.clone(task));
+      keep(tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), labels), 'int32')));
+      if (!sim) return task;
+      const l = sim.regularizer.lossOf(sim.a, sim.b, targets!, {
+        training: true,
+        pairPasses: step.pairPasses,
+      });
+      keep(tf.clone(l));
+      return tf.add(task, tf.mul(l, alpha)) as tf.Scalar;
+    }, step.variables);
+    value = computed.value;
+    grads = computed.grads;
+    const { statistics, means } = snapshot.written(sim?.regularizer ?? null);
+    const named = step.variables.map((v) => ({ name: v.name, tensor: grads![v.name] }));
+    const gradList = named.map((g) => g.tensor);
+    const checked = [value, ...gradList, ...statistics, ...means];
+    const bad = firstNonFinite(checked);
+    tf.dispose(means);
+    if (bad >= 0)
+      throw new NonFiniteStepError(fn, sourceOf(bad, gradList.length, statistics.length), step.batch);
+    step.optimizer.applyGradients(named);
+    return {
+      loss: value.dataSync()[0],
+      taskLoss: kept[0].dataSync()[0],
+      simLoss: sim ? kept[2].dataSync()[0] : null,
+      correct: kept[1].dataSync()[0],
+    };
+  } finally {
+    tf.dispose([labels, ...(targets ? [targets] : []), ...kept]);
+    if (value) value.dispose();
+    if (grads) tf.dispose(Object.values(grads));
+  }
+}
+
+/** Names the quantity at position `i` of `[loss, ...gradients, ...statistics, ...means]`. */
+function sourceOf(i: number, grads: number, statistics: number): NonFiniteSource {
+  if (i === 0) return 'loss';
+  if (i <= grads) return 'gradients';
+  return i <= grads + statistics ? 'batch-norm statistics' : 'running means';
 }

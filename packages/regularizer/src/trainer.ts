@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { CheckpointError, InvalidOptionError } from './errors';
+import { assertLiveModel } from './arguments';
+import { CheckpointError, InvalidLabelsError, InvalidOptionError } from './errors';
 import { evaluateClassifier, evaluateSimilarity } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { PairSampler } from './pair-sampler';
@@ -13,7 +14,8 @@ import { type ResolvedOptions, resolveOptions } from './train-options';
 import type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, restore } from './trainer-state';
 import { targetsOf } from './targets';
-import { type StepResult, trainStep } from './train-step';
+import { type StepResult, type TaskLoss, trainStep } from './train-step';
+import { assertWritableFile, assertWritableFolder } from './writable';
 
 export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 
@@ -32,13 +34,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const fn = 'train';
   const o = resolveOptions(options);
   const { model, regularizer } = options;
+  assertLiveModel(fn, 'model', model);
+  // Disk locations are checked before any work, not at the first save an epoch later.
+  if (o.metricsFile) assertWritableFile(fn, 'metricsFile', o.metricsFile);
+  if (o.checkpointDir && options.checkpoint == null) {
+    assertWritableFolder(fn, 'checkpointDir', o.checkpointDir);
+  }
   const trainSet = new ImageStore(options.train, 'train');
   if (!trainSet.labels) throw new InvalidOptionError(`${fn}: train.labels are required for classification.`);
+  assertLabelRange(fn, model, o.taskLoss, trainSet.labels);
   let trainIdx: Int32Array;
   let valStore: ImageStore | null = null;
   let valIdx: Int32Array | null = null;
   if (options.validation) {
     valStore = new ImageStore(options.validation, 'validation');
+    if (valStore.labels) assertLabelRange(fn, model, o.taskLoss, valStore.labels);
     valIdx = Int32Array.from({ length: valStore.n }, (_, i) => i);
     trainIdx = Int32Array.from({ length: trainSet.n }, (_, i) => i);
   } else {
@@ -165,7 +175,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const idx = new Int32Array(Math.min(o.batchSize, trainIdx.length - s * o.batchSize));
         for (let b = 0; b < idx.length; b++) idx[b] = trainIdx[order[s * o.batchSize + b]];
         const started = performance.now();
+        const batch = `epoch ${epoch + 1}, step ${s + 1} (training images ${idx[0]}, ${idx[1] ?? ''}…)`;
         const step = runStep(
+          batch,
           o,
           model,
           optimizer,
@@ -285,6 +297,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 function runStep(
+  batch: string,
   o: ResolvedOptions,
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
@@ -328,6 +341,7 @@ function runStep(
       taskLoss: o.taskLoss,
       variables,
       pairPasses: o.pairPasses,
+      batch,
     });
   } finally {
     tf.dispose(tensors);
@@ -353,4 +367,20 @@ function formatEpoch(m: EpochMetrics, epochs: number): string {
     `acc ${f(m.trainAccuracy, 3)} val ${f(m.validationLoss)}/${f(m.validationAccuracy, 3)} ` +
     `r(S^CNN,S^target) ${f(m.heldOutCorrelation, 3)} ${m.imagesPerSecond.toFixed(0)} img/s`
   );
+}
+
+/** Throws {@link InvalidLabelsError} for a label outside `[0, classes)` of the model's `[B, classes]` output. */
+function assertLabelRange(
+  fn: string,
+  model: tfl.LayersModel,
+  taskLoss: TaskLoss,
+  labels: ArrayLike<number>,
+): void {
+  const shape = model.outputs[0]?.shape;
+  const classes = typeof taskLoss !== 'function' && shape?.length === 2 ? shape[1] : null;
+  if (classes == null) return;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InvalidLabelsError(fn, i, v, classes);
+  }
 }

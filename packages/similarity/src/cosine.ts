@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, InvalidRankError, ShapeMismatchError } from './errors';
+import { assertFiniteTensor, assertTensorInput, optionsOf } from './validate';
 
 /** Options of {@link cosineSimilarity}. */
 export interface CosineSimilarityOptions {
   /** Lower bound of each norm (as in PyTorch's `cosine_similarity`), so zero maps give 0, not NaN. Default 1e-8. */
   eps?: number;
+  /**
+   * Check `a` and `b` for NaN/±Infinity first (one reduction and a read; throws
+   * {@link NonFiniteValueError}). Default `true`; hot paths that check their inputs elsewhere (the
+   * regularizer's training step) pass `false`.
+   */
+  checkFinite?: boolean;
 }
 
 /**
@@ -22,6 +29,9 @@ export function cosineSimilarity(
   options: CosineSimilarityOptions = {},
 ): tf.Tensor1D {
   const fn = 'cosineSimilarity';
+  assertTensorInput(fn, 'a', a);
+  assertTensorInput(fn, 'b', b);
+  const opts = optionsOf(fn, options);
   if (a.rank < 1)
     throw new InvalidRankError(`${fn}: a must have a leading pair axis [K, ...], got a scalar.`);
   if (!tf.util.arraysEqual(a.shape, b.shape)) {
@@ -29,8 +39,14 @@ export function cosineSimilarity(
       `${fn}: a and b must have the same shape [K, ...], got [${a.shape.join(', ')}] and [${b.shape.join(', ')}].`,
     );
   }
-  const eps = options.eps ?? 1e-8;
-  if (!(eps > 0)) throw new InvalidOptionError(`${fn}: eps must be > 0, got ${eps}.`);
+  const eps = opts.eps ?? 1e-8;
+  if (!(typeof eps === 'number' && eps > 0 && eps < 1)) {
+    throw new InvalidOptionError(`${fn}: eps must be a number in (0, 1), got ${eps}.`);
+  }
+  if (opts.checkFinite ?? true) {
+    assertFiniteTensor(fn, 'a', a);
+    assertFiniteTensor(fn, 'b', b);
+  }
   const k = a.shape[0];
   return tf.tidy(() => {
     const af = tf.cast(tf.reshape(a, [k, -1]), 'float32');

@@ -4,7 +4,10 @@ export type SimilarityErrorCode =
   | 'INVALID_RANK'
   | 'INVALID_OPTION'
   | 'NON_FINITE_VALUE'
-  | 'ZERO_VARIANCE';
+  | 'ZERO_VARIANCE'
+  | 'INVALID_INPUT';
+
+const FAMILY = Symbol.for('@pixsim/similarity/SimilarityError');
 
 /**
  * Base class of every error thrown by `@pixsim/similarity`. `code` is stable and safe to switch on;
@@ -17,6 +20,15 @@ export class SimilarityError extends Error {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  }
+
+  /**
+   * True when `error` was thrown by `@pixsim/similarity`, also by another copy of the package (its ESM and
+   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
+   */
+  static is(error: unknown): error is SimilarityError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
   }
 }
 
@@ -65,5 +77,16 @@ export class ZeroVarianceError extends SimilarityError {
         "{ zeroVariance: 'zero' } to give them similarity 0 to every other item (and 1 to themselves).",
     );
     this.rows = rows;
+  }
+}
+
+/** An argument is not a usable tensor or array: wrong type, disposed, or empty. */
+export class InvalidInputError extends SimilarityError {
+  /** The parameter at fault. */
+  readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
+    super('INVALID_INPUT', message);
+    this.parameter = parameter;
   }
 }

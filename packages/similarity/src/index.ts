@@ -1,5 +1,6 @@
 export { cosineSimilarity, type CosineSimilarityOptions } from './cosine';
 export {
+  InvalidInputError,
   InvalidOptionError,
   InvalidRankError,
   NonFiniteValueError,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { assertTensorInput, assertTensorRange, optionsOf } from './validate';
 
 /**
  * Scaling of {@link atanhSquaredLoss}:
@@ -18,6 +19,8 @@ export interface AtanhLossOptions {
 }
 
 function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
+  assertTensorInput(fn, 'pred', pred);
+  assertTensorInput(fn, 'target', target);
   if (!tf.util.arraysEqual(pred.shape, target.shape)) {
     throw new ShapeMismatchError(
       `${fn}: pred and target must have the same shape (one value per pair), got [${pred.shape.join(', ')}] ` +
@@ -47,12 +50,17 @@ export function atanhSquaredLoss(
 ): tf.Scalar {
   const fn = 'atanhSquaredLoss';
   assertSameShape(fn, pred, target);
-  const eps = options.eps ?? 1e-5;
+  const opts = optionsOf(fn, options);
+  const eps = opts.eps ?? 1e-5;
   if (!(eps > 0 && eps < 1)) throw new InvalidOptionError(`${fn}: eps must be in (0, 1), got ${eps}.`);
-  const scale = options.scale ?? 'reference';
+  const scale = opts.scale ?? 'reference';
   if (scale !== 'reference' && scale !== 'half') {
     throw new InvalidOptionError(`${fn}: scale must be 'reference' or 'half', got ${String(scale)}.`);
   }
+  // Beyond ±(1 + ε) a log argument turns negative (NaN); float rounding of a cosine stays well inside.
+  const fix = 'similarities must lie in [−1, 1]; compute pred with cosineSimilarity and targets as S^Th.';
+  assertTensorRange(fn, 'pred', pred, -1 - eps / 2, 1 + eps / 2, fix);
+  assertTensorRange(fn, 'target', target, -1, 1, fix);
   return tf.tidy(() => {
     // (1 ± x) + ε in this order, as the reference does: folding 1 + ε first loses ε to float32 rounding.
     const logRatio = (x: tf.Tensor) =>
@@ -66,6 +74,9 @@ export function atanhSquaredLoss(
 /** Mean squared error between similarities, `mean((S^CNN − S^target)²)`: the reference's non-atanh option. */
 export function mseLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
   assertSameShape('mseLoss', pred, target);
+  const fix = 'clean or drop the non-finite similarities first.';
+  assertTensorRange('mseLoss', 'pred', pred, -Number.MAX_VALUE, Number.MAX_VALUE, fix);
+  assertTensorRange('mseLoss', 'target', target, -Number.MAX_VALUE, Number.MAX_VALUE, fix);
   return tf.tidy(
     () => tf.mean(tf.square(tf.sub(tf.cast(pred, 'float32'), tf.cast(target, 'float32')))) as tf.Scalar,
   );

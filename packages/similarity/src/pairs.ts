@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors';
-import { assertThreshold, readSquare, type SquareMatrix } from './validate';
+import { assertTensorInput, assertThreshold, optionsOf, readSquare, type SquareMatrix } from './validate';
 
 /**
  * Which i<j pairs are sampled for the regularizer (the reference's `range` option):
@@ -30,6 +30,8 @@ export interface SelectPairsOptions {
  */
 export function selectPairs(s: SquareMatrix, options: SelectPairsOptions = {}): Int32Array {
   const fn = 'selectPairs';
+  options = optionsOf(fn, options);
+  if (!(s instanceof Float32Array)) assertTensorInput(fn, 'S', s);
   const range = options.range ?? 'all';
   if (!PAIR_RANGES.includes(range)) {
     throw new InvalidOptionError(

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidRankError } from './errors';
+import { assertTensorInput, optionsOf } from './validate';
 import { centredCosineGram, type SimilarityMatrixOptions } from './similarity-matrix';
 
 /** Options of {@link pixelSimilarity}. */
@@ -27,6 +28,8 @@ export function pixelSimilarity(
   options: PixelSimilarityOptions = {},
 ): tf.Tensor2D {
   const fn = 'pixelSimilarity';
+  assertTensorInput(fn, 'images', images);
+  options = optionsOf(fn, options);
   if (images.rank !== 3 && images.rank !== 4) {
     throw new InvalidRankError(
       `${fn}: images must be [N, H, W, C] or [N, H, W], got shape [${images.shape.join(', ')}]. ` +

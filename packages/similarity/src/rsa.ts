@@ -1,5 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from './errors';
-import { readSquare, type SquareMatrix } from './validate';
+import { assertFiniteValues, assertNumbers, optionsOf, readSquare, type SquareMatrix } from './validate';
 
 /** Options of {@link rsaCorrelation}. */
 export interface RsaCorrelationOptions {
@@ -20,7 +20,7 @@ export function rsaCorrelation(
   options: RsaCorrelationOptions = {},
 ): number {
   const fn = 'rsaCorrelation';
-  const method = options.method ?? 'pearson';
+  const method = optionsOf(fn, options).method ?? 'pearson';
   if (method !== 'pearson' && method !== 'spearman') {
     throw new InvalidOptionError(`${fn}: method must be 'pearson' or 'spearman', got ${String(method)}.`);
   }
@@ -45,6 +45,16 @@ export function rsaCorrelation(
 
 /** The i<j entries of a row-major N×N matrix, row by row. */
 export function upperTriangle(values: Float32Array, n: number): Float64Array {
+  const fn = 'upperTriangle';
+  assertNumbers(fn, 'values', values);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new InvalidOptionError(`${fn}: n must be an integer ≥ 0 (the matrix size), got ${n}.`);
+  }
+  if (values.length !== n * n) {
+    throw new ShapeMismatchError(
+      `${fn}: an ${n}×${n} matrix needs ${n * n} values, got ${values.length}; pass n = √length.`,
+    );
+  }
   const out = new Float64Array((n * (n - 1)) / 2);
   let k = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[k++] = values[i * n + j];
@@ -53,6 +63,8 @@ export function upperTriangle(values: Float32Array, n: number): Float64Array {
 
 /** 1-based ranks with ties given their average rank. O(n log n) with the native numeric sort. */
 export function averageRanks(v: Float64Array): Float64Array {
+  assertNumbers('averageRanks', 'v', v);
+  assertFiniteValues('averageRanks', 'v', v);
   const sorted = Float64Array.from(v).sort();
   const ranks = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
@@ -91,6 +103,10 @@ function upperBound(a: Float64Array, x: number): number {
  * @returns the correlation in [−1, 1], or `null` when either sequence is constant (0/0).
  */
 export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
+  assertNumbers('pearsonCorrelation', 'x', x);
+  assertNumbers('pearsonCorrelation', 'y', y);
+  assertFiniteValues('pearsonCorrelation', 'x', x);
+  assertFiniteValues('pearsonCorrelation', 'y', y);
   if (x.length !== y.length) {
     throw new ShapeMismatchError(`pearsonCorrelation: lengths differ (${x.length} vs ${y.length}).`);
   }

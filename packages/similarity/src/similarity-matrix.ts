@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, ZeroVarianceError } from './errors';
-import { assertFiniteTensor, assertRank } from './validate';
+import { assertFiniteTensor, assertRank, assertTensorInput, optionsOf } from './validate';
 
 /** What to do with an item whose centred response vector is (numerically) zero. */
 export type ZeroVariancePolicy = 'error' | 'zero';
@@ -36,6 +36,8 @@ const DEFAULT_BLOCK_VALUES = 16 * 1024 * 1024;
  */
 export function similarityMatrix(responses: tf.Tensor2D, options: SimilarityMatrixOptions = {}): tf.Tensor2D {
   const fn = 'similarityMatrix';
+  assertTensorInput(fn, 'responses', responses);
+  options = optionsOf(fn, options);
   assertRank(fn, 'responses', responses, 2, '[N, D] (one row per item)');
   return centredCosineGram(fn, responses, options);
 }

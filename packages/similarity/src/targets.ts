@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from './errors';
-import { assertFiniteTensor, assertRank, assertThreshold } from './validate';
+import {
+  assertFiniteTensor,
+  assertNumbers,
+  assertRank,
+  assertTensorInput,
+  assertThreshold,
+} from './validate';
 
 /**
  * Thresholded similarity targets `S^Th` (eq. 3 of the paper): start from the identity; off-diagonal
@@ -12,6 +18,7 @@ import { assertFiniteTensor, assertRank, assertThreshold } from './validate';
  */
 export function thresholdTargets(s: tf.Tensor2D, th: number): tf.Tensor2D {
   const fn = 'thresholdTargets';
+  assertTensorInput(fn, 'S', s);
   assertRank(fn, 'S', s, 2, '[N, N]');
   if (s.shape[0] !== s.shape[1]) {
     throw new ShapeMismatchError(`${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
@@ -37,7 +44,14 @@ export function thresholdTargets(s: tf.Tensor2D, th: number): tf.Tensor2D {
  */
 export function categoricalTargets(labels: tf.Tensor1D | ArrayLike<number>): tf.Tensor2D {
   const fn = 'categoricalTargets';
-  if (labels instanceof tf.Tensor) assertRank(fn, 'labels', labels, 1, '[N]');
+  if (labels instanceof tf.Tensor) {
+    assertTensorInput(fn, 'labels', labels);
+    assertRank(fn, 'labels', labels, 1, '[N]');
+  } else {
+    assertNumbers(fn, 'labels', labels);
+    if (labels.length === 0)
+      throw new ShapeMismatchError(`${fn}: labels are empty; pass one label per item.`);
+  }
   return tf.tidy(() => {
     const l = labels instanceof tf.Tensor ? labels : tf.tensor1d(Array.from(labels));
     assertFiniteTensor(fn, 'labels', l);

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, InvalidRankError, NonFiniteValueError, ShapeMismatchError } from './errors';
+import {
+  InvalidInputError,
+  InvalidOptionError,
+  InvalidRankError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+} from './errors';
 
 /** A square N×N similarity matrix, as a tensor or as a row-major `Float32Array` of length N². */
 export type SquareMatrix = tf.Tensor2D | Float32Array;
@@ -55,6 +61,7 @@ export function readSquare(fn: string, s: SquareMatrix): { values: Float32Array;
     }
     values = s;
   } else {
+    assertTensorInput(fn, 'S', s);
     assertRank(fn, 'S', s, 2, '[N, N]');
     if (s.shape[0] !== s.shape[1]) {
       throw new ShapeMismatchError(`${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
@@ -64,4 +71,78 @@ export function readSquare(fn: string, s: SquareMatrix): { values: Float32Array;
   }
   assertFiniteValues(fn, 'S', values);
   return { values, n };
+}
+
+function describe(x: unknown): string {
+  if (x instanceof tf.Tensor) return `a tensor of shape [${x.shape.join(', ')}]`;
+  if (x === null) return 'null';
+  return Array.isArray(x) ? 'an array' : typeof x;
+}
+
+/** Throws {@link InvalidInputError} unless `x` is a live tensor with at least one value. */
+export function assertTensorInput(fn: string, name: string, x: unknown): asserts x is tf.Tensor {
+  if (!(x instanceof tf.Tensor)) {
+    throw new InvalidInputError(
+      name,
+      `${fn}: ${name} must be a tf.Tensor, got ${describe(x)}; convert it with tf.tensor().`,
+    );
+  }
+  if (x.isDisposed) {
+    throw new InvalidInputError(
+      name,
+      `${fn}: ${name} was disposed; pass a live tensor (clone it before disposing).`,
+    );
+  }
+  if (x.size === 0) {
+    throw new InvalidInputError(
+      name,
+      `${fn}: ${name} is empty (shape [${x.shape.join(', ')}]); pass at least one item.`,
+    );
+  }
+}
+
+/** Throws {@link InvalidInputError} unless `x` is an array or typed array of numbers. */
+export function assertNumbers(fn: string, name: string, x: unknown): asserts x is ArrayLike<number> {
+  const ok =
+    (ArrayBuffer.isView(x) && !(x instanceof DataView)) ||
+    (Array.isArray(x) && x.every((v) => typeof v === 'number'));
+  if (!ok) {
+    throw new InvalidInputError(
+      name,
+      `${fn}: ${name} must be an array or typed array of numbers, got ${describe(x)}.`,
+    );
+  }
+}
+
+/** The options object, `{}` for null/undefined; throws {@link InvalidOptionError} for a non-object. */
+export function optionsOf<T extends object>(fn: string, options: T | null | undefined): Partial<T> {
+  if (options == null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError(`${fn}: options must be an object, got ${describe(options)}.`);
+  }
+  return options;
+}
+
+/** Throws {@link NonFiniteValueError} unless every value of `t` lies in [lo, hi] (NaN fails). */
+export function assertTensorRange(
+  fn: string,
+  name: string,
+  t: tf.Tensor,
+  lo: number,
+  hi: number,
+  fix: string,
+): void {
+  const [mn, mx] = tf.tidy(() => {
+    const f = tf.cast(t, 'float32');
+    // NaN propagates through sum, not always through min/max.
+    return [tf.add(tf.min(f), tf.mul(tf.sum(f), 0)), tf.add(tf.max(f), tf.mul(tf.sum(f), 0))];
+  });
+  const low = mn.dataSync()[0];
+  const high = mx.dataSync()[0];
+  tf.dispose([mn, mx]);
+  if (!(low >= lo && high <= hi)) {
+    throw new NonFiniteValueError(
+      `${fn}: ${name} spans [${low}, ${high}], outside [${lo}, ${hi}] (or holds NaN); ${fix}`,
+    );
+  }
 }

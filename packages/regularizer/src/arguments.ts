@@ -1,0 +1,186 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  InvalidInputError,
+  InvalidLabelsError,
+  InvalidOptionError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+} from './errors';
+
+/** A tf.Tensor, checked structurally so that tensors of another copy of tfjs-core pass too. */
+export function isTensor(x: unknown): x is tf.Tensor {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Array.isArray((x as tf.Tensor).shape) &&
+    typeof (x as tf.Tensor).rank === 'number' &&
+    typeof (x as tf.Tensor).dataSync === 'function'
+  );
+}
+
+/** A short description of a bad argument for messages: its shape, or its type. */
+export function describe(x: unknown): string {
+  if (isTensor(x)) return `a tensor of shape [${x.shape.join(', ')}]`;
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'string' ? `the string '${x.slice(0, 20)}'` : typeof x;
+}
+
+/** Throws {@link InvalidInputError} unless `x` is a live (not disposed) tensor. */
+export function assertLiveTensor(
+  fn: string,
+  parameter: string,
+  x: unknown,
+  expected: string,
+): asserts x is tf.Tensor {
+  if (!isTensor(x)) {
+    throw new InvalidInputError(
+      parameter,
+      `${fn}: ${parameter} must be a tf.Tensor ${expected}, got ${describe(x)}.`,
+    );
+  }
+  if (x.isDisposed) {
+    throw new InvalidInputError(
+      parameter,
+      `${fn}: ${parameter} was disposed; pass a live tensor (clone it before disposing the original).`,
+    );
+  }
+}
+
+/**
+ * Throws {@link InvalidInputError} unless `images` is a live `[N ≥ 1, H, W, C]` tensor that fits the
+ * model input `inputShape` (`[null, H, W, C]`, null = any): same channels, and with `spatial` the same H, W.
+ */
+export function assertImageBatch(
+  fn: string,
+  parameter: string,
+  images: unknown,
+  inputShape: readonly (number | null)[],
+  spatial: boolean,
+): asserts images is tf.Tensor4D {
+  assertLiveTensor(fn, parameter, images, '[N, H, W, C]');
+  const shape = images.shape;
+  const wanted = `[N, ${inputShape
+    .slice(1)
+    .map((d) => d ?? '?')
+    .join(', ')}]`;
+  if (images.rank !== inputShape.length) {
+    throw new InvalidInputError(
+      parameter,
+      `${fn}: ${parameter} has shape [${shape.join(', ')}] but the model takes ${wanted}; reshape the images ` +
+        '(add the channel axis for grey images).',
+    );
+  }
+  if (shape[0] === 0) {
+    throw new InvalidInputError(parameter, `${fn}: ${parameter} holds no image (N = 0); pass at least one.`);
+  }
+  for (let d = spatial ? 1 : inputShape.length - 1; d < inputShape.length; d++) {
+    const want = inputShape[d];
+    if (want != null && shape[d] !== want) {
+      throw new InvalidInputError(
+        parameter,
+        `${fn}: ${parameter} has shape [${shape.join(', ')}] but the model takes ${wanted}; ` +
+          (d === inputShape.length - 1
+            ? 'convert the images to the channel count the model was built for.'
+            : 'resize or crop the images to the model input size.'),
+      );
+    }
+  }
+}
+
+/** Throws {@link InvalidInputError} unless `model` is a tf.LayersModel that has not been disposed. */
+export function assertLiveModel(
+  fn: string,
+  parameter: string,
+  model: unknown,
+): asserts model is tfl.LayersModel {
+  const m = model as tfl.LayersModel | null;
+  if (m == null || typeof m !== 'object' || typeof m.apply !== 'function' || !Array.isArray(m.inputs)) {
+    throw new InvalidInputError(
+      parameter,
+      `${fn}: ${parameter} must be a tf.LayersModel, got ${describe(model)}.`,
+    );
+  }
+  let disposed = (m as unknown as { _refCount: number | null })._refCount === 0;
+  if (!disposed) {
+    try {
+      disposed = m.weights.some((w) => w.read().isDisposed);
+    } catch {
+      disposed = true;
+    }
+  }
+  if (disposed) {
+    throw new InvalidInputError(
+      parameter,
+      `${fn}: ${parameter} was disposed; build or load the model again.`,
+    );
+  }
+}
+
+/**
+ * Reads `n` class labels (a `[n]` tensor or an array) into an `Int32Array`, throwing
+ * {@link InvalidLabelsError} for a label that is not an integer in `[0, classes)`.
+ */
+export function readLabels(fn: string, labels: unknown, n: number, classes: number): Int32Array {
+  let values: ArrayLike<number>;
+  if (isTensor(labels)) {
+    assertLiveTensor(fn, 'labels', labels, '[B] of class indices');
+    if (labels.rank !== 1) {
+      throw new InvalidInputError(
+        'labels',
+        `${fn}: labels must be [B] class indices, got shape [${labels.shape.join(', ')}]; convert one-hot ` +
+          'rows with tf.argMax(labels, 1).',
+      );
+    }
+    values = labels.dataSync();
+  } else if (Array.isArray(labels) || ArrayBuffer.isView(labels)) {
+    values = labels as ArrayLike<number>;
+  } else {
+    throw new InvalidInputError(
+      'labels',
+      `${fn}: labels must be a [B] tensor or an array of class indices, got ${describe(labels)}.`,
+    );
+  }
+  if (values.length !== n) {
+    throw new ShapeMismatchError(`${fn}: ${n} inputs but ${values.length} labels; give one label per image.`);
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new InvalidLabelsError(fn, i, v as number, classes);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Reads `k` similarity targets (a tensor or an array), each finite and in [−1, 1]. */
+export function readTargets(fn: string, targets: unknown, k: number): Float32Array {
+  let values: ArrayLike<number>;
+  if (isTensor(targets)) {
+    assertLiveTensor(fn, 'targets', targets, '[k]');
+    values = targets.dataSync();
+  } else if (Array.isArray(targets) || ArrayBuffer.isView(targets)) {
+    values = targets as ArrayLike<number>;
+  } else {
+    throw new InvalidOptionError(
+      `${fn}: targets must be a [k] tensor or an array of numbers, got ${describe(targets)}.`,
+    );
+  }
+  if (values.length !== k) {
+    throw new ShapeMismatchError(`${fn}: ${k} pairs but ${values.length} targets; give one target per pair.`);
+  }
+  const out = new Float32Array(k);
+  for (let p = 0; p < k; p++) {
+    const y = values[p];
+    if (!(typeof y === 'number' && y >= -1 && y <= 1)) {
+      throw new NonFiniteValueError(
+        `${fn}: target ${p} is ${y}; similarity targets must be finite and in [−1, 1].`,
+      );
+    }
+    out[p] = y;
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { SimilarityRegularizer } from './similarity-regularizer';
+
+/**
+ * Index of the first tensor of `tensors` holding NaN or ±Infinity, or −1 when all are finite. The
+ * common case costs one fused reduction and one read: the sum of the sums is finite exactly when every
+ * value is, barring float overflow of huge finite values, which the exact per-tensor check then rules out.
+ */
+export function firstNonFinite(tensors: readonly tf.Tensor[]): number {
+  if (tensors.length === 0) return -1;
+  const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.cast(t, 'float32')))));
+  const finite = Number.isFinite(total.dataSync()[0]);
+  total.dispose();
+  if (finite) return -1;
+  for (let i = 0; i < tensors.length; i++) {
+    const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(tensors[i]))));
+    const found = bad.dataSync()[0] === 1;
+    bad.dispose();
+    if (found) return i;
+  }
+  return -1;
+}
+
+/**
+ * The state a training step writes during its forward pass, before any update: the model's non-trainable
+ * weights (batch-norm moving statistics) and the regularizer's running means and tap logits. Taking it
+ * costs no copy (a clone shares the data; the step replaces variables' data, never edits it in place).
+ */
+export class StepSnapshot {
+  private readonly variables: tf.Variable[];
+  private readonly values: tf.Tensor[];
+  private readonly regularizerState: tf.NamedTensorMap | null;
+
+  constructor(model: tfl.LayersModel, regularizer: SimilarityRegularizer | null) {
+    this.variables = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
+    this.values = this.variables.map((v) => tf.clone(v));
+    this.regularizerState = regularizer ? regularizer.getState() : null;
+  }
+
+  /** The live variables the forward pass may have written (to check them after it). */
+  written(regularizer: SimilarityRegularizer | null): { statistics: tf.Tensor[]; means: tf.Tensor[] } {
+    return { statistics: this.variables, means: regularizer ? regularizer.runningMeanValues() : [] };
+  }
+
+  /** Puts every saved value back. */
+  restore(regularizer: SimilarityRegularizer | null): void {
+    this.variables.forEach((v, i) => {
+      v.assign(this.values[i]);
+    });
+    if (regularizer && this.regularizerState) regularizer.setState(this.regularizerState);
+  }
+
+  dispose(): void {
+    tf.dispose(this.values);
+    if (this.regularizerState) tf.dispose(Object.values(this.regularizerState));
+  }
+}
