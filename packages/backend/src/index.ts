@@ -41,4 +41,5 @@ export {
 } from './wasm-training/register';
 export { initWasmThreads, type WasmThreadsResult } from './wasm-threads';
 export type { WebGPUAdapterDescription } from './webgpu/adapter';
+export type { GPUSource } from './webgpu/gpu-source';
 export { type InitWebGPUOptions, initWebGPU, type WebGPUInit } from './webgpu/init-webgpu';
