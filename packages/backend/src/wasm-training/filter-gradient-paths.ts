@@ -1,5 +1,5 @@
 /**
- * The paths of the wasm `Conv2DBackpropFilter` kernel ({@link conv2DBackpropFilterWasm}):
+ * The paths of the wasm `Conv2DBackpropFilter` kernel (`conv2DBackpropFilterWasm`):
  * - `'simd'`: the generated WebAssembly SIMD kernel (output channels a multiple of 4; every ResNet layer);
  * - `'pointwise'`: 1×1 filters, a gather + `BatchMatMul`;
  * - `'shifted'`: shifted-view products on a zero-padded grid;
