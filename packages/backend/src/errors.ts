@@ -6,8 +6,13 @@ export type BackendErrorCode =
   | 'UNSUPPORTED_KERNEL_INPUT'
   | 'INVALID_THREADS'
   | 'WASM_THREADS_UNAVAILABLE'
-  | 'KERNEL_WORKER';
+  | 'KERNEL_WORKER'
+  | 'WEBGPU_PACKAGE_MISSING'
+  | 'NO_WEBGPU_ADAPTER'
+  | 'SOFTWARE_ADAPTER_REFUSED'
+  | 'SYNC_READ_UNSUPPORTED';
 
+/** Marks every `BackendError`, so {@link BackendError.is} recognises errors from another copy of the package. */
 const FAMILY = Symbol.for('@pixsim/backend/BackendError');
 
 /**
@@ -33,7 +38,7 @@ export class BackendError extends Error {
   }
 }
 
-/** A backend name (argument or `PIXSIM_BACKEND`) that is not one of `auto`, `tensorflow`, `wasm`, `cpu`. */
+/** A backend name (argument or `PIXSIM_BACKEND`) that is not one of `auto`, `tensorflow`, `webgpu`, `wasm`, `cpu`. */
 export class UnknownBackendError extends BackendError {
   constructor(message: string) {
     super('UNKNOWN_BACKEND', message);
@@ -89,5 +94,56 @@ export class KernelWorkerError extends BackendError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('KERNEL_WORKER', message);
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** The WebGPU engine was asked for but an npm package it needs is not installed. */
+export class WebGPUPackageMissingError extends BackendError {
+  /** The package to install (`webgpu` in Node, or `@tensorflow/tfjs-backend-webgpu`). */
+  readonly module: string;
+
+  constructor(module: string, message: string, options?: { cause?: unknown }) {
+    super('WEBGPU_PACKAGE_MISSING', message);
+    this.module = module;
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** WebGPU is there (`navigator.gpu` or the `webgpu` package) but offers no adapter (no usable GPU driver). */
+export class NoWebGPUAdapterError extends BackendError {
+  /** Where the `GPU` object came from: `'navigator.gpu'` or the `webgpu` package. */
+  readonly source: string;
+
+  constructor(source: string, message: string) {
+    super('NO_WEBGPU_ADAPTER', message);
+    this.source = source;
+  }
+}
+
+/**
+ * The only WebGPU adapter is a software one (SwiftShader, llvmpipe, …) and it was not asked for
+ * explicitly: `initBackend('auto')` never trains on a CPU emulating a GPU.
+ */
+export class SoftwareAdapterRefusedError extends BackendError {
+  /** The adapter that was refused. */
+  readonly adapter: { vendor: string; architecture: string; device: string; description: string };
+
+  constructor(
+    adapter: { vendor: string; architecture: string; device: string; description: string },
+    message: string,
+  ) {
+    super('SOFTWARE_ADAPTER_REFUSED', message);
+    this.adapter = adapter;
+  }
+}
+
+/**
+ * `dataSync()` / `arraySync()` (a synchronous read) of a tensor on the `webgpu` backend in Node: Dawn
+ * has no synchronous readback (tfjs reads synchronously through `OffscreenCanvas`, which only browsers
+ * have). Read with `await tensor.data()` / `array()` instead.
+ */
+export class SyncReadUnsupportedError extends BackendError {
+  constructor(message: string) {
+    super('SYNC_READ_UNSUPPORTED', message);
   }
 }

@@ -17,6 +17,7 @@ describe('initBackend', () => {
     expect(choice.tried.map((a) => [a.module, a.ok])).toEqual([
       ['@tensorflow/tfjs-node-gpu', false],
       ['@tensorflow/tfjs-node', false],
+      ['@tensorflow/tfjs-backend-webgpu', false], // no GPU here (and no Vulkan driver in the test process)
       ['@tensorflow/tfjs-backend-wasm', true],
     ]);
     expect(choice.reason).toMatch(/tfjs-node is not installed/);
@@ -35,6 +36,7 @@ describe('initBackend', () => {
       backend: 'cpu',
       module: '@tensorflow/tfjs-backend-cpu',
       trainingKernels: [],
+      adapter: null,
     });
     expect(tf.getBackend()).toBe('cpu');
   });
@@ -59,7 +61,7 @@ describe('initBackend', () => {
       UnknownBackendError,
     );
     await expect(initBackend('auto', { env: { PIXSIM_BACKEND: 'gpu' }, log: false })).rejects.toThrow(
-      /PIXSIM_BACKEND='gpu'.*'auto', 'tensorflow', 'wasm', 'cpu'/,
+      /PIXSIM_BACKEND='gpu'.*'auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'/,
     );
   });
   it('rejects a wasmThreads that is not 1–8 or auto, with a typed error', async () => {

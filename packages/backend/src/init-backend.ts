@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, InvalidThreadsError, UnknownBackendError } from './errors';
+import { adapterSummary, type WebGPUAdapterDescription } from './webgpu/adapter';
+import { initWebGPU, TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
 import { initWasmThreads } from './wasm-threads';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 
-/** An engine `initBackend` can pick. `tensorflow` is `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * An engine `initBackend` can pick. `tensorflow` is `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`;
+ * `webgpu` is `@tensorflow/tfjs-backend-webgpu` (on `navigator.gpu`, or in Node on the `webgpu` package).
+ */
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
-/** What to ask `initBackend` for: `auto` tries `tensorflow`, then `wasm`, then `cpu`. */
+/** What to ask `initBackend` for: `auto` tries `tensorflow`, then `webgpu` (hardware only), `wasm`, `cpu`. */
 export type BackendPreference = 'auto' | BackendName;
 
 /** One candidate `initBackend` tried, in order. */
@@ -23,7 +28,7 @@ export interface BackendAttempt {
 
 /** The result of {@link initBackend}. */
 export interface BackendChoice {
-  /** The engine now active (`tf.getBackend()` is `tensorflow`, `wasm` or `cpu` accordingly). */
+  /** The engine now active (`tf.getBackend()` is the same name). */
   backend: BackendName;
   /** The npm package that provides it. */
   module: string;
@@ -35,6 +40,8 @@ export interface BackendChoice {
   trainingKernels: string[];
   /** XNNPACK threads of the wasm engine (1 unless the threaded build started; 1 for other engines). */
   threads: number;
+  /** The GPU the `webgpu` engine runs on (`null` for other engines). */
+  adapter: WebGPUAdapterDescription | null;
 }
 
 /** Options of {@link initBackend}. */
@@ -58,9 +65,10 @@ export interface InitBackendOptions {
   wasmThreads?: number | 'auto';
 }
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 const MODULES: Record<BackendName, readonly string[]> = {
   tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  webgpu: [TFJS_WEBGPU_MODULE],
   wasm: ['@tensorflow/tfjs-backend-wasm'],
   cpu: ['@tensorflow/tfjs-backend-cpu'],
 };
@@ -100,9 +108,30 @@ function wasmThreadCount(): number {
   return wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
+/** Tries the webgpu engine; `auto` refuses a software adapter. */
+async function tryWebGPU(
+  auto: boolean,
+): Promise<{ attempt: BackendAttempt; adapter: WebGPUAdapterDescription | null; error?: unknown }> {
+  const module = TFJS_WEBGPU_MODULE;
+  try {
+    const { adapter, source } = await initWebGPU({ allowSoftware: !auto });
+    const via = source === 'webgpu' ? "Dawn (the 'webgpu' package)" : 'navigator.gpu';
+    const detail = `${module} initialised on ${adapterSummary(adapter)} through ${via}`;
+    return { attempt: { backend: 'webgpu', module, ok: true, detail }, adapter };
+  } catch (error) {
+    const attempt: BackendAttempt = {
+      backend: 'webgpu',
+      module,
+      ok: false,
+      detail: `webgpu: ${describe(error)}`,
+    };
+    return { attempt, adapter: null, error };
+  }
+}
+
 /** Tries one engine; returns the attempts made (the last one is the success, if any). */
 async function tryBackend(
-  backend: BackendName,
+  backend: Exclude<BackendName, 'webgpu'>,
   registerTraining: boolean,
   threads: number,
 ): Promise<BackendAttempt[]> {
@@ -161,9 +190,11 @@ async function tryBackend(
  * Chooses and activates the fastest TensorFlow.js engine available.
  *
  * `'auto'` (the default) tries, in order, `tensorflow` (`@tensorflow/tfjs-node-gpu`, then
- * `@tensorflow/tfjs-node`, imported dynamically: both are optional peer dependencies), `wasm`
- * (`@tensorflow/tfjs-backend-wasm`, with this package's training kernels registered) and `cpu`. An
- * explicit name forces that engine. The environment variable `PIXSIM_BACKEND` overrides the argument,
+ * `@tensorflow/tfjs-node`, imported dynamically: both are optional peer dependencies), `webgpu`
+ * (`@tensorflow/tfjs-backend-webgpu` through {@link initWebGPU}, only on a hardware adapter: `auto` never
+ * trains on a software one such as SwiftShader), `wasm` (`@tensorflow/tfjs-backend-wasm`, with this
+ * package's training kernels registered) and `cpu`. An explicit name forces that engine; `'webgpu'`
+ * accepts a software adapter. The reason names the adapter's vendor and architecture. The environment variable `PIXSIM_BACKEND` overrides the argument,
  * so scripts can be switched without code changes.
  *
  * @example
@@ -171,7 +202,7 @@ async function tryBackend(
  * const choice = await initBackend();        // 'auto'
  * console.log(choice.backend, choice.reason); // wasm  "wasm: … not installed; @tensorflow/tfjs-backend-wasm loaded …"
  * ```
- * @throws {UnknownBackendError} when the preference (or `PIXSIM_BACKEND`) is not `auto|tensorflow|wasm|cpu`.
+ * @throws {UnknownBackendError} when the preference (or `PIXSIM_BACKEND`) is not `auto|tensorflow|webgpu|wasm|cpu`.
  * @throws {BackendUnavailableError} when an explicitly named engine (or, for `auto`, every engine) fails.
  */
 export async function initBackend(
@@ -187,12 +218,22 @@ export async function initBackend(
       `${source} names no known backend; use one of ${PREFERENCES.map((p) => `'${p}'`).join(', ')}.`,
     );
   }
-  const candidates: BackendName[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
+  const candidates: BackendName[] =
+    requested === 'auto' ? ['tensorflow', 'webgpu', 'wasm', 'cpu'] : [requested];
   const registerTraining = options.wasmTrainingKernels ?? true;
   const threads = await resolveThreads(options.wasmThreads);
   const tried: BackendAttempt[] = [];
+  let adapter: WebGPUAdapterDescription | null = null;
+  let webgpuError: unknown;
   for (const backend of candidates) {
-    tried.push(...(await tryBackend(backend, registerTraining, threads)));
+    if (backend === 'webgpu') {
+      const attempt = await tryWebGPU(requested === 'auto');
+      tried.push(attempt.attempt);
+      adapter = attempt.adapter;
+      webgpuError = attempt.error;
+    } else {
+      tried.push(...(await tryBackend(backend, registerTraining, threads)));
+    }
     const last = tried[tried.length - 1];
     if (last?.ok) {
       const failures = tried.filter((a) => !a.ok).map((a) => a.detail);
@@ -212,6 +253,7 @@ export async function initBackend(
         tried,
         trainingKernels,
         threads: backend === 'wasm' ? wasmThreadCount() : 1,
+        adapter,
       };
       const log = options.log === undefined ? console.info : options.log;
       if (log !== false && lastLogged !== backend) {
@@ -225,11 +267,14 @@ export async function initBackend(
   const fix =
     requested === 'tensorflow'
       ? "install @tensorflow/tfjs-node (or -gpu), or ask for 'auto'"
-      : requested === 'auto'
-        ? 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
-        : `install ${MODULES[requested as BackendName].join(' or ')}, or ask for 'auto'`;
+      : requested === 'webgpu'
+        ? `pnpm add ${TFJS_WEBGPU_MODULE} webgpu (webgpu: Dawn for Node) and install a GPU driver (Linux: libvulkan1 and the vendor's Vulkan driver), or ask for 'auto'`
+        : requested === 'auto'
+          ? 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
+          : `install ${MODULES[requested as BackendName].join(' or ')}, or ask for 'auto'`;
   throw new BackendUnavailableError(
     requested,
     `no usable backend for '${requested}': ${summary}. Fix: ${fix}.`,
+    requested === 'webgpu' ? { cause: webgpuError } : undefined,
   );
 }

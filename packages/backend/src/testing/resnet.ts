@@ -4,7 +4,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 /**
  * A ResNet18-style network for 32×32 inputs (CIFAR layout: 3×3 stem, four stages of two basic blocks with
  * widths `w, 2w, 4w, 8w`, strides 1, 2, 2, 2, global average pooling, dense classifier). Used by the
- * parity tests and the benchmark only; `@pixsim/models` owns the real model zoo.
+ * parity tests and the benchmark only; `@pixsim/models` owns the real model zoo. The stem's and each
+ * stage's last activations are named `stem`, `stage1`, … (the regularizer's taps).
  */
 export function resnet18(options: {
   width: number;
@@ -12,28 +13,39 @@ export function resnet18(options: {
   classes?: number;
   blocks?: number[];
   seed?: number;
+  /**
+   * Pad with explicit `zeroPadding2d` layers before `valid` convolutions, as `@pixsim/models` does
+   * (PyTorch's `padding = k // 2`), instead of `same` convolutions.
+   */
+  explicitPadding?: boolean;
 }): tfl.LayersModel {
-  const { width, inputSize = 32, classes = 10, blocks = [2, 2, 2, 2] } = options;
+  const { width, inputSize = 32, classes = 10, blocks = [2, 2, 2, 2], explicitPadding = false } = options;
   let seed = options.seed ?? 1;
   const init = () => tfl.initializers.heNormal({ seed: seed++ });
-  const conv = (x: tfl.SymbolicTensor, filters: number, kernel: number, stride: number) =>
-    tfl.layers
+  const conv = (x: tfl.SymbolicTensor, filters: number, kernel: number, stride: number) => {
+    const pad = Math.floor(kernel / 2);
+    const input =
+      explicitPadding && pad > 0
+        ? (tfl.layers.zeroPadding2d({ padding: [pad, pad] }).apply(x) as tfl.SymbolicTensor)
+        : x;
+    return tfl.layers
       .conv2d({
         filters,
         kernelSize: kernel,
         strides: stride,
-        padding: 'same',
+        padding: explicitPadding ? 'valid' : 'same',
         useBias: false,
         kernelInitializer: init(),
       })
-      .apply(x) as tfl.SymbolicTensor;
+      .apply(input) as tfl.SymbolicTensor;
+  };
   const bn = (x: tfl.SymbolicTensor) =>
     tfl.layers.batchNormalization({ axis: -1 }).apply(x) as tfl.SymbolicTensor;
-  const relu = (x: tfl.SymbolicTensor) =>
-    tfl.layers.activation({ activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+  const relu = (x: tfl.SymbolicTensor, name?: string) =>
+    tfl.layers.activation({ activation: 'relu', name }).apply(x) as tfl.SymbolicTensor;
 
   const input = tfl.input({ shape: [inputSize, inputSize, 3] });
-  let x = relu(bn(conv(input, width, 3, 1)));
+  let x = relu(bn(conv(input, width, 3, 1)), 'stem');
   let channels = width;
   blocks.forEach((count, stage) => {
     const filters = width * 2 ** stage;
@@ -42,7 +54,8 @@ export function resnet18(options: {
       let y = relu(bn(conv(x, filters, 3, stride)));
       y = bn(conv(y, filters, 3, 1));
       const shortcut = stride !== 1 || channels !== filters ? bn(conv(x, filters, 1, stride)) : x;
-      x = relu(tfl.layers.add().apply([y, shortcut]) as tfl.SymbolicTensor);
+      const last = b === count - 1 ? `stage${stage + 1}` : undefined;
+      x = relu(tfl.layers.add().apply([y, shortcut]) as tfl.SymbolicTensor, last);
       channels = filters;
     }
   });

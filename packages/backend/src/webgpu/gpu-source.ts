@@ -1,0 +1,76 @@
+import { WebGPUPackageMissingError } from '../errors';
+
+/** Where the `GPU` object (`navigator.gpu`'s type) comes from. */
+export type GPUSource = 'navigator.gpu' | 'webgpu';
+
+/** A `GPU` object (typed loosely: `@webgpu/types` is not a dependency of this package). */
+export interface GPULike {
+  requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<unknown>;
+}
+
+/** The `webgpu` npm package: prebuilt Dawn bindings for Node. */
+interface DawnModule {
+  create(flags: string[]): GPULike;
+  globals: Record<string, unknown>;
+}
+
+/** The npm package with Dawn for Node (an optional peer dependency). */
+export const DAWN_MODULE = 'webgpu';
+
+/** Imports a module by a name the bundler must not resolve (optional peers). */
+async function importOptional(name: string): Promise<unknown> {
+  return import(/* @vite-ignore */ name);
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+let dawn: GPULike | undefined;
+
+/**
+ * The `GPU` to ask for an adapter: `navigator.gpu` where it exists (browsers, Deno), otherwise in Node the
+ * `webgpu` package's Dawn instance, created once per process. `@tensorflow/tfjs-backend-webgpu` reads
+ * WebGPU from the globals, so in Node Dawn's globals (`GPUBufferUsage`, `GPUMapMode`, …) are defined on
+ * `globalThis` where absent, and the instance becomes `navigator.gpu` (on Node's own `navigator` from
+ * Node 21, on a `{ gpu }` object before).
+ *
+ * @throws {WebGPUPackageMissingError} in Node when `webgpu` is not installed, or outside Node without
+ * `navigator.gpu`.
+ */
+export async function gpuSource(): Promise<{ gpu: GPULike; source: GPUSource }> {
+  if (dawn) return { gpu: dawn, source: 'webgpu' }; // also navigator.gpu since the first call
+  const nav = (globalThis as { navigator?: { gpu?: GPULike } }).navigator;
+  if (nav?.gpu) return { gpu: nav.gpu, source: 'navigator.gpu' };
+  if (typeof globalThis.process?.versions?.node !== 'string') {
+    throw new WebGPUPackageMissingError(
+      'navigator.gpu',
+      'WebGPU is not available here: navigator.gpu is undefined (use a browser with WebGPU enabled, or Node with the webgpu package).',
+    );
+  }
+  let module: DawnModule;
+  try {
+    module = (await importOptional(DAWN_MODULE)) as DawnModule;
+  } catch (error) {
+    throw new WebGPUPackageMissingError(
+      DAWN_MODULE,
+      `WebGPU in Node needs the '${DAWN_MODULE}' package (prebuilt Dawn), which is not installed (${describe(error)}); install it: pnpm add ${DAWN_MODULE}`,
+      { cause: error },
+    );
+  }
+  for (const [name, value] of Object.entries(module.globals)) {
+    if (!(name in globalThis))
+      Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+  }
+  dawn = module.create([]);
+  const target = (globalThis as { navigator?: object }).navigator;
+  if (target) Object.defineProperty(target, 'gpu', { value: dawn, configurable: true });
+  else
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: dawn },
+      configurable: true,
+      writable: true,
+    });
+  return { gpu: dawn, source: 'webgpu' };
+}
