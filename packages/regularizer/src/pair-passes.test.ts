@@ -239,13 +239,16 @@ describe('pair passes of a regularized step', () => {
     };
     const grouped = run(true);
     const passes = run(false);
-    const close = (x: number[], y: number[]) =>
-      x.forEach((v, i) => expect(Math.abs(v - y[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(y[i]))));
+    const close = (x: number[], y: number[]) => {
+      for (let i = 0; i < x.length; i++) {
+        expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(y[i])));
+      }
+    };
     expect(Math.abs(grouped.loss - passes.loss)).toBeLessThan(1e-5 * Math.max(1, passes.loss));
-    grouped.grads.forEach((g, i) => close(g, passes.grads[i]));
+    for (const [i, g] of grouped.grads.entries()) close(g, passes.grads[i]);
     // gamma, beta, moving mean, moving variance
-    grouped.bn.forEach((w, i) => close(w, passes.bn[i]));
-    grouped.running.forEach((m, i) => close(m, passes.running[i]));
+    for (const [i, w] of grouped.bn.entries()) close(w, passes.bn[i]);
+    for (const [i, m] of grouped.running.entries()) close(m, passes.running[i]);
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([a, b]);
   });
