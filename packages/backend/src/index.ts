@@ -28,6 +28,7 @@ export {
   type BackendPreference,
   type InitBackendOptions,
   initBackend,
+  slowEngineWarning,
 } from './init-backend';
 export {
   type FilterGradientPath,
