@@ -56,8 +56,8 @@ export function slowEngineWarning(requested: BackendPreference, chosen: BackendN
   if (requested !== 'auto' || chosen !== 'cpu' || !node) return null;
   return (
     "'auto' ended on the pure-JavaScript cpu engine, at least 30× slower than wasm with pixsim's kernels " +
-    '(forward passes 24–33× in the @pixsim/models bench, training steps far more). Fix: install @tensorflow/tfjs-backend-wasm (e.g. `npm install @tensorflow/tfjs-backend-wasm`) " +
-    "and call initBackend('auto') again, or ask for 'cpu' explicitly to silence this."
+    '(forward passes 24–33× in the @pixsim/models bench, training steps far more). Fix: install ' +
+    "@tensorflow/tfjs-backend-wasm (e.g. `npm install @tensorflow/tfjs-backend-wasm`) and call initBackend('auto') again, or ask for 'cpu' explicitly to silence this."
   );
 }
 
