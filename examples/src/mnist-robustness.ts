@@ -6,7 +6,7 @@
 // Each regularized step is three training-mode passes (64 images, 16 images i, 16 images j), as in the
 // reference. Per model it prints a fingerprint of the final weights, the engine, its thread count and the
 // filter-gradient kernel paths that ran, so that two runs that print different figures can be told apart.
-//   pnpm main        (or: pnpm --filter @pixsim/examples run main)
+//   pnpm --filter @pixsim/examples run robustness
 // Sizes (width, subset, epochs) are chosen to finish in about 10 minutes on a 2-core machine.
 import { gaussianNoise } from '@pixsim/attacks';
 import { createHash } from 'node:crypto';

