@@ -82,7 +82,12 @@ async function evaluationSetup(engine: Engine, threads: number, n: number) {
   const { test } = await cifar10(CIFAR_DIR);
   const indices = Array.from({ length: Math.min(n, test.size) }, (_, i) => i);
   const clf = createClassifier(m, { preprocess: [toGrey(), scaleShift(5, 0.5)] });
-  return { m, clf, images: test.toTensor(indices), labels: test.labels.slice(0, indices.length) };
+  return {
+    m,
+    clf,
+    images: test.toTensor(indices, { scale: 'unit' }),
+    labels: test.labels.slice(0, indices.length),
+  };
 }
 
 async function boundary(engine: Engine, threads: number): Promise<number> {

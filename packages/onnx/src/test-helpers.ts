@@ -17,7 +17,7 @@ export const CIFAR_DIR = join(
 export async function cifarTest(n: number): Promise<{ images: tf.Tensor4D; labels: Int32Array }> {
   const { test } = await cifar10(CIFAR_DIR);
   const indices = Array.from({ length: n }, (_, i) => i);
-  return { images: test.toTensor(indices), labels: test.labels.slice(0, n) };
+  return { images: test.toTensor(indices, { scale: 'unit' }), labels: test.labels.slice(0, n) };
 }
 
 /** The first `n` MNIST test images, `[n, 28, 28, 1]` in `[0, 1]`. */
