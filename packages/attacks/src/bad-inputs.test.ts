@@ -3,7 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { checkSubjects, type Subject } from '../../../test-support/bad-inputs';
-import { fgsmAttack, gaussianNoiseAttack, pgdAttack } from './attack-specs';
+import {
+  boundaryAttack,
+  fgsmAttack,
+  gaussianNoiseAttack,
+  pgdAttack,
+  saltAndPepperNoiseAttack,
+  uniformNoiseAttack,
+} from './attack-specs';
 import { runBoundaryAttack } from './boundary-attack';
 import { type Classifier, createClassifier, predictLabels, scaleShift, toGrey } from './classifier';
 import {
@@ -45,8 +52,46 @@ const badNoiseOptions = [
   () => ({ seed: 3, indexOffset: 0.5 }),
 ];
 
+/** An attack factory, judged through the robustness curve that runs the attack it makes. */
+function factory(
+  name: string,
+  make: (o: never) => Parameters<typeof robustnessCurve>[2],
+  bad: (() => unknown)[],
+): Subject {
+  return {
+    name,
+    args: () => [{}, images()],
+    call: (o, x) =>
+      robustnessCurve(clf, { images: x as tf.Tensor4D, labels: labels() }, make(o as never), [0.1], {
+        seed: 1,
+      }),
+    keep: [1],
+    bad: { 0: bad },
+  };
+}
+
 /** Every public function of @pixsim/attacks that takes data. */
 const subjects: Subject[] = [
+  factory('gaussianNoiseAttack', gaussianNoiseAttack, [() => ({ clamp: 'sometimes' })]),
+  factory('uniformNoiseAttack', uniformNoiseAttack, [() => ({ clamp: 7 })]),
+  factory('saltAndPepperNoiseAttack', saltAndPepperNoiseAttack, [() => ({ clamp: 'none' })]),
+  factory('fgsmAttack', fgsmAttack, [() => ({ surrogate: {} })]),
+  factory('pgdAttack', pgdAttack, [
+    () => ({ steps: 0 }),
+    () => ({ norm: 'l1' }),
+    () => ({ steps: 1, surrogate: 3 }),
+  ]),
+  // Accepted options run the attack: its default 25,000 steps are capped at 2 to keep the suite fast.
+  factory(
+    'boundaryAttack',
+    (o: unknown) =>
+      boundaryAttack(
+        (o === undefined || (typeof o === 'object' && o !== null && !Array.isArray(o))
+          ? { steps: 2, ...(o as object) }
+          : o) as never,
+      ),
+    [() => ({ steps: -1 }), () => ({ sphericalStep: Number.NaN })],
+  ),
   {
     name: 'addNoise',
     args: () => ['gaussian', images(), 0.1, noiseOptions()],
