@@ -177,6 +177,32 @@ const subjects: Subject[] = [
     },
   },
   {
+    name: 'PairSampler.setState',
+    args: () => [{ seed: 1, batchSize: 2, pairCount: 3, pass: 1, cursor: 0 }],
+    call: (st) => {
+      const sampler = new PairSampler(Int32Array.of(0, 1, 0, 2, 1, 2), { batchSize: 2, seed: 1 });
+      sampler.setState(st as never);
+      return sampler.next();
+    },
+    bad: {
+      0: [
+        () => ({ seed: 1, batchSize: 2, pairCount: 4, pass: 1, cursor: 0 }),
+        () => ({ seed: 1, batchSize: 2, pairCount: 3, pass: 1.5, cursor: 0 }),
+        () => ({ seed: 1, batchSize: 2, pairCount: 3, pass: 1, cursor: 9 }),
+        () => ({ seed: 1, batchSize: 2, pairCount: 3, pass: -1, cursor: 0 }),
+      ],
+    },
+  },
+  {
+    name: 'SimilarityRegularizer.lossOf',
+    args: () => [px(2, 1), px(2, 2), [0.5, -0.5], { updateRunningMeans: false }],
+    call: (a, b, t, o) => reg.lossOf(a as tf.Tensor4D, b as tf.Tensor4D, t as number[], o as never),
+    bad: {
+      2: [() => [2, 0], () => tf.tensor1d([0, Number.NaN]), () => [0.5]],
+      3: [() => ({ centres: [tf.zeros([5])] })],
+    },
+  },
+  {
     name: 'ImageStore',
     args: () => [imageSet(), 'images'],
     call: (s, w) => new ImageStore(s as never, w as string).n,
