@@ -4,6 +4,7 @@ import type { Classifier } from './classifier';
 import { fgsm } from './fgsm';
 import { addNoise, type NoiseClamp, type NoiseKind } from './noise';
 import { type PgdOptions, pgd } from './pgd';
+import { assertClassifier, assertOptions } from './validate';
 
 /** Randomness of one attack run inside an evaluation: a seed and the global index of the batch's first image. */
 export interface AttackContext {
@@ -52,6 +53,7 @@ export interface NoiseAttackOptions {
 }
 
 function noiseAttack(kind: NoiseKind, options: NoiseAttackOptions): PerturbationAttack {
+  assertOptions(`${kind}NoiseAttack`, options);
   return {
     kind: 'perturbation',
     name: `${kind}-noise`,
@@ -85,6 +87,8 @@ export function saltAndPepperNoiseAttack(options: NoiseAttackOptions = {}): Pert
  * (the paper's black-box FGSM: gradients of an unregularized model, applied to the target).
  */
 export function fgsmAttack(options: { surrogate?: Classifier } = {}): PerturbationAttack {
+  assertOptions('fgsmAttack', options);
+  if (options.surrogate !== undefined) assertClassifier('fgsmAttack', options.surrogate, 'options.surrogate');
   return {
     kind: 'perturbation',
     name: options.surrogate ? 'transferred-fgsm' : 'fgsm',
@@ -95,6 +99,8 @@ export function fgsmAttack(options: { surrogate?: Classifier } = {}): Perturbati
 
 /** PGD (L∞ or L2) as an attack for `robustnessCurve`; the random start is seeded per repeat. */
 export function pgdAttack(options: Omit<PgdOptions, 'seed' | 'indexOffset'> = {}): PerturbationAttack {
+  assertOptions('pgdAttack', options);
+  if (options.surrogate !== undefined) assertClassifier('pgdAttack', options.surrogate, 'options.surrogate');
   const norm = options.norm ?? 'linf';
   return {
     kind: 'perturbation',
@@ -115,6 +121,7 @@ export function pgdAttack(options: Omit<PgdOptions, 'seed' | 'indexOffset'> = {}
 export function boundaryAttack(
   options: Omit<BoundaryAttackOptions, 'seed' | 'labels' | 'indexOffset'> = {},
 ): MinimizationAttack {
+  assertOptions('boundaryAttack', options);
   return {
     kind: 'minimization',
     name: 'boundary-attack',

@@ -5,7 +5,14 @@ import { InvalidOptionError } from './errors';
 import { createOracle } from './oracle';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import { StatsQueue } from './stats-queue';
-import { assertImages, type Labels, positiveInteger, positiveNumber, readLabels } from './validate';
+import {
+  assertClassifier,
+  assertImages,
+  type Labels,
+  positiveInteger,
+  positiveNumber,
+  readLabels,
+} from './validate';
 
 /** Options of {@link runBoundaryAttack}; defaults are foolbox 3's `BoundaryAttack` defaults. */
 export interface BoundaryAttackOptions {
@@ -76,6 +83,7 @@ export function runBoundaryAttack(
   options: BoundaryAttackOptions,
 ): BoundaryAttackResult {
   const fn = 'runBoundaryAttack';
+  assertClassifier(fn, classifier);
   assertSeed(fn, options?.seed);
   const o = options;
   const steps = positiveInteger(fn, 'steps', o.steps ?? 25000);

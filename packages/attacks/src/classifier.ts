@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
+import { assertClassifier, assertImageBatch, assertOptions, describe } from './validate';
 
 /** Any function from a batch of (preprocessed) images `[N, H, W, C]` to logits `[N, K]`. */
 export type LogitsFunction = (x: tf.Tensor4D) => tf.Tensor;
@@ -49,6 +50,7 @@ export function createClassifier(
   model: PredictingModel | LogitsFunction,
   options: ClassifierOptions = {},
 ): Classifier {
+  assertOptions('createClassifier', options);
   const bounds = options.bounds ?? ([0, 1] as const);
   if (
     !Array.isArray(bounds) ||
@@ -95,9 +97,19 @@ export function createClassifier(
     bounds: frozenBounds,
     logits(images: tf.Tensor4D): tf.Tensor2D {
       return tf.tidy(() => {
-        let x = images;
-        for (const p of steps) x = p(x);
-        const out = forward(x);
+        let out: tf.Tensor;
+        try {
+          let x = images;
+          for (const p of steps) x = p(x);
+          out = forward(x);
+        } catch (err) {
+          if (AttackError.is(err)) throw err;
+          throw new ShapeMismatchError(
+            `Classifier: the model failed on images of shape [${images.shape.join(', ')}] ` +
+              `(${err instanceof Error ? err.message : String(err)}). Pass images of the height, width and ` +
+              'channel count the model was built for (after preprocessing).',
+          );
+        }
         if (out.rank !== 2 || out.shape[0] !== images.shape[0]) {
           throw new ShapeMismatchError(
             `Classifier: the model must return logits of shape [N, K] = [${images.shape[0]}, K], got ` +
@@ -113,7 +125,9 @@ export function createClassifier(
 /** Preprocessing `scale·(x − shift)`; the paper's models see `5·(x − 0.5)`, i.e. `[−2.5, 2.5]`. */
 export function scaleShift(scale: number, shift: number): Preprocess {
   if (!Number.isFinite(scale) || !Number.isFinite(shift)) {
-    throw new InvalidOptionError(`scaleShift: scale and shift must be finite, got ${scale} and ${shift}.`);
+    throw new InvalidOptionError(
+      `scaleShift: scale and shift must be finite numbers, got ${describe(scale)} and ${describe(shift)}.`,
+    );
   }
   return (x) => tf.tidy(() => tf.mul(tf.sub(x, shift), scale) as tf.Tensor4D);
 }
@@ -125,6 +139,8 @@ export function toGrey(): Preprocess {
 
 /** Predicted classes (argmax of the logits) of a batch, read synchronously. */
 export function predictLabels(classifier: Classifier, images: tf.Tensor4D): Int32Array {
+  assertClassifier('predictLabels', classifier);
+  assertImageBatch('predictLabels', images);
   const t = tf.tidy(() => tf.argMax(classifier.logits(images), 1));
   const out = new Int32Array(t.dataSync());
   t.dispose();

@@ -7,7 +7,9 @@ export type AttackErrorCode =
   | 'INVALID_LABELS'
   | 'INVALID_OPTION'
   | 'NON_FINITE_VALUE'
-  | 'GRADIENTS_NOT_REGISTERED';
+  | 'GRADIENTS_NOT_REGISTERED'
+  | 'DISPOSED_TENSOR'
+  | 'INVALID_CLASSIFIER';
 
 const FAMILY = Symbol.for('@pixsim/attacks/AttackError');
 
@@ -90,5 +92,28 @@ export class NonFiniteValueError extends AttackError {
 export class GradientsNotRegisteredError extends AttackError {
   constructor(message: string) {
     super('GRADIENTS_NOT_REGISTERED', message);
+  }
+}
+
+/** A tensor passed in was already disposed (`argument` names which one). */
+export class DisposedTensorError extends AttackError {
+  readonly argument: string;
+
+  constructor(argument: string, message: string) {
+    super('DISPOSED_TENSOR', message);
+    this.argument = argument;
+  }
+}
+
+/**
+ * Something that is not a `Classifier` from `createClassifier` was passed where one is expected
+ * (`argument` names the parameter, e.g. `classifier` or `options.surrogate`).
+ */
+export class InvalidClassifierError extends AttackError {
+  readonly argument: string;
+
+  constructor(argument: string, message: string) {
+    super('INVALID_CLASSIFIER', message);
+    this.argument = argument;
   }
 }

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
 import { lossGradient } from './gradient';
-import { assertEpsilon, assertImages, type Labels, readLabels } from './validate';
+import {
+  assertClassifier,
+  assertEpsilon,
+  assertImages,
+  assertOptions,
+  type Labels,
+  readLabels,
+} from './validate';
 
 /** Options of {@link fgsm}. */
 export interface FgsmOptions {
@@ -30,6 +37,9 @@ export function fgsm(
   options: FgsmOptions = {},
 ): tf.Tensor4D {
   const fn = 'fgsm';
+  assertClassifier(fn, classifier);
+  assertOptions(fn, options);
+  if (options.surrogate !== undefined) assertClassifier(fn, options.surrogate, 'options.surrogate');
   assertEpsilon(fn, epsilon);
   assertImages(fn, images, classifier.bounds);
   const y = readLabels(fn, labels, images.shape[0]);

@@ -32,7 +32,9 @@ export {
 export {
   AttackError,
   type AttackErrorCode,
+  DisposedTensorError,
   GradientsNotRegisteredError,
+  InvalidClassifierError,
   InvalidEpsilonError,
   InvalidLabelsError,
   InvalidOptionError,

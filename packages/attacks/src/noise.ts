@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { assertEpsilon, assertImages } from './validate';
+import { assertEpsilon, assertImages, describe } from './validate';
 
 /**
  * How a noisy image is brought back into range:
@@ -60,12 +60,12 @@ export function addNoise(
   epsilon: number,
   options: NoiseOptions,
 ): tf.Tensor4D {
-  const fn = `${kind}Noise`;
   if (kind !== 'gaussian' && kind !== 'uniform' && kind !== 'salt-and-pepper') {
     throw new InvalidOptionError(
-      `addNoise: unknown noise kind '${String(kind)}'; use 'gaussian', 'uniform' or 'salt-and-pepper'.`,
+      `addNoise: unknown noise kind ${describe(kind)}; use 'gaussian', 'uniform' or 'salt-and-pepper'.`,
     );
   }
+  const fn = `${kind}Noise`;
   assertSeed(fn, options?.seed);
   const clamp = options.clamp ?? 'image';
   if (!CLAMPS.includes(clamp)) {

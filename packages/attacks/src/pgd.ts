@@ -4,8 +4,10 @@ import { InvalidOptionError } from './errors';
 import { lossGradient } from './gradient';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import {
+  assertClassifier,
   assertEpsilon,
   assertImages,
+  assertOptions,
   type Labels,
   positiveInteger,
   positiveNumber,
@@ -73,6 +75,9 @@ export function pgd(
   options: PgdOptions = {},
 ): tf.Tensor4D {
   const fn = 'pgd';
+  assertClassifier(fn, classifier);
+  assertOptions(fn, options);
+  if (options.surrogate !== undefined) assertClassifier(fn, options.surrogate, 'options.surrogate');
   const norm = options.norm ?? 'linf';
   if (norm !== 'linf' && norm !== 'l2') {
     throw new InvalidOptionError(`${fn}: norm must be 'linf' or 'l2', got '${String(norm)}'.`);
@@ -113,15 +118,22 @@ export function pgd(
     const start = randomStart(norm, n, h * w * c, epsilon, options.seed as number, offset);
     x = tf.tidy(() => tf.clipByValue(tf.add(x0, tf.tensor4d(start, [n, h, w, c])), lo, hi) as tf.Tensor4D);
   } else x = x0.clone();
-  for (let s = 0; s < steps; s++) {
-    const next = tf.tidy(() => {
-      const g = lossGradient(source, x, y);
-      const dir = norm === 'linf' ? tf.sign(g) : tf.div(g, tf.maximum(l2Norms(g), 1e-12));
-      return project(tf.add(x, tf.mul(dir, stepSize)) as tf.Tensor4D);
-    });
+  try {
+    for (let s = 0; s < steps; s++) {
+      const next = tf.tidy(() => {
+        const g = lossGradient(source, x, y);
+        const dir = norm === 'linf' ? tf.sign(g) : tf.div(g, tf.maximum(l2Norms(g), 1e-12));
+        return project(tf.add(x, tf.mul(dir, stepSize)) as tf.Tensor4D);
+      });
+      x.dispose();
+      x = next;
+    }
+  } catch (err) {
+    // e.g. a label outside the model's classes, known only once the model has run.
     x.dispose();
-    x = next;
+    throw err;
+  } finally {
+    x0.dispose();
   }
-  x0.dispose();
   return x;
 }

@@ -4,7 +4,14 @@ import { type Classifier, predictLabels } from './classifier';
 import { InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed } from './random';
 import { summarize, type Summary } from './summary';
-import { assertEpsilon, assertImages, type Labels, positiveInteger, readLabels } from './validate';
+import {
+  assertClassifier,
+  assertEpsilon,
+  assertImages,
+  type Labels,
+  positiveInteger,
+  readLabels,
+} from './validate';
 
 /** Images and their true labels. */
 export interface LabelledImages {
@@ -81,6 +88,7 @@ export function robustnessCurve(
   options: RobustnessCurveOptions,
 ): RobustnessCurve {
   const fn = 'robustnessCurve';
+  assertClassifier(fn, classifier);
   assertSeed(fn, options?.seed);
   const repeats = positiveInteger(fn, 'repeats', options.repeats ?? 1);
   const batchSize = positiveInteger(fn, 'batchSize', options.batchSize ?? 100);
@@ -127,9 +135,14 @@ export function robustnessCurve(
         for (const b of batches) {
           const x = slice(b);
           const y = labels.subarray(b.start, b.start + b.size);
-          const adv = attack.perturb(classifier, x, y, eps, { seed, indexOffset: b.start });
-          const pred = predictLabels(classifier, adv);
-          tf.dispose([x, adv]);
+          let pred: Int32Array;
+          try {
+            const adv = attack.perturb(classifier, x, y, eps, { seed, indexOffset: b.start });
+            pred = predictLabels(classifier, adv);
+            adv.dispose();
+          } finally {
+            x.dispose();
+          }
           for (let i = 0; i < b.size; i++) if (pred[i] === y[i]) correct++;
         }
         accuracy[k].push(correct / n);
@@ -140,8 +153,12 @@ export function robustnessCurve(
       let queries = 0;
       for (const b of batches) {
         const x = slice(b);
-        const out = attack.minimize(classifier, x, { seed, indexOffset: b.start });
-        x.dispose();
+        let out: ReturnType<typeof attack.minimize>;
+        try {
+          out = attack.minimize(classifier, x, { seed, indexOffset: b.start });
+        } finally {
+          x.dispose();
+        }
         dist.set(out.distances, b.start);
         success.push(...out.success);
         for (const q of out.queries) queries += q;

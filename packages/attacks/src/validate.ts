@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Classifier } from './classifier';
 import {
+  DisposedTensorError,
+  InvalidClassifierError,
   InvalidEpsilonError,
   InvalidLabelsError,
   InvalidOptionError,
@@ -23,6 +26,58 @@ export function isTensor(x: unknown): x is tf.Tensor {
   );
 }
 
+/** A short, never-throwing description of any value for messages (a disposed tensor cannot be printed). */
+export function describe(x: unknown): string {
+  if (isTensor(x)) return `a tensor of shape [${x.shape.join(', ')}]${x.isDisposed ? ' (disposed)' : ''}`;
+  if (typeof x === 'string') return `'${x}'`;
+  if (x === null || typeof x !== 'object') return String(x);
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  return 'an object';
+}
+
+/** Throws {@link DisposedTensorError} when `x` is a disposed tensor. */
+export function assertNotDisposed(fn: string, argument: string, x: unknown): void {
+  if (isTensor(x) && x.isDisposed) {
+    throw new DisposedTensorError(
+      argument,
+      `${fn}: ${argument} is a disposed tensor; keep it alive (tf.keep, or dispose it later) until the call returns.`,
+    );
+  }
+}
+
+/**
+ * Throws {@link InvalidClassifierError} unless `c` looks like a classifier from `createClassifier`: an
+ * object with a `logits` function and finite `bounds` `[min, max]`.
+ */
+export function assertClassifier(fn: string, c: unknown, argument = 'classifier'): asserts c is Classifier {
+  const k = c as Partial<Classifier> | null;
+  const b = k?.bounds;
+  if (
+    typeof k !== 'object' ||
+    k === null ||
+    typeof k.logits !== 'function' ||
+    !Array.isArray(b) ||
+    b.length !== 2 ||
+    !Number.isFinite(b[0]) ||
+    !Number.isFinite(b[1])
+  ) {
+    throw new InvalidClassifierError(
+      argument,
+      `${fn}: ${argument} must be a classifier from createClassifier(model, { bounds }), got ${describe(c)}.`,
+    );
+  }
+}
+
+/** Throws {@link InvalidOptionError} unless `options` is an object (or undefined, for the defaults). */
+export function assertOptions(fn: string, options: unknown): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new InvalidOptionError(
+      `${fn}: options must be an object (or left out for the defaults), got ${describe(options)}.`,
+    );
+  }
+}
+
 /** Class labels: a `[N]` tensor or an array of integer class indices. */
 export type Labels = tf.Tensor1D | Int32Array | readonly number[];
 
@@ -31,6 +86,7 @@ export type Labels = tf.Tensor1D | Int32Array | readonly number[];
  * min/max; throws {@link ShapeMismatchError}, {@link NonFiniteValueError} or {@link OutOfBoundsError}.
  */
 export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [number, number]): void {
+  assertNotDisposed(fn, 'images', images);
   if (!isTensor(images) || images.rank !== 4) {
     const shape = isTensor(images) ? `[${images.shape.join(', ')}]` : typeof images;
     throw new ShapeMismatchError(
@@ -80,6 +136,7 @@ export function readLabels(
       `${fn}: labels must be a [N] tensor or an array of class indices, got ${typeof labels}.`,
     );
   }
+  assertNotDisposed(fn, 'labels', labels);
   if (isTensor(labels)) {
     if (labels.rank !== 1) {
       throw new ShapeMismatchError(
@@ -112,7 +169,7 @@ export function readLabels(
 export function assertEpsilon(fn: string, epsilon: number, max?: number): void {
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
     throw new InvalidEpsilonError(
-      `${fn}: ε must be a finite number ≥ 0, got ${epsilon}. Use ε = 0 for the clean images.`,
+      `${fn}: ε must be a finite number ≥ 0, got ${describe(epsilon)}. Use ε = 0 for the clean images.`,
     );
   }
   if (max !== undefined && epsilon > max) {
@@ -123,7 +180,7 @@ export function assertEpsilon(fn: string, epsilon: number, max?: number): void {
 /** Returns `x`, or throws {@link InvalidOptionError} unless it is a positive integer. */
 export function positiveInteger(fn: string, name: string, x: number): number {
   if (!Number.isInteger(x) || x <= 0) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${x}.`);
+    throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${describe(x)}.`);
   }
   return x;
 }
@@ -131,7 +188,18 @@ export function positiveInteger(fn: string, name: string, x: number): number {
 /** Returns `x`, or throws {@link InvalidOptionError} unless it is a finite number > 0. */
 export function positiveNumber(fn: string, name: string, x: number): number {
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a finite number > 0, got ${x}.`);
+    throw new InvalidOptionError(`${fn}: ${name} must be a finite number > 0, got ${describe(x)}.`);
   }
   return x;
+}
+
+/** Cheap structural check of an image batch (no read of the values): a live rank-4 tensor with N > 0. */
+export function assertImageBatch(fn: string, images: unknown): void {
+  assertNotDisposed(fn, 'images', images);
+  if (!isTensor(images) || images.rank !== 4 || images.shape[0] === 0) {
+    throw new ShapeMismatchError(
+      `${fn}: images must be a rank-4 tensor [N, H, W, C] with N > 0, got ${describe(images)}. ` +
+        'Add the batch/channel axes with tf.reshape (e.g. [N, 28, 28, 1] for grey images).',
+    );
+  }
 }

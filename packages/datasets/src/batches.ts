@@ -1,3 +1,4 @@
+import { assertOptionsObject } from './describe';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AugmentOptions, drawTransform, type ResolvedAugment, resolveAugment } from './augment';
 import { InvalidOptionError } from './errors';
@@ -83,6 +84,7 @@ export async function* batches(
   options: BatchOptions,
 ): AsyncGenerator<Batch, void, undefined> {
   const fn = `${dataset.name}.batches`;
+  assertOptionsObject(fn, options, '{ batchSize, seed, … }', false);
   const { batchSize, shuffle = true, dropLast = false, labels = 'index', prefetch = true } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidOptionError(

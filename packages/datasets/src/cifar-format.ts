@@ -1,4 +1,5 @@
-import { BadFormatError, TruncatedFileError } from './errors';
+import { assertBytes, describe } from './describe';
+import { BadFormatError, InvalidOptionError, TruncatedFileError } from './errors';
 
 /** Pixels of one CIFAR image: 32×32×3. */
 export const CIFAR_PIXELS = 32 * 32 * 3;
@@ -24,6 +25,12 @@ export interface CifarRecords {
  * @param file - name used in error messages.
  */
 export function parseCifarRecords(buffer: Uint8Array, file: string, kind: CifarKind): CifarRecords {
+  assertBytes('parseCifarRecords', buffer);
+  if (kind !== 'cifar10' && kind !== 'cifar100') {
+    throw new InvalidOptionError(
+      `parseCifarRecords: kind must be 'cifar10' or 'cifar100', got ${describe(kind)}.`,
+    );
+  }
   const labelBytes = kind === 'cifar10' ? 1 : 2;
   const record = labelBytes + CIFAR_PIXELS;
   const fineClasses = kind === 'cifar10' ? 10 : 100;

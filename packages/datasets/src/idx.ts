@@ -1,3 +1,4 @@
+import { assertBytes } from './describe';
 import { basename } from 'node:path';
 import { BadFormatError, BadMagicError, CountMismatchError, TruncatedFileError } from './errors';
 import { gunzipFile, isGzip, readFileOrThrow } from './files';
@@ -16,6 +17,7 @@ export interface IdxArray {
  * @param file - name used in error messages.
  */
 export function parseIdx(buffer: Uint8Array, file: string): IdxArray {
+  assertBytes('parseIdx', buffer);
   const fix = 'Download the file again or pass the right file (MNIST-style *-idx3-ubyte / *-idx1-ubyte).';
   if (buffer.length < 4) {
     throw new TruncatedFileError(`${file}: ${buffer.length} bytes is too short for an IDX header. ${fix}`);

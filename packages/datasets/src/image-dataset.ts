@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type Batch, type BatchOptions, batches } from './batches';
 import { CountMismatchError, InvalidOptionError } from './errors';
+import { assertList, assertOptionsObject, describe } from './describe';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
 import { assertSeed, createRandom, permutation, shuffleInPlace } from './prng';
 
@@ -39,10 +40,26 @@ export class ImageDataset {
   readonly classNames: readonly string[];
 
   constructor(init: ImageDatasetInit) {
+    assertOptionsObject('ImageDataset', init, '{ name, split, images, shape, labels, classNames }', false);
     const { images, shape, labels, classNames, name } = init;
-    if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    if (!(images instanceof Uint8Array)) {
       throw new InvalidOptionError(
-        `ImageDataset(${name}): shape must be [N, H, W, C] of non-negative integers, got [${shape.join(', ')}].`,
+        `ImageDataset(${describe(name)}): images must be a Uint8Array of pixel bytes, got ${describe(images)}.`,
+      );
+    }
+    if (!(labels instanceof Int32Array) && !Array.isArray(labels)) {
+      throw new InvalidOptionError(
+        `ImageDataset(${describe(name)}): labels must be an Int32Array of class indices, got ${describe(labels)}.`,
+      );
+    }
+    if (!Array.isArray(classNames)) {
+      throw new InvalidOptionError(
+        `ImageDataset(${describe(name)}): classNames must be an array of names, one per class, got ${describe(classNames)}.`,
+      );
+    }
+    if (!Array.isArray(shape) || shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new InvalidOptionError(
+        `ImageDataset(${name}): shape must be [N, H, W, C] of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}.`,
       );
     }
     const [n, h, w, c] = shape;
@@ -92,7 +109,9 @@ export class ImageDataset {
   /** A view (no copy) of the uint8 pixels `[H, W, C]` of image `i`. */
   image(i: number): Uint8Array {
     if (!Number.isInteger(i) || i < 0 || i >= this.size) {
-      throw new InvalidOptionError(`${this.name}.image: index ${i} is not in [0, ${this.size}).`);
+      throw new InvalidOptionError(
+        `${this.name}.image: index ${describe(i)} is not an integer in [0, ${this.size}).`,
+      );
     }
     return this.images.subarray(i * this.imageSize, (i + 1) * this.imageSize);
   }
@@ -106,6 +125,7 @@ export class ImageDataset {
 
   /** A new data set with the images at `indices`, in that order (pixels are copied). */
   select(indices: ArrayLike<number>, split: Split = 'subset'): ImageDataset {
+    assertList(`${this.name}.select`, 'indices', indices);
     const size = this.imageSize;
     const images = new Uint8Array(indices.length * size);
     const labels = new Int32Array(indices.length);
@@ -143,7 +163,7 @@ export class ImageDataset {
     assertSeed(fn, seed);
     if (!Number.isInteger(n) || n < 0 || n > this.size) {
       throw new InvalidOptionError(
-        `${fn}: n must be an integer in [0, ${this.size}] (the data set size), got ${n}. ` +
+        `${fn}: n must be an integer in [0, ${this.size}] (the data set size), got ${describe(n)}. ` +
           'Ask for at most as many images as the data set holds.',
       );
     }
@@ -161,7 +181,7 @@ export class ImageDataset {
     assertSeed(fn, seed);
     if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
       throw new InvalidOptionError(
-        `${fn}: fraction must be in (0, 1), got ${fraction}. The paper uses 0.01 (1% for validation).`,
+        `${fn}: fraction must be in (0, 1), got ${describe(fraction)}. The paper uses 0.01 (1% for validation).`,
       );
     }
     const random = createRandom(seed, 2);

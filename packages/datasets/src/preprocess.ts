@@ -1,5 +1,6 @@
+import { assertList, assertOptionsObject, describe } from './describe';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError } from './errors';
+import { CountMismatchError, InvalidOptionError } from './errors';
 
 /**
  * How colour images become one channel: `'luma'` is ITU-R 601-2 (`0.299 R + 0.587 G + 0.114 B`, what
@@ -56,6 +57,7 @@ export function resolvePreprocess(
   options: PreprocessOptions = {},
   taskName?: string,
 ): ResolvedPreprocess {
+  assertOptionsObject(fn, options, '{ grey?, scale? }');
   const { grey = false, scale = taskPixelScale(taskName) } = options;
   let mode: GreyMode | null;
   if (grey === false) mode = null;
@@ -161,6 +163,7 @@ export interface ImageSource {
 
 /** Checks that every index is an integer in `[0, N)`. */
 export function assertIndices(fn: string, indices: ArrayLike<number>, n: number): void {
+  assertList(fn, 'indices', indices);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
     if (!Number.isInteger(k) || k < 0 || k >= n) {
@@ -185,6 +188,7 @@ export function imagesToTensor(
   options: PreprocessOptions = {},
 ): tf.Tensor4D {
   const fn = 'imagesToTensor';
+  assertSource(fn, source);
   const pre = resolvePreprocess(fn, options, source.name);
   const [n, h, w, c] = source.shape;
   const picked = indices ?? Int32Array.from({ length: n }, (_, i) => i);
@@ -195,4 +199,30 @@ export function imagesToTensor(
   for (let i = 0; i < picked.length; i++)
     writeImage(source.images, source.shape, picked[i], out, i * size, pre);
   return tf.tensor4d(out, [picked.length, h, w, outC], 'float32');
+}
+
+/** Throws unless `source` is `{ images: Uint8Array, shape: [N, H, W, C] }` with matching sizes. */
+function assertSource(fn: string, source: unknown): asserts source is ImageSource {
+  const s = source as Partial<ImageSource> | null;
+  const shape = s?.shape;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    !(s.images instanceof Uint8Array) ||
+    !Array.isArray(shape) ||
+    shape.length !== 4 ||
+    !shape.every((d) => Number.isInteger(d) && d > 0)
+  ) {
+    throw new InvalidOptionError(
+      `${fn}: source must be an ImageDataset or { images: Uint8Array, shape: [N, H, W, C] } with positive ` +
+        `integer sizes, got ${describe(source)}${Array.isArray(shape) ? ` with shape [${shape.join(', ')}]` : ''}.`,
+    );
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (s.images.length !== size) {
+    throw new CountMismatchError(
+      `${fn}: ${s.images.length} pixel bytes do not fill shape [${shape.join(', ')}] (${size} expected). ` +
+        'Pass the shape that matches the pixel buffer.',
+    );
+  }
 }

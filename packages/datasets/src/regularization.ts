@@ -1,3 +1,4 @@
+import { describe } from './describe';
 import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
@@ -57,7 +58,7 @@ export function regularizationIndices(
   assertSeed(fn, seed);
   if (!Number.isInteger(n) || n < 0 || n > dataset.size) {
     throw new InvalidOptionError(
-      `${fn}: n must be an integer in [0, ${dataset.size}] (the size of ${dataset.name}), got ${n}. ` +
+      `${fn}: n must be an integer in [0, ${dataset.size}] (the size of ${dataset.name}), got ${describe(n)}. ` +
         'Ask for at most as many images as the data set holds.',
     );
   }
@@ -75,7 +76,7 @@ export function regularizationSet(
   dataset: ImageDataset,
   options: RegularizationSetOptions,
 ): RegularizationSet {
-  if (options === undefined || typeof options !== 'object') {
+  if (options == null || typeof options !== 'object') {
     throw new InvalidOptionError(
       'regularizationSet: pass { n, seed } (and the preprocessing options of the model).',
     );

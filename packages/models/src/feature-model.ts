@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError, UnknownTapError, UnsupportedModelError } from './errors';
+import { UnknownTapError, UnsupportedModelError } from './errors';
+import { assertLiveModel } from './live-model';
 import { RESNET_TAPS } from './resnet';
 
 /**
@@ -109,14 +110,7 @@ export function featureModel(model: tfl.LayersModel, taps: readonly string[] = R
  * layers it shares). Throws {@link InvalidOptionError} for a non-model or a disposed model.
  */
 function graphOf(fn: string, model: unknown): tfl.LayersModel {
-  if (!(model instanceof tfl.LayersModel)) {
-    throw new InvalidOptionError(
-      `${fn}: model must be a tf.LayersModel (e.g. from resnet18()), got ${model === null ? 'null' : typeof model}.`,
-    );
-  }
-  if ((model as unknown as { _refCount: number | null })._refCount === 0) {
-    throw new InvalidOptionError(`${fn}: model '${model.name}' was disposed; build or load it again.`);
-  }
+  assertLiveModel(fn, model);
   if (model.getClassName() === 'Sequential') {
     if (model.inputs.length !== 1 || model.outputs.length !== 1) {
       throw new UnsupportedModelError(

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidOptionError, UnsupportedModelError } from './errors';
+import { assertLiveModel } from './live-model';
 import { hashString, mixSeeds, uniformArray } from './prng';
 
 /** Largest seed accepted (seeds are unsigned 32-bit integers). */
@@ -10,7 +11,7 @@ export const MAX_SEED = 0xffffffff;
 export function validateSeed(fn: string, seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new InvalidOptionError(
-      `${fn}: seed must be an integer in [0, ${MAX_SEED}], got ${String(seed)}. Pass e.g. { seed: 0 }.`,
+      `${fn}: seed must be an integer in [0, ${MAX_SEED}], got ${typeof seed === 'number' ? seed : typeof seed}. Pass e.g. { seed: 0 }.`,
     );
   }
   return seed;
@@ -36,6 +37,7 @@ export function validateSeed(fn: string, seed: unknown): number {
  */
 export function initializeLikePyTorch(model: tfl.LayersModel, seed: number): void {
   const fn = 'initializeLikePyTorch';
+  assertLiveModel(fn, model);
   validateSeed(fn, seed);
   for (const layer of model.layers) {
     const weights = layer.weights;

@@ -184,3 +184,73 @@ export function readTargets(fn: string, targets: unknown, k: number): Float32Arr
   }
   return out;
 }
+
+/**
+ * Returns `options`, or `{}` when it is undefined; throws {@link InvalidOptionError} when it is anything
+ * but an object (null, a number, an array…).
+ */
+export function readOptions<T extends object>(fn: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      `${fn}: options must be an object (or left out for the defaults), got ${describe(options)}.`,
+    );
+  }
+  return options;
+}
+
+/** Throws {@link InvalidInputError} unless `x` is an array or typed array of numbers. */
+export function assertNumberList(fn: string, parameter: string, x: unknown): asserts x is ArrayLike<number> {
+  if (!(Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView)))) {
+    throw new InvalidInputError(
+      parameter,
+      `${fn}: ${parameter} must be an array or typed array of numbers, got ${describe(x)}.`,
+    );
+  }
+}
+
+/**
+ * Throws unless `pairs` is an `Int32Array` of even length `[i0, j0, i1, j1, …]` whose indices lie in
+ * `[0, n)`: {@link InvalidInputError} for the type or an odd length, {@link ShapeMismatchError} for an
+ * index outside the `n` images.
+ */
+export function assertPairList(fn: string, pairs: unknown, n: number): asserts pairs is Int32Array {
+  if (!(pairs instanceof Int32Array) || pairs.length % 2 !== 0) {
+    throw new InvalidInputError(
+      'pairs',
+      `${fn}: pairs must be an Int32Array of even length [i0, j0, i1, j1, …] (from selectPairs or ` +
+        `targets.pairs), got ${pairs instanceof Int32Array ? `length ${pairs.length}` : describe(pairs)}.`,
+    );
+  }
+  for (let p = 0; p < pairs.length; p++) {
+    const i = pairs[p];
+    if (i < 0 || i >= n) {
+      throw new ShapeMismatchError(
+        `${fn}: pair index ${i} (entry ${p}) is outside the ${n} regularization images; pass pairs ` +
+          'selected for these targets (e.g. targets.pairs).',
+      );
+    }
+  }
+}
+
+/** Throws {@link InvalidInputError} unless `targets` looks like {@link PairTargets}: `n`, an n×n matrix and pairs. */
+export function assertPairTargets(fn: string, targets: unknown): void {
+  const t = targets as { n?: unknown; matrix?: unknown; pairs?: unknown } | null;
+  const n = t?.n;
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    typeof n !== 'number' ||
+    !Number.isInteger(n) ||
+    n < 1 ||
+    !(t.matrix instanceof Float32Array) ||
+    t.matrix.length !== n * n ||
+    !(t.pairs instanceof Int32Array)
+  ) {
+    throw new InvalidInputError(
+      'targets',
+      `${fn}: targets must come from a targets function (thresholdedPixelTargets, matrixTargets, …): ` +
+        `{ n, matrix: Float32Array(n·n), pairs }, got ${describe(targets)}.`,
+    );
+  }
+}

@@ -1,8 +1,9 @@
 import { atanhSquaredLoss, mseLoss, pearsonCorrelation } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { assertNumberList, assertPairList, assertPairTargets, describe, readOptions } from './arguments';
 import { InvalidOptionError } from './errors';
-import { type ImageStore, type InputScaling, scaleInputs } from './image-set';
+import { ImageStore, type InputScaling, scaleInputs } from './image-set';
 import type { SimilarityRegularizer } from './similarity-regularizer';
 import { type PairTargets, targetsOf } from './targets';
 import { type TaskLoss, taskLossOf } from './train-step';
@@ -22,6 +23,10 @@ export function evaluateClassifier(
   indices: ArrayLike<number>,
   options: { inputScaling?: InputScaling; taskLoss?: TaskLoss; batchSize?: number } = {},
 ): ClassifierEvaluation {
+  const fn = 'evaluateClassifier';
+  assertStore(fn, store);
+  assertNumberList(fn, 'indices', indices);
+  readOptions(fn, options);
   const batchSize = options.batchSize ?? 256;
   if (indices.length === 0) throw new InvalidOptionError('evaluateClassifier: no images to evaluate.');
   let lossSum = 0;
@@ -68,6 +73,11 @@ export function evaluateSimilarity(
   pairs: Int32Array,
   options: { inputScaling?: InputScaling; batchSize?: number } = {},
 ): SimilarityEvaluation {
+  const fn = 'evaluateSimilarity';
+  assertStore(fn, store);
+  assertPairTargets(fn, targets);
+  assertPairList(fn, pairs, targets.n);
+  readOptions(fn, options);
   const batchSize = Math.max(2, options.batchSize ?? 128);
   const k = pairs.length >> 1;
   if (k < 1) throw new InvalidOptionError('evaluateSimilarity: no pairs to evaluate.');
@@ -123,4 +133,12 @@ export function evaluateSimilarity(
     return loss.dataSync()[0];
   });
   return { correlation: pearsonCorrelation(similarities, y), simLoss, similarities, targets: y };
+}
+
+function assertStore(fn: string, store: unknown): asserts store is ImageStore {
+  if (!(store instanceof ImageStore)) {
+    throw new InvalidOptionError(
+      `${fn}: store must be an ImageStore (new ImageStore({ images, shape, labels })), got ${describe(store)}.`,
+    );
+  }
 }

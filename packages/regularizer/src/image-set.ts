@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { assertLiveTensor, assertNumberList, describe } from './arguments';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
 
 /** Pixel arrays the trainer accepts: `uint8` pixels in [0, 255] or floats already in [0, 1]. */
@@ -41,11 +42,12 @@ export class ImageStore {
     const fn = 'ImageStore';
     if (set == null || set.images == null) {
       throw new InvalidOptionError(
-        `${fn}: ${what} must be an object { images, shape, labels? }, got ${set}.`,
+        `${fn}: ${what} must be an object { images, shape, labels? }, got ${describe(set)}.`,
       );
     }
     let shape: number[];
     if (set.images instanceof tf.Tensor) {
+      assertLiveTensor(fn, `${what}.images`, set.images, '[N, H, W, C]');
       const t = set.images;
       if (t.rank !== 4) {
         throw new ShapeMismatchError(
@@ -127,7 +129,11 @@ export class ImageStore {
 
   /** Images `indices` as a float32 `[B, H, W, C]` tensor in [0, 1] (the caller disposes it). */
   gather(indices: ArrayLike<number>): tf.Tensor4D {
+    assertNumberList('ImageStore.gather', 'indices', indices);
     const b = indices.length;
+    if (b === 0) {
+      throw new ShapeMismatchError('ImageStore.gather: indices are empty; pass at least one image index.');
+    }
     const shape: [number, number, number, number] = [b, this.height, this.width, this.channels];
     for (let k = 0; k < b; k++) {
       const i = indices[k];
@@ -183,12 +189,16 @@ export function taskInputScaling(name: string | undefined): 'reference' | 'unit'
   return name === 'cifar10' || name === 'cifar100' ? 'reference' : 'unit';
 }
 
-/** Applies an {@link InputScaling} (allocates; call inside a tidy). */
+/**
+ * Applies an {@link InputScaling} (allocates; call inside a tidy). An elementwise map: non-finite values
+ * stay non-finite (`trainStep` refuses such batches).
+ */
 export function scaleInputs(images: tf.Tensor4D, scaling: InputScaling = 'reference'): tf.Tensor {
+  assertLiveTensor('scaleInputs', 'images', images, '[N, H, W, C]');
   if (scaling === 'reference') return tf.mul(tf.sub(images, 0.5), 5);
   if (scaling === 'unit') return images;
   if (typeof scaling === 'function') return scaling(images);
   throw new InvalidOptionError(
-    `inputScaling must be 'reference', 'unit' or a function, got ${String(scaling)}.`,
+    `inputScaling must be 'reference', 'unit' or a function, got ${describe(scaling)}.`,
   );
 }

@@ -1,3 +1,4 @@
+import { readOptions } from './arguments';
 import { InvalidOptionError } from './errors';
 
 /** A learning rate per epoch (epochs count from 0). */
@@ -21,6 +22,7 @@ export interface CyclicStepDecayOptions {
  */
 export function cyclicStepDecay(options: CyclicStepDecayOptions = {}): LearningRateSchedule {
   const fn = 'cyclicStepDecay';
+  readOptions(fn, options);
   const initial = options.initial ?? 0.1;
   const factor = options.factor ?? 0.3;
   const every = options.every ?? 4;
@@ -39,5 +41,12 @@ export function cyclicStepDecay(options: CyclicStepDecayOptions = {}): LearningR
       throw new InvalidOptionError(`${fn}: ${name} must be a positive integer number of epochs, got ${v}.`);
     }
   }
-  return (epoch: number) => initial * factor ** Math.floor((epoch % cycle) / every);
+  return (epoch: number) => {
+    if (!(Number.isInteger(epoch) && epoch >= 0)) {
+      throw new InvalidOptionError(
+        `${fn}: the schedule takes an epoch index, an integer ≥ 0, got ${typeof epoch === 'number' ? epoch : typeof epoch}.`,
+      );
+    }
+    return initial * factor ** Math.floor((epoch % cycle) / every);
+  };
 }

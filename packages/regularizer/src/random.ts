@@ -6,7 +6,8 @@ export type Random = () => number;
 /** Throws unless `seed` is an integer that fits in 32 bits (signed or unsigned). */
 export function assertSeed(fn: string, seed: number): void {
   if (!Number.isInteger(seed) || seed < -(2 ** 31) || seed >= 2 ** 32) {
-    throw new InvalidOptionError(`${fn}: seed must be an integer in [-2^31, 2^32), got ${seed}.`);
+    const got = typeof seed === 'number' ? String(seed) : typeof seed;
+    throw new InvalidOptionError(`${fn}: seed must be an integer in [-2^31, 2^32), got ${got}.`);
   }
 }
 
@@ -15,6 +16,14 @@ export function assertSeed(fn: string, seed: number): void {
  * splitmix32 finaliser, so that different streams of the same run are independent and reproducible.
  */
 export function deriveSeed(seed: number, ...streams: number[]): number {
+  assertSeed('deriveSeed', seed);
+  for (const s of streams) {
+    if (!Number.isInteger(s)) {
+      throw new InvalidOptionError(
+        `deriveSeed: stream identifiers must be integers (epoch, purpose…), got ${typeof s === 'number' ? s : typeof s}.`,
+      );
+    }
+  }
   let h = seed >>> 0;
   for (const s of [...streams, streams.length]) {
     h = (h + 0x9e3779b9 + (s >>> 0)) >>> 0;
@@ -27,6 +36,7 @@ export function deriveSeed(seed: number, ...streams: number[]): number {
 
 /** mulberry32: a small, fast 32-bit PRNG; `seed` fully determines the stream. */
 export function mulberry32(seed: number): Random {
+  assertSeed('mulberry32', seed);
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -53,6 +63,12 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
 
 /** A seeded random permutation of `0 … n−1`. */
 export function permutation(n: number, seed: number): Uint32Array {
+  if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 32)) {
+    throw new InvalidOptionError(
+      `permutation: n must be an integer count ≥ 0, got ${typeof n === 'number' ? n : typeof n}.`,
+    );
+  }
+  assertSeed('permutation', seed);
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return shuffleInPlace(out, mulberry32(seed));

@@ -1,9 +1,10 @@
 import { atanhSquaredLoss, cosineSimilarity, mseLoss } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertImageBatch, isTensor, readTargets } from './arguments';
+import { assertImageBatch, describe, isTensor, readOptions, readTargets } from './arguments';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
 import { buildFeatureModel } from './feature-model';
+import { firstNonFinite } from './step-guard';
 import { groupableBatchNorms, withGroupedBatchNorm } from './grouped-batch-norm';
 import { concatTaps, type PairPasses, resolvePairPasses } from './pair-passes';
 import { stopGradient } from './stop-gradient';
@@ -184,6 +185,7 @@ export class SimilarityRegularizer {
    * @param b - same shape, the second images.
    */
   tapSimilarities(a: tf.Tensor4D, b: tf.Tensor4D, options: PairForwardOptions = {}): tf.Tensor2D {
+    readOptions('SimilarityRegularizer.tapSimilarities', options);
     this.assertLive();
     const fn = 'SimilarityRegularizer.tapSimilarities';
     this.assertPairImages(fn, a, b);
@@ -195,6 +197,7 @@ export class SimilarityRegularizer {
     }
     const k = a.shape[0];
     if (k < 1) throw new ShapeMismatchError(`${fn}: no pairs given (k = 0).`);
+    assertFiniteImages(fn, ['a', 'b'], [a, b]);
     const training = options.training ?? true;
     const centres = options.centres;
     if (centres != null) this.assertCentres(fn, centres);
@@ -224,8 +227,10 @@ export class SimilarityRegularizer {
    * tensor per tap; by default in inference mode. Used to centre evaluation similarities.
    */
   tapMeans(images: tf.Tensor4D, options: { training?: boolean } = {}): tf.Tensor1D[] {
+    readOptions('SimilarityRegularizer.tapMeans', options);
     this.assertLive();
     assertImageBatch('SimilarityRegularizer.tapMeans', 'images', images, this.inputShape(), false);
+    assertFiniteImages('SimilarityRegularizer.tapMeans', ['images'], [images]);
     return tf.tidy(() => {
       const maps = this.tapOutputs(images, options.training ?? false);
       return maps.map((f) => channelMean(f));
@@ -234,6 +239,7 @@ export class SimilarityRegularizer {
 
   /** The combined similarity `S^CNN = Σ_t π_t·S^CNN_t` of k pairs: `[k]`. Same arguments as {@link tapSimilarities}. */
   pairSimilarities(a: tf.Tensor4D, b: tf.Tensor4D, options: PairForwardOptions = {}): tf.Tensor1D {
+    readOptions('SimilarityRegularizer.pairSimilarities', options);
     return tf.tidy(() => {
       const perTap = this.tapSimilarities(a, b, options);
       const weights = this.tapLogits ? tf.softmax(this.tapLogits) : this.fixedWeights!;
@@ -288,6 +294,11 @@ export class SimilarityRegularizer {
   setState(tensors: tf.NamedTensorMap): void {
     this.assertLive();
     const fn = 'SimilarityRegularizer.setState';
+    if (tensors == null || typeof tensors !== 'object') {
+      throw new StateMismatchError(
+        `${fn}: pass the named tensors of getState() (or of a checkpoint), got ${describe(tensors)}.`,
+      );
+    }
     const targets: [string, tf.Variable][] = this.taps.map((tap, t) => [
       `${STATE_PREFIX}/running_mean/${tap}`,
       this.runningMeans[t],
@@ -410,4 +421,36 @@ export class SimilarityRegularizer {
 function channelMean(f: tf.Tensor): tf.Tensor1D {
   const axes = Array.from({ length: f.rank - 1 }, (_, i) => i);
   return tf.mean(f, axes) as tf.Tensor1D;
+}
+
+/** True while `trainStep`, which checks its whole batch up front, runs (see {@link withCheckedImages}). */
+let imagesChecked = false;
+
+/**
+ * Runs `f` with the regularizer's finiteness check of pair images skipped, for `trainStep`, which has
+ * already checked its whole batch in one fused reduction. Internal: not exported from the package.
+ */
+export function withCheckedImages<T>(f: () => T): T {
+  const previous = imagesChecked;
+  imagesChecked = true;
+  try {
+    return f();
+  } finally {
+    imagesChecked = previous;
+  }
+}
+
+/**
+ * Throws {@link NonFiniteValueError} when an image batch holds NaN or ±Infinity: in training mode it
+ * would set the running means to NaN, and every similarity after it would be NaN.
+ */
+function assertFiniteImages(fn: string, names: readonly string[], images: readonly tf.Tensor[]): void {
+  if (imagesChecked) return;
+  const bad = firstNonFinite(images);
+  if (bad >= 0) {
+    throw new NonFiniteValueError(
+      `${fn}: ${names[bad]} contains NaN or ±Infinity; similarities (and, in training mode, the running ` +
+        'means) would be NaN. Clean or drop those images first.',
+    );
+  }
 }

@@ -1,5 +1,6 @@
+import { assertNumberList } from './arguments';
 import { InvalidOptionError } from './errors';
-import { mulberry32, permutation, shuffleInPlace } from './random';
+import { assertSeed, mulberry32, permutation, shuffleInPlace } from './random';
 
 /** Indices of a training set split into training and validation parts. */
 export interface HoldOutSplit {
@@ -15,9 +16,14 @@ export interface HoldOutSplit {
  * @param fraction - in [0, 0.5]; the reference holds out 1% (0.01).
  */
 export function stratifiedHoldOut(labels: ArrayLike<number>, fraction: number, seed: number): HoldOutSplit {
-  if (!(fraction >= 0 && fraction <= 0.5)) {
-    throw new InvalidOptionError(`stratifiedHoldOut: fraction must be in [0, 0.5], got ${fraction}.`);
+  const fn = 'stratifiedHoldOut';
+  assertNumberList(fn, 'labels', labels);
+  if (!(typeof fraction === 'number' && fraction >= 0 && fraction <= 0.5)) {
+    throw new InvalidOptionError(
+      `${fn}: fraction must be in [0, 0.5], got ${typeof fraction === 'number' ? fraction : typeof fraction}.`,
+    );
   }
+  assertSeed(fn, seed);
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const list = byClass.get(labels[i]);

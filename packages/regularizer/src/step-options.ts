@@ -100,7 +100,8 @@ export function checkStepOptions(fn: string, options: TrainStepOptions): Checked
   }
   const { model, optimizer } = options;
   assertLiveModel(fn, 'model', model);
-  if (!(optimizer instanceof tf.Optimizer)) {
+  // tf.Optimizer's instanceof check reads a property of its operand, so test for null first.
+  if (optimizer == null || !(optimizer instanceof tf.Optimizer)) {
     throw new InvalidOptionError(
       `${fn}: optimizer must be a tf.Optimizer (e.g. tf.train.momentum(0.1, 0.9)).`,
     );

@@ -9,6 +9,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
 import { type ImageSet, ImageStore } from './image-set';
+import { assertPairList, assertPairTargets, describe, isTensor, readOptions } from './arguments';
 
 /**
  * Similarity targets for the regularizer: the N×N matrix `S^target` over the N regularization images
@@ -73,6 +74,7 @@ export function thresholdedPixelTargets(images: ImageSet, options: ThresholdedTa
 
 /** Raw pixel similarity `S^pixel` as targets (no thresholding). */
 export function pixelTargets(images: ImageSet, options: PairRangeOptions = {}): PairTargets {
+  readOptions('pixelTargets', options);
   const raw = pixelMatrix(images);
   try {
     return finish('pixelTargets', 'pixel', raw, raw, options);
@@ -86,6 +88,7 @@ export function categoricalPairTargets(
   labels: Int32Array | ArrayLike<number>,
   options: PairRangeOptions = {},
 ): PairTargets {
+  readOptions('categoricalPairTargets', options);
   const s = categoricalTargets(labels);
   try {
     return finish('categoricalPairTargets', 'categorical', s, s, options);
@@ -111,6 +114,7 @@ export function neuralTargets(
   options: NeuralTargetOptions = {},
 ): PairTargets {
   const fn = 'neuralTargets';
+  readOptions(fn, options);
   let owned: tf.Tensor2D | null = null;
   let r: tf.Tensor2D;
   if (responses instanceof tf.Tensor) {
@@ -154,11 +158,25 @@ export function matrixTargets(
   matrix: tf.Tensor2D | Float32Array,
   options: MatrixTargetOptions = {},
 ): PairTargets {
-  return finish('matrixTargets', 'matrix', matrix, options.selectFrom ?? matrix, options);
+  const fn = 'matrixTargets';
+  readOptions(fn, options);
+  for (const [name, m] of [
+    ['matrix', matrix],
+    ['options.selectFrom', options.selectFrom ?? matrix],
+  ] as const) {
+    if (!isTensor(m) && !(m instanceof Float32Array)) {
+      throw new InvalidOptionError(
+        `${fn}: ${name} must be an N×N tf.Tensor2D or a row-major Float32Array, got ${describe(m)}.`,
+      );
+    }
+  }
+  return finish(fn, 'matrix', matrix, options.selectFrom ?? matrix, options);
 }
 
 /** The targets of pairs `pairs` (interleaved `[i0, j0, …]`), as a `Float32Array` of length `pairs.length / 2`. */
 export function targetsOf(targets: PairTargets, pairs: Int32Array): Float32Array {
+  assertPairTargets('targetsOf', targets);
+  assertPairList('targetsOf', pairs, targets.n);
   const k = pairs.length >> 1;
   const out = new Float32Array(k);
   const n = targets.n;

@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { assertLiveTensor, describe, readOptions } from './arguments';
 import { InvalidOptionError, NonFiniteStepError, type NonFiniteSource, ShapeMismatchError } from './errors';
 import type { PairPasses } from './pair-passes';
-import type { PairForwardOptions, SimilarityRegularizer } from './similarity-regularizer';
+import {
+  type PairForwardOptions,
+  type SimilarityRegularizer,
+  withCheckedImages,
+} from './similarity-regularizer';
 import { StepSnapshot, firstNonFinite } from './step-guard';
 import { type CheckedStep, checkStepOptions } from './step-options';
 
@@ -34,11 +39,27 @@ export function regularizationLoss(
   batch: PairBatch,
   options: PairForwardOptions = {},
 ): tf.Scalar {
-  return regularizer.lossOf(batch.a, batch.b, batch.targets, options);
+  const fn = 'regularizationLoss';
+  if (batch == null || typeof batch !== 'object') {
+    throw new InvalidOptionError(
+      `${fn}: batch must be a pair batch { a, b, targets }, got ${describe(batch)}.`,
+    );
+  }
+  const o = readOptions(fn, options);
+  return regularizer.lossOf(batch.a, batch.b, batch.targets, o);
 }
 
 /** Computes `L_task` (allocates; call inside a tidy). */
 export function taskLossOf(kind: TaskLoss, labels: tf.Tensor1D, output: tf.Tensor): tf.Scalar {
+  const fn = 'taskLossOf';
+  assertLiveTensor(fn, 'labels', labels, '[B] of int32 class indices');
+  assertLiveTensor(fn, 'output', output, '[B, classes]');
+  if (labels.rank !== 1 || labels.dtype !== 'int32' || labels.shape[0] !== output.shape[0]) {
+    throw new ShapeMismatchError(
+      `${fn}: labels must be an int32 tensor [B] with one class per output row (B = ${output.shape[0]}), got ` +
+        `${labels.dtype} [${labels.shape.join(', ')}]. Use tf.tensor1d(labels, 'int32').`,
+    );
+  }
   if (typeof kind === 'function') return kind(labels, output);
   if (output.rank !== 2) {
     throw new ShapeMismatchError(
@@ -52,7 +73,7 @@ export function taskLossOf(kind: TaskLoss, labels: tf.Tensor1D, output: tf.Tenso
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(output, 1e-7, 1))), 1))) as tf.Scalar;
   }
   throw new InvalidOptionError(
-    `taskLoss must be 'logits', 'probabilities' or a function, got ${String(kind)}.`,
+    `taskLoss must be 'logits', 'probabilities' or a function, got ${describe(kind)}.`,
   );
 }
 
@@ -124,7 +145,8 @@ export function trainStep(options: TrainStepOptions): StepResult {
   const regularizer = sim?.regularizer ?? null;
   const snapshot = new StepSnapshot(step.model, regularizer);
   try {
-    return guardedStep(fn, step, snapshot);
+    // The batch was checked for non-finite values above: the regularizer need not check it again.
+    return withCheckedImages(() => guardedStep(fn, step, snapshot));
   } catch (error) {
     snapshot.restore(regularizer);
     throw error;
