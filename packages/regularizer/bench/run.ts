@@ -56,16 +56,22 @@ async function main() {
   const plain: number[] = [];
   const regularized: number[] = [];
   const joint: number[] = [];
+  // CPU time of this process as well as wall time: on a shared machine the wall-time ratio is skewed by
+  // other processes, the CPU-time ratio much less (it counts every engine thread of this process).
+  const cpu = { plain: [] as number[], regularized: [] as number[], joint: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     // Alternate the kinds so that machine load affects all alike.
-    for (const [alpha, passes, times] of [
-      [0, 'separate', plain],
-      [4, 'separate', regularized],
-      [4, 'joint', joint],
+    for (const [alpha, passes, times, cpuTimes] of [
+      [0, 'separate', plain, cpu.plain],
+      [4, 'separate', regularized, cpu.regularized],
+      [4, 'joint', joint, cpu.joint],
     ] as const) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       for (let s = 0; s < steps; s++) step(alpha, passes);
+      const c = process.cpuUsage(c0);
       times.push((performance.now() - t0) / steps);
+      cpuTimes.push((c.user + c.system) / 1000 / steps);
     }
   }
   const plainMs = median(plain);
@@ -90,6 +96,10 @@ async function main() {
   );
   console.log(
     `  three passes / two passes (separate / joint pairs): ${(regMs / jointMs).toFixed(3)}× (per-round median ${median(passRatios).toFixed(3)}×, target ≤ 1.10×)`,
+  );
+  const cpuPass = median(cpu.regularized) / median(cpu.joint);
+  console.log(
+    `  CPU time per step (ms, medians): plain ${median(cpu.plain).toFixed(1)}, three passes ${median(cpu.regularized).toFixed(1)}, joint ${median(cpu.joint).toFixed(1)}; three / two passes ${cpuPass.toFixed(3)}×`,
   );
   tf.dispose([inputs, a, b]);
   optimizer.dispose();
