@@ -137,80 +137,92 @@ function groupedBatchNorm(layer: BatchNormLayer, x: tf.Tensor, groups: number): 
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const forward = groupedForward(layer, args[0] as tf.Tensor, groups, gamma, beta);
-    save([...forward.centred, ...forward.variances]);
+    save([forward.variances, ...forward.centred]);
     return {
       value: forward.value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        groupedGradient(dy, saved.slice(0, groups), saved.slice(groups), gamma, beta, layer.epsilon),
+        groupedGradient(dy, saved.slice(1), saved[0], gamma, beta, layer.epsilon),
     };
   });
   return op(...inputs) as tf.Tensor;
 }
 
-/** Per group: statistics (as `tf.moments`), the fused `batchNorm`, the moving updates; the centred parts. */
+/**
+ * Per group: statistics (as `tf.moments`) and the fused `batchNorm`; then the moving updates of all
+ * groups at once. Returns the output, the centred parts `x − μ` and the variances stacked `[G, C]`.
+ */
 function groupedForward(
   layer: BatchNormLayer,
   x: tf.Tensor,
   groups: number,
   gamma: tf.Tensor | undefined,
   beta: tf.Tensor | undefined,
-): { value: tf.Tensor; centred: tf.Tensor[]; variances: tf.Tensor[] } {
+): { value: tf.Tensor; centred: tf.Tensor[]; variances: tf.Tensor } {
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
   const centred: tf.Tensor[] = [];
+  const means: tf.Tensor[] = [];
   const variances: tf.Tensor[] = [];
   const outputs = tf.split(x, groups, 0).map((part) => {
     const mean = tf.mean(part, axes, true);
     const xc = tf.sub(part, mean);
     const variance = tf.mean(tf.square(xc), axes);
     const channelMean = tf.reshape(mean, variance.shape);
-    updateMovingStatistics(layer, channelMean, variance);
     centred.push(xc);
+    means.push(channelMean);
     variances.push(variance);
     return tf.batchNorm(part, channelMean, variance, beta, gamma, layer.epsilon);
   });
-  return { value: tf.concat(outputs, 0), centred, variances };
+  updateMovingStatistics(layer, means, variances);
+  return { value: tf.concat(outputs, 0), centred, variances: tf.stack(variances) };
 }
 
 /**
  * The batch-norm gradient per group of M values per channel, with `r = 1/√(σ² + ε)`, `g = γ·r` and the
  * sums `Σ∂y`, `Σ∂y·(x − μ)` over batch and space: `∂L/∂x = g·∂L/∂y − (g/M)·Σ∂y − (g·r²/M)·Σ∂y(x − μ)·(x − μ)`
  * (the statistics' own dependence on x included), `∂L/∂γ = Σ_groups r·Σ∂y(x − μ)`, `∂L/∂β = Σ_groups Σ∂y`.
+ * The per-channel algebra runs on `[G, C]` stacks, once for all groups.
  */
 function groupedGradient(
   dy: tf.Tensor,
   centred: tf.Tensor[],
-  variances: tf.Tensor[],
+  variances: tf.Tensor,
   gamma: tf.Tensor | undefined,
   beta: tf.Tensor | undefined,
   epsilon: number,
 ): tf.Tensor[] {
   const axes = Array.from({ length: dy.rank - 1 }, (_, i) => i);
   const perChannel = dy.size / centred.length / dy.shape[dy.rank - 1];
-  const dGamma: tf.Tensor[] = [];
-  const dBeta: tf.Tensor[] = [];
-  const dx = tf.split(dy, centred.length, 0).map((dyPart, i) => {
-    const xc = centred[i];
-    const r = tf.rsqrt(tf.add(variances[i], epsilon));
-    const g = gamma ? tf.mul(gamma, r) : r;
-    const sumDy = tf.sum(dyPart, axes);
-    const sumDyXc = tf.sum(tf.mul(dyPart, xc), axes);
-    dGamma.push(tf.mul(r, sumDyXc));
-    dBeta.push(sumDy);
-    const meanTerm = tf.div(tf.mul(g, sumDy), -perChannel);
-    const varianceTerm = tf.div(tf.mul(tf.mul(g, tf.square(r)), sumDyXc), -perChannel);
-    return tf.add(tf.add(tf.mul(dyPart, g), meanTerm), tf.mul(xc, varianceTerm));
-  });
-  return [tf.concat(dx, 0), ...(gamma ? [tf.addN(dGamma)] : []), ...(beta ? [tf.addN(dBeta)] : [])];
+  const dyParts = tf.split(dy, centred.length, 0);
+  const sumDy = tf.stack(dyParts.map((part) => tf.sum(part, axes)));
+  const sumDyXc = tf.stack(dyParts.map((part, i) => tf.sum(tf.mul(part, centred[i]), axes)));
+  const r = tf.rsqrt(tf.add(variances, epsilon));
+  const g = gamma ? tf.mul(r, gamma) : r;
+  const c = tf.mul(g, -1 / perChannel);
+  const meanTerms = tf.unstack(tf.mul(c, sumDy));
+  const varianceTerms = tf.unstack(tf.mul(tf.mul(c, tf.square(r)), sumDyXc));
+  const scales = tf.unstack(g);
+  const dx = dyParts.map((part, i) =>
+    tf.add(tf.add(tf.mul(part, scales[i]), meanTerms[i]), tf.mul(centred[i], varianceTerms[i])),
+  );
+  return [
+    tf.concat(dx, 0),
+    ...(gamma ? [tf.sum(tf.mul(r, sumDyXc), 0)] : []),
+    ...(beta ? [tf.sum(sumDy, 0)] : []),
+  ];
 }
 
-/** `m ← m − (m − batch value)·(1 − momentum)` for the moving mean and variance (tfjs-layers' update). */
-function updateMovingStatistics(layer: BatchNormLayer, mean: tf.Tensor, variance: tf.Tensor): void {
-  const decay = 1 - layer.momentum;
-  for (const [variable, value] of [
-    [layer.movingMean, mean],
-    [layer.movingVariance, variance],
+/**
+ * The moving mean and variance after one tfjs-layers update per group, in order
+ * (`m ← m − (m − value)·(1 − momentum)`), in closed form: `m·momentum^G + Σ_g value_g·(1 − momentum)·momentum^(G−1−g)`.
+ */
+function updateMovingStatistics(layer: BatchNormLayer, means: tf.Tensor[], variances: tf.Tensor[]): void {
+  const momentum = layer.momentum;
+  const groups = means.length;
+  for (const [variable, values] of [
+    [layer.movingMean, means],
+    [layer.movingVariance, variances],
   ] as const) {
-    const current = variable.read();
-    variable.write(tf.sub(current, tf.mul(tf.sub(current, value), decay)));
+    const terms = values.map((v, g) => tf.mul(v, (1 - momentum) * momentum ** (groups - 1 - g)));
+    variable.write(tf.addN([tf.mul(variable.read(), momentum ** groups), ...terms]));
   }
 }
