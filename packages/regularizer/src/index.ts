@@ -37,6 +37,13 @@ export {
   scaleInputs,
   taskInputScaling,
 } from './image-set';
+export {
+  type Augmenter,
+  type CropFlipOptions,
+  randomCropFlip,
+  resolveAugmentation,
+  type TrainAugmentation,
+} from './augment';
 export { type CyclicStepDecayOptions, cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 export { PairSampler, type PairSamplerOptions, type PairSamplerState } from './pair-sampler';
 export { deriveSeed, mulberry32, permutation, type Random } from './random';

@@ -1,3 +1,4 @@
+import { type Augmenter, resolveAugmentation } from './augment';
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 import { InvalidOptionError } from './errors';
 import { type CheckpointStore, fileCheckpointStore } from './checkpoint';
@@ -17,6 +18,8 @@ export interface ResolvedOptions {
   schedule: LearningRateSchedule;
   momentum: number;
   inputScaling: InputScaling;
+  /** Augmentation of the classification batch, or null. */
+  augment: Augmenter | null;
   pairPasses: PairPasses;
   taskLoss: TaskLoss;
   validationFraction: number;
@@ -85,6 +88,7 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
     schedule,
     momentum,
     inputScaling: options.inputScaling ?? taskInputScaling(options.train?.name),
+    augment: resolveAugmentation(fn, options.augment),
     pairPasses: resolvePairPasses(fn, options.pairPasses),
     taskLoss: options.taskLoss ?? 'logits',
     validationFraction: options.validationFraction ?? 0.01,

@@ -1,3 +1,4 @@
+import type { CropFlipOptions, TrainAugmentation } from './augment';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckpointStore } from './checkpoint';
 import type { ImageSet, InputScaling } from './image-set';
@@ -48,6 +49,13 @@ export interface TrainOptions {
    * name. Evaluate the trained model with the same scaling ({@link TrainResult.inputScaling}).
    */
   inputScaling?: InputScaling;
+  /**
+   * Augmentation of each classification batch (pixels in [0, 1], before input scaling): `'cifar'` (random
+   * crop with 4-pixel reflect padding and horizontal flip, the reference's CIFAR setting), explicit
+   * {@link CropFlipOptions}, or your own function. Drawn from the run's seed, epoch and step, so a resumed
+   * run sees the same images. Default none.
+   */
+  augment?: TrainAugmentation;
   /**
    * How the pair images go through the network each step: `'separate'` (default, the reference: three
    * training-mode passes — classification batch, k images i, k images j) or `'joint'` (one pass of the

@@ -7,7 +7,7 @@ import { evaluateClassifier, evaluateSimilarity } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { PairSampler } from './pair-sampler';
 import { ProgressBar, writeJsonLines } from './progress';
-import { deriveSeed, permutation } from './random';
+import { deriveSeed, mulberry32, permutation } from './random';
 import type { SimilarityRegularizer } from './similarity-regularizer';
 import { splitPairs, stratifiedHoldOut } from './split';
 import { type ResolvedOptions, resolveOptions } from './train-options';
@@ -22,6 +22,7 @@ export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from
 const EPOCH_STREAM = 0xe90c;
 const HOLDOUT_STREAM = 0x401d;
 const PAIR_STREAM = 0x9a15;
+const AUGMENT_STREAM = 0xa06e;
 
 /**
  * Trains a classifier with the paper's protocol: each step one classification batch (64) and one
@@ -178,6 +179,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const batch = `epoch ${epoch + 1}, step ${s + 1} (training images ${idx[0]}, ${idx[1] ?? ''}…)`;
         const step = runStep(
           batch,
+          deriveSeed(o.seed, AUGMENT_STREAM, epoch, s),
           o,
           model,
           optimizer,
@@ -298,6 +300,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
 function runStep(
   batch: string,
+  augmentSeed: number,
   o: ResolvedOptions,
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
@@ -313,7 +316,11 @@ function runStep(
   const useSim = o.alpha > 0 && sampler !== null;
   const pairs = useSim ? sampler!.next() : null;
   const tensors = tf.tidy((): tf.Tensor[] => {
-    const inputs = scaleInputs(trainSet.gather(idx), o.inputScaling);
+    const images = trainSet.gather(idx);
+    const inputs = scaleInputs(
+      o.augment ? o.augment(images, mulberry32(augmentSeed)) : images,
+      o.inputScaling,
+    );
     if (!pairs) return [inputs];
     const k = pairs.length >> 1;
     const first = new Int32Array(k);
