@@ -83,7 +83,7 @@ async function fit(alpha: number | 'balanced') {
   const last = result.history.at(-1)!;
   console.log(
     `α = ${a.toFixed(3)}: validation accuracy ${last.validationAccuracy?.toFixed(3)}, L_task ${last.taskLoss.toFixed(3)}, ` +
-      `L_sim ${last.simLoss?.toFixed(2)}, held-out correlation(S^CNN, S^Th) ` +
+      `L_sim ${last.simLoss?.toFixed(2) ?? '—'}, held-out correlation(S^CNN, S^Th) ` +
       `${result.initialHeldOutCorrelation?.toFixed(3)} → ${last.heldOutCorrelation?.toFixed(3)}`,
   );
   regularizer.dispose();
