@@ -57,7 +57,13 @@ function experiment(r: Recipe): ExperimentSpec {
     id: r.id,
     title: r.title,
     description: r.description,
-    task: { dataset: r.task, channels: 'grey', inputScaling: cifar ? 'reference' : 'unit' },
+    task: {
+      dataset: r.task,
+      channels: 'grey',
+      inputScaling: cifar ? 'reference' : 'unit',
+      // The reference's CIFAR augmentation (NOTES.md); MNIST tasks have none, and no key (same spec hash).
+      ...(cifar ? { augment: { padding: 4, flip: true } } : {}),
+    },
     regularization: {
       dataset: r.reg,
       selection: 'first',

@@ -136,6 +136,30 @@ describe('experiment specs', () => {
     expect(() => validateSpec(fig2aWith('evaluation.attacks', []))).toThrow(/at least one attack/);
   });
 
+  it('augments CIFAR tasks as the reference (crop with 4-pixel reflect padding, flips) and MNIST tasks not at all', () => {
+    for (const spec of Object.values(EXPERIMENTS)) {
+      const cifar = spec.task.dataset === 'cifar10' || spec.task.dataset === 'cifar100';
+      expect(spec.task.augment).toEqual(cifar ? { padding: 4, flip: true } : undefined);
+      // MNIST specs carry no key at all, so their spec hashes (and committed results) are unchanged.
+      if (!cifar) expect(Object.keys(spec.task)).not.toContain('augment');
+    }
+    expect(validateSpec(fig2aWith('task.augment', { padding: 2, flip: false })).task.augment).toEqual({
+      padding: 2,
+      flip: false,
+    });
+    for (const bad of [
+      { padding: -1, flip: true },
+      { padding: 4 },
+      { padding: 1.5, flip: true },
+      'cifar',
+      null,
+    ]) {
+      const error = thrown(() => validateSpec(fig2aWith('task.augment', bad)));
+      expect(error).toBeInstanceOf(InvalidSpecError);
+      expect((error as InvalidSpecError).message).toMatch(/task\.augment/);
+    }
+  });
+
   it('rejects inconsistent regularization transforms', () => {
     expect(() => validateSpec(fig2aWith('regularization.transform', 'imagenet'))).toThrow(/exactly when/);
   });

@@ -92,6 +92,12 @@ export interface ExperimentSpec {
     /** `'grey'` (the paper's default: one input channel, ITU-R 601-2 luma as PIL) or `'rgb'`. */
     readonly channels: 'grey' | 'rgb';
     readonly inputScaling: InputScalingName;
+    /**
+     * Augmentation of the classification batches (`train()`'s `augment`): random crop after `padding`
+     * pixels of reflect padding, and horizontal flips. The reference uses `{ padding: 4, flip: true }` for
+     * CIFAR tasks and none for MNIST tasks (absent = none).
+     */
+    readonly augment?: { readonly padding: number; readonly flip: boolean };
   };
   readonly regularization: {
     readonly dataset: RegularizationDataset;

@@ -183,6 +183,25 @@ export function validateSpec(spec: unknown): ExperimentSpec {
   }
   const model = section(s, 'model');
   const figure = section(s, 'figure');
+  const validateAugment = (augment: unknown) => {
+    const a = augment as { padding?: unknown; flip?: unknown } | null;
+    if (
+      typeof a !== 'object' ||
+      a === null ||
+      Object.keys(a).some((k) => k !== 'padding' && k !== 'flip') ||
+      !Number.isInteger(a.padding) ||
+      (a.padding as number) < 0 ||
+      typeof a.flip !== 'boolean'
+    ) {
+      throw new InvalidSpecError(
+        'task.augment',
+        augment,
+        `task.augment: must be { "padding": integer ≥ 0, "flip": boolean } or absent, got ${JSON.stringify(augment)} ` +
+          '(the reference: { "padding": 4, "flip": true } for CIFAR).',
+      );
+    }
+    return { padding: a.padding as number, flip: a.flip };
+  };
   return {
     format: SPEC_FORMAT,
     id,
@@ -192,6 +211,7 @@ export function validateSpec(spec: unknown): ExperimentSpec {
       dataset: task.dataset as never,
       channels,
       inputScaling: oneOf('task.inputScaling', task.inputScaling, ['unit', 'reference'] as const),
+      ...(task.augment === undefined ? {} : { augment: validateAugment(task.augment) }),
     },
     regularization: {
       dataset: reg.dataset as never,

@@ -281,9 +281,9 @@ export function standInNote(source: string): string {
 
 function deviationNotes(spec: ExperimentSpec): string[] {
   const cifar = spec.task.dataset === 'cifar10' || spec.task.dataset === 'cifar100';
-  return cifar
+  return cifar && spec.task.augment === undefined
     ? [
-        'No training augmentation: train() of @pixsim/regularizer has no augmentation hook (the reference uses random crop 32 with padding 4 and horizontal flips).',
+        'No training augmentation: task.augment is absent (the reference uses random crop 32 with padding 4 and horizontal flips).',
       ]
     : [];
 }

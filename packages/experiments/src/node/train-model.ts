@@ -81,6 +81,7 @@ export async function trainModel(job: ModelJob): Promise<TrainedModel | null> {
       pairBatchSize: spec.regularization.k,
       validationFraction: spec.training.validationFraction,
       inputScaling: spec.task.inputScaling,
+      augment: spec.task.augment,
       checkpointDir: join(dir, 'checkpoints'),
       checkpointEverySteps: spec.training.checkpointEverySteps,
       resume: true,
