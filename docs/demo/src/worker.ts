@@ -1,8 +1,7 @@
 /**
  * The demo's training thread: loads the digits, starts the engine and runs both trainings, posting every step,
- * probe and noise curve to the page. Training here keeps the page responsive, and lets the wasm engine
- * compile pixsim's SIMD training kernel (browsers refuse synchronous compilation of large WebAssembly modules
- * on the main thread).
+ * probe and noise curve to the page. Training here keeps the page responsive: every step reads its losses
+ * back synchronously, which would otherwise block the page's drawing for the whole run.
  */
 import { registerWasmTrainingKernels } from '@pixsim/backend';
 import '@tensorflow/tfjs-backend-cpu';
