@@ -24,7 +24,7 @@ export interface NodeThreads {
 
 /** Imports a module by a name the bundler must not resolve (all backends are optional peers). */
 async function importOptional(name: string): Promise<unknown> {
-  return import(/* @vite-ignore */ name);
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 }
 
 export function describe(error: unknown): string {

@@ -20,7 +20,7 @@ export const DAWN_MODULE = 'webgpu';
 
 /** Imports a module by a name the bundler must not resolve (optional peers). */
 async function importOptional(name: string): Promise<unknown> {
-  return import(/* @vite-ignore */ name);
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 }
 
 function describe(error: unknown): string {

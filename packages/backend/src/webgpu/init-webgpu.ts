@@ -78,7 +78,7 @@ function explainSyncReads(backend: tf.KernelBackend): tf.KernelBackend {
 let registered: { adapter: WebGPUAdapterDescription; source: GPUSource } | undefined;
 
 async function importOptional(name: string): Promise<unknown> {
-  return import(/* @vite-ignore */ name);
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 }
 
 /** The device descriptor `@tensorflow/tfjs-backend-webgpu` itself asks for (its `base.ts`). */
