@@ -7,6 +7,7 @@
  * `wasmThreads`).
  *
  * @packageDocumentation
+ * @module @pixsim/backend
  */
 export {
   BackendError,

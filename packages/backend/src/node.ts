@@ -10,6 +10,7 @@
  * await initBackend('auto', { wasmThreads: 'auto' });
  * ```
  * @packageDocumentation
+ * @module @pixsim/backend/node
  */
 export * from './index';
 export { initBackend } from './init-backend-node';

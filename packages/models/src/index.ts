@@ -3,6 +3,7 @@
  * Node). Checkpoints on disk are in the Node entry `@pixsim/models/node`.
  *
  * @packageDocumentation
+ * @module @pixsim/models
  */
 export {
   ArchitectureMismatchError,

@@ -8,6 +8,7 @@
  * import { loadCheckpoint, resnet18, saveCheckpoint } from '@pixsim/models/node';
  * ```
  * @packageDocumentation
+ * @module @pixsim/models/node
  */
 export * from './index';
 export {

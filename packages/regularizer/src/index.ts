@@ -4,6 +4,7 @@
  * checkpoint files and a metrics file to `train()`.
  *
  * @packageDocumentation
+ * @module @pixsim/regularizer
  */
 export {
   type CheckpointContents,

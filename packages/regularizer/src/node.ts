@@ -9,6 +9,7 @@
  * import { SimilarityRegularizer, thresholdedPixelTargets, train } from '@pixsim/regularizer/node';
  * ```
  * @packageDocumentation
+ * @module @pixsim/regularizer/node
  */
 export * from './index';
 export { fileCheckpointStore } from './file-checkpoint-store';
