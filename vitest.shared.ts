@@ -10,6 +10,11 @@ export const pixsimAliases = [
     find: /^@pixsim\/backend\/wasm-training$/,
     replacement: fileURLToPath(new URL('./packages/backend/src/wasm-training.ts', import.meta.url)),
   },
+  // The Node entries (`@pixsim/regularizer/node`, …): file system, worker threads.
+  ...['regularizer', 'models', 'backend'].map((name) => ({
+    find: new RegExp(`^@pixsim/${name}/node$`),
+    replacement: fileURLToPath(new URL(`./packages/${name}/src/node.ts`, import.meta.url)),
+  })),
   ...packages.map((name) => ({
     find: new RegExp(`^@pixsim/${name}$`),
     replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),

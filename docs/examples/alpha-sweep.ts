@@ -3,7 +3,7 @@
 // for several (α, learning rate), one seed; clean and Gaussian-noise accuracy on 1,000 test digits.
 //   npx -y pnpm@10 --filter @pixsim/docs run example:alpha-sweep
 import { createClassifier, gaussianNoiseAttack, robustnessCurve } from '@pixsim/attacks';
-import { initBackend } from '@pixsim/backend';
+import { initBackend } from '@pixsim/backend/node';
 import { mnist } from '@pixsim/datasets';
 import { SimilarityRegularizer, thresholdedPixelTargets, train } from '@pixsim/regularizer';
 import { smallCnn } from './small-cnn';

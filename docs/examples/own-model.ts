@@ -4,7 +4,7 @@
 // regularizer, then compares the two under Gaussian noise.
 // #region imports
 import { createClassifier, gaussianNoiseAttack, robustnessCurve } from '@pixsim/attacks';
-import { initBackend } from '@pixsim/backend';
+import { initBackend } from '@pixsim/backend/node';
 import { mnist } from '@pixsim/datasets';
 import {
   evaluateClassifier,

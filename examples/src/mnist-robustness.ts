@@ -10,7 +10,7 @@
 // Sizes (width, subset, epochs) are chosen to finish in about 10 minutes on a 2-core machine.
 import { gaussianNoise } from '@pixsim/attacks';
 import { createHash } from 'node:crypto';
-import { filterGradientPaths, initBackend, resetFilterGradientPaths } from '@pixsim/backend';
+import { filterGradientPaths, initBackend, resetFilterGradientPaths } from '@pixsim/backend/node';
 import { mnist } from '@pixsim/datasets';
 import { RESNET_TAPS, resnet18 } from '@pixsim/models';
 import {

@@ -1,10 +1,13 @@
 /**
  * `@pixsim/backend`: picks the fastest TensorFlow.js engine ({@link initBackend}) and registers training
  * kernels that let the `wasm` backend train CNNs ({@link registerWasmTrainingKernels}, or import the
- * side-effect module `@pixsim/backend/wasm-training`); {@link initWasmThreads} starts the threaded XNNPACK
- * build in Node; {@link initWebGPU} starts the WebGPU engine (browsers, or Node through Dawn).
+ * side-effect module `@pixsim/backend/wasm-training`); {@link initWebGPU} starts the WebGPU engine
+ * (browsers, or Node through Dawn). Universal (browsers, web workers, Node): no Node built-in is imported.
+ * `@pixsim/backend/node` adds the threaded wasm build of Node (`initWasmThreads`, and `initBackend` with
+ * `wasmThreads`).
  *
  * @packageDocumentation
+ * @module @pixsim/backend
  */
 export {
   BackendError,
@@ -22,12 +25,14 @@ export {
   WebGPUPackageMissingError,
 } from './errors';
 export {
+  AUTO_ORDER,
   type BackendAttempt,
   type BackendChoice,
   type BackendName,
   type BackendPreference,
   type InitBackendOptions,
   initBackend,
+  type Platform,
   slowEngineWarning,
 } from './init-backend';
 export {
@@ -40,7 +45,7 @@ export {
   wasmTrainingKernelsRegistered,
   wasmTrainingKernels,
 } from './wasm-training/register';
-export { initWasmThreads, type WasmThreadsResult } from './wasm-threads';
+export type { WasmThreadsResult } from './wasm-threads';
 export type { WebGPUAdapterDescription } from './webgpu/adapter';
 export type { GPUSource } from './webgpu/gpu-source';
 export { type InitWebGPUOptions, initWebGPU, type WebGPUInit } from './webgpu/init-webgpu';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidThreadsError, UnknownBackendError } from './errors';
 import { initBackend } from './init-backend';
+import { initBackend as initBackendInNode } from './init-backend-node';
 import { wasmTrainingKernelsRegistered } from './wasm-training/register';
 
 describe('initBackend', () => {
@@ -13,6 +14,7 @@ describe('initBackend', () => {
     const lines: string[] = [];
     const choice = await initBackend('auto', { env: {}, log: (line) => lines.push(line) });
     expect(choice.backend).toBe('wasm');
+    expect(choice.platform).toBe('node');
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.tried.map((a) => [a.module, a.ok])).toEqual([
       ['@tensorflow/tfjs-node-gpu', false],
@@ -57,11 +59,11 @@ describe('initBackend', () => {
   });
 
   it('rejects unknown names, from the argument or the environment', async () => {
-    await expect(initBackend('webgl' as never, { env: {}, log: false })).rejects.toBeInstanceOf(
+    await expect(initBackend('opengl' as never, { env: {}, log: false })).rejects.toBeInstanceOf(
       UnknownBackendError,
     );
     await expect(initBackend('auto', { env: { PIXSIM_BACKEND: 'gpu' }, log: false })).rejects.toThrow(
-      /PIXSIM_BACKEND='gpu'.*'auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'/,
+      /PIXSIM_BACKEND='gpu'.*'auto', 'tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'/,
     );
   });
   it('rejects a wasmThreads that is not 1–8 or auto, with a typed error', async () => {
@@ -74,10 +76,16 @@ describe('initBackend', () => {
 
   it('falls back to one wasm thread, saying why, when the threaded build cannot start', async () => {
     // The single-threaded wasm backend is already initialised in this process (first test).
-    const choice = await initBackend('wasm', { env: {}, log: false, wasmThreads: 2 });
+    const choice = await initBackendInNode('wasm', { env: {}, log: false, wasmThreads: 2 });
     expect(choice.backend).toBe('wasm');
     expect(choice.threads).toBe(1);
     expect(choice.tried[0]).toMatchObject({ ok: false });
     expect(choice.reason).toMatch(/threaded build did not start .*already initialised.*using one thread/);
+  });
+
+  it('the universal initBackend runs wasm on one thread in Node and names the entry that has threads', async () => {
+    const choice = await initBackend('wasm', { env: {}, log: false, wasmThreads: 2 });
+    expect(choice).toMatchObject({ backend: 'wasm', threads: 1 });
+    expect(choice.reason).toMatch(/threaded build needs initBackend from '@pixsim\/backend\/node'/);
   });
 });

@@ -1,18 +1,37 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, InvalidThreadsError, UnknownBackendError } from './errors';
-import { adapterSummary, type WebGPUAdapterDescription } from './webgpu/adapter';
-import { initWebGPU, TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
-import { initWasmThreads } from './wasm-threads';
+import { BackendUnavailableError, UnknownBackendError } from './errors';
+import {
+  MODULES,
+  type NodeThreads,
+  resolveThreads,
+  tryBackend,
+  tryWebGPU,
+  wasmThreadCount,
+} from './engine-attempts';
+import { detectPlatform, type Platform } from './platform';
+import type { WebGPUAdapterDescription } from './webgpu/adapter';
+import { TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 
 /**
  * An engine `initBackend` can pick. `tensorflow` is `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`;
- * `webgpu` is `@tensorflow/tfjs-backend-webgpu` (on `navigator.gpu`, or in Node on the `webgpu` package).
+ * `webgpu` is `@tensorflow/tfjs-backend-webgpu` (on `navigator.gpu`, or in Node on the `webgpu` package);
+ * `webgl` is `@tensorflow/tfjs-backend-webgl` (browsers).
  */
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
-/** What to ask `initBackend` for: `auto` tries `tensorflow`, then `webgpu` (hardware only), `wasm`, `cpu`. */
+/**
+ * What to ask `initBackend` for: `auto` tries, in Node, `tensorflow`, then `webgpu` (hardware only), `wasm`,
+ * `cpu`; in a browser `webgpu` (hardware only), `webgl`, `wasm`, `cpu` ({@link AUTO_ORDER}).
+ */
 export type BackendPreference = 'auto' | BackendName;
+
+export type { Platform } from './platform';
+
+/** The engines `'auto'` tries, fastest first, in Node and in a browser. */
+export const AUTO_ORDER: Readonly<Record<Platform, readonly BackendName[]>> = {
+  node: ['tensorflow', 'webgpu', 'wasm', 'cpu'],
+  browser: ['webgpu', 'webgl', 'wasm', 'cpu'],
+};
 
 /** One candidate `initBackend` tried, in order. */
 export interface BackendAttempt {
@@ -44,6 +63,8 @@ export interface BackendChoice {
   adapter: WebGPUAdapterDescription | null;
   /** Set when the choice is much slower than what could be installed (see {@link slowEngineWarning}). */
   warning?: string;
+  /** Where the choice was made (`'node'` or `'browser'`), which sets the order `'auto'` tries. */
+  platform: Platform;
 }
 
 /**
@@ -81,145 +102,41 @@ export interface InitBackendOptions {
   env?: Record<string, string | undefined>;
   /**
    * Threads for the `wasm` engine in Node: an integer 1–8, or `'auto'` for the machine's cores (at most 8).
-   * Above 1 the threaded XNNPACK build starts through {@link initWasmThreads} (with its kernel helper
-   * threads); results are identical to one thread. If it cannot start (not Node, the wasm backend already
-   * initialised), the single-threaded engine is used and `reason` says why. The threaded build always
-   * registers the training kernels. Default 1.
+   * Above 1 the threaded XNNPACK build starts through `initWasmThreads` (with its kernel helper threads),
+   * which only `initBackend` from `@pixsim/backend/node` can do; results are identical to one thread. If it
+   * cannot start (a browser, the universal `initBackend`, the wasm backend already initialised), the
+   * single-threaded engine is used and `reason` says why. The threaded build always registers the training
+   * kernels. Default 1.
    */
   wasmThreads?: number | 'auto';
+  /**
+   * Where this runs, which sets the order `'auto'` tries ({@link AUTO_ORDER}). Default: detected, `'node'`
+   * where `process.versions.node` is set, otherwise `'browser'` (web workers too).
+   */
+  platform?: Platform;
 }
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
-const MODULES: Record<BackendName, readonly string[]> = {
-  tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
-  webgpu: [TFJS_WEBGPU_MODULE],
-  wasm: ['@tensorflow/tfjs-backend-wasm'],
-  cpu: ['@tensorflow/tfjs-backend-cpu'],
-};
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
 
 let lastLogged: string | undefined;
-
-/** Imports a module by a name the bundler must not resolve (all backends are optional peers). */
-async function importOptional(name: string): Promise<unknown> {
-  return import(/* @vite-ignore */ name);
-}
-
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0].slice(0, 200);
-}
-
-/** The thread count `wasmThreads` asks for (validated); `'auto'` is the number of cores in Node, else 1. */
-async function resolveThreads(option: number | 'auto' | undefined): Promise<number> {
-  if (option === undefined) return 1;
-  if (option === 'auto') {
-    if (typeof globalThis.process?.versions?.node !== 'string') return 1;
-    const os = (await import('node:os')) as { availableParallelism?: () => number; cpus(): unknown[] };
-    const cores = os.availableParallelism?.() ?? os.cpus().length;
-    return Math.max(1, Math.min(8, cores));
-  }
-  if (!Number.isInteger(option) || option < 1 || option > 8) {
-    throw new InvalidThreadsError(
-      `initBackend: wasmThreads must be an integer from 1 to 8 or 'auto', got ${String(option)}; pass e.g. { wasmThreads: 2 }.`,
-    );
-  }
-  return option;
-}
-
-/** XNNPACK threads of the active wasm backend, as it reports them. */
-function wasmThreadCount(): number {
-  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
-  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
-}
-
-/** Tries the webgpu engine; `auto` refuses a software adapter. */
-async function tryWebGPU(
-  auto: boolean,
-): Promise<{ attempt: BackendAttempt; adapter: WebGPUAdapterDescription | null; error?: unknown }> {
-  const module = TFJS_WEBGPU_MODULE;
-  try {
-    const { adapter, source } = await initWebGPU({ allowSoftware: !auto });
-    const via = source === 'webgpu' ? "Dawn (the 'webgpu' package)" : 'navigator.gpu';
-    const detail = `${module} initialised on ${adapterSummary(adapter)} through ${via}`;
-    return { attempt: { backend: 'webgpu', module, ok: true, detail }, adapter };
-  } catch (error) {
-    const attempt: BackendAttempt = {
-      backend: 'webgpu',
-      module,
-      ok: false,
-      detail: `webgpu: ${describe(error)}`,
-    };
-    return { attempt, adapter: null, error };
-  }
-}
-
-/** Tries one engine; returns the attempts made (the last one is the success, if any). */
-async function tryBackend(
-  backend: Exclude<BackendName, 'webgpu'>,
-  registerTraining: boolean,
-  threads: number,
-): Promise<BackendAttempt[]> {
-  const attempts: BackendAttempt[] = [];
-  if (backend === 'wasm' && threads > 1) {
-    try {
-      const started = await initWasmThreads({ threads });
-      attempts.push({
-        backend,
-        module: MODULES.wasm[0],
-        ok: true,
-        detail: `${MODULES.wasm[0]} loaded and initialised with ${started.threads} threads (${started.kernelWorkers} kernel helper thread${started.kernelWorkers === 1 ? '' : 's'})`,
-      });
-      return attempts;
-    } catch (error) {
-      attempts.push({
-        backend,
-        module: MODULES.wasm[0],
-        ok: false,
-        detail: `the threaded build did not start (${describe(error)}), using one thread`,
-      });
-    }
-  }
-  for (const module of MODULES[backend]) {
-    try {
-      await importOptional(module);
-    } catch (error) {
-      attempts.push({
-        backend,
-        module,
-        ok: false,
-        detail: `${module} is not installed (${describe(error)})`,
-      });
-      continue;
-    }
-    try {
-      if (backend === 'wasm' && registerTraining) registerWasmTrainingKernels();
-      const ok = await tf.setBackend(backend);
-      if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') returned false`);
-      await tf.ready();
-      attempts.push({ backend, module, ok: true, detail: `${module} loaded and initialised` });
-      return attempts;
-    } catch (error) {
-      attempts.push({
-        backend,
-        module,
-        ok: false,
-        detail: `${module} failed to initialise (${describe(error)})`,
-      });
-    }
-  }
-  return attempts;
-}
 
 /**
  * Chooses and activates the fastest TensorFlow.js engine available.
  *
- * `'auto'` (the default) tries, in order, `tensorflow` (`@tensorflow/tfjs-node-gpu`, then
+ * `'auto'` (the default) tries, in Node, `tensorflow` (`@tensorflow/tfjs-node-gpu`, then
  * `@tensorflow/tfjs-node`, imported dynamically: both are optional peer dependencies), `webgpu`
  * (`@tensorflow/tfjs-backend-webgpu` through {@link initWebGPU}, only on a hardware adapter: `auto` never
  * trains on a software one such as SwiftShader), `wasm` (`@tensorflow/tfjs-backend-wasm`, with this
- * package's training kernels registered) and `cpu`. An explicit name forces that engine; `'webgpu'`
- * accepts a software adapter. The reason names the adapter's vendor and architecture. The environment variable `PIXSIM_BACKEND` overrides the argument,
- * so scripts can be switched without code changes.
+ * package's training kernels registered) and `cpu`. In a browser it tries `webgpu` (hardware only),
+ * `webgl`, `wasm` (with the training kernels) and `cpu`, using the engines the app has imported
+ * (`import '@tensorflow/tfjs-backend-webgl'`, …: a bundler cannot follow the optional imports made here).
+ * An explicit name forces that engine; `'webgpu'` accepts a software adapter. The result's `reason` (also
+ * logged once) names the engine chosen, why each one tried before it was skipped, and the adapter's vendor
+ * and architecture. The environment variable `PIXSIM_BACKEND` overrides the argument (in Node), so scripts
+ * can be switched without code changes.
+ *
+ * This is the universal `initBackend` (browsers, web workers, Node): in Node it runs the `wasm` engine on one
+ * thread; `initBackend` from `@pixsim/backend/node` also starts the threaded build (`wasmThreads`).
  *
  * @example
  * ```ts
@@ -233,6 +150,20 @@ export async function initBackend(
   preference: BackendPreference = 'auto',
   options: InitBackendOptions = {},
 ): Promise<BackendChoice> {
+  return chooseBackend(preference, options, null);
+}
+
+/**
+ * {@link initBackend} with the Node entry's threaded wasm start (`nodeThreads`), or without (`null`).
+ *
+ * @internal
+ */
+export async function chooseBackend(
+  preference: BackendPreference,
+  options: InitBackendOptions,
+  nodeThreads: NodeThreads | null,
+): Promise<BackendChoice> {
+  const platform = options.platform ?? detectPlatform();
   const env = options.env ?? globalThis.process?.env ?? {};
   const fromEnv = env.PIXSIM_BACKEND?.trim();
   const requested = (fromEnv ? fromEnv.toLowerCase() : preference) as BackendPreference;
@@ -242,26 +173,32 @@ export async function initBackend(
       `${source} names no known backend; use one of ${PREFERENCES.map((p) => `'${p}'`).join(', ')}.`,
     );
   }
-  const candidates: BackendName[] =
-    requested === 'auto' ? ['tensorflow', 'webgpu', 'wasm', 'cpu'] : [requested];
+  const candidates: readonly BackendName[] = requested === 'auto' ? AUTO_ORDER[platform] : [requested];
   const registerTraining = options.wasmTrainingKernels ?? true;
-  const threads = await resolveThreads(options.wasmThreads);
+  const threads = resolveThreads(options.wasmThreads, platform, nodeThreads);
   const tried: BackendAttempt[] = [];
   let adapter: WebGPUAdapterDescription | null = null;
   let webgpuError: unknown;
   for (const backend of candidates) {
     if (backend === 'webgpu') {
-      const attempt = await tryWebGPU(requested === 'auto');
+      const attempt = await tryWebGPU(requested === 'auto', platform);
       tried.push(attempt.attempt);
       adapter = attempt.adapter;
       webgpuError = attempt.error;
     } else {
-      tried.push(...(await tryBackend(backend, registerTraining, threads)));
+      tried.push(...(await tryBackend(backend, registerTraining, threads, platform, nodeThreads)));
     }
     const last = tried[tried.length - 1];
     if (last?.ok) {
       const failures = tried.filter((a) => !a.ok).map((a) => a.detail);
-      const how = requested === 'auto' ? 'auto' : fromEnv ? 'PIXSIM_BACKEND' : 'requested';
+      const how =
+        requested !== 'auto'
+          ? fromEnv
+            ? 'PIXSIM_BACKEND'
+            : 'requested'
+          : platform === 'browser'
+            ? `auto in a browser: ${AUTO_ORDER.browser.join(' → ')}`
+            : 'auto';
       const trainingKernels = backend === 'wasm' && registerTraining ? registerWasmTrainingKernels() : [];
       const reason =
         `${backend} (${how}): ` +
@@ -278,13 +215,14 @@ export async function initBackend(
         trainingKernels,
         threads: backend === 'wasm' ? wasmThreadCount() : 1,
         adapter,
+        platform,
       };
       const log = options.log === undefined ? console.info : options.log;
       if (log !== false && lastLogged !== backend) {
         lastLogged = backend;
         log(`[@pixsim/backend] ${reason}`);
       }
-      const warning = slowEngineWarning(requested, backend);
+      const warning = platform === 'node' ? slowEngineWarning(requested, backend) : null;
       if (warning) {
         choice.warning = warning;
         const warn = options.warn === undefined ? console.warn : options.warn;
@@ -303,7 +241,9 @@ export async function initBackend(
       : requested === 'webgpu'
         ? `pnpm add ${TFJS_WEBGPU_MODULE} webgpu (webgpu: Dawn for Node) and install a GPU driver (Linux: libvulkan1 and the vendor's Vulkan driver), or ask for 'auto'`
         : requested === 'auto'
-          ? 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
+          ? platform === 'browser'
+            ? "import '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-wasm' or '@tensorflow/tfjs-backend-cpu' in your app before initBackend"
+            : 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
           : `install ${MODULES[requested as BackendName].join(' or ')}, or ask for 'auto'`;
   throw new BackendUnavailableError(
     requested,

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidThreadsError, WasmThreadsUnavailableError } from './errors';
-import { startKernelWorkers } from './wasm-training/kernel-workers';
+import { startKernelWorkers } from './wasm-training/kernel-workers-node';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 import { backendMemory } from './wasm-training/simd-kernels';
 

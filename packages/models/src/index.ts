@@ -1,3 +1,10 @@
+/**
+ * `@pixsim/models`: ResNet18/34 with feature taps for TensorFlow.js, universal (browsers, web workers,
+ * Node). Checkpoints on disk are in the Node entry `@pixsim/models/node`.
+ *
+ * @packageDocumentation
+ * @module @pixsim/models
+ */
 export {
   ArchitectureMismatchError,
   CheckpointNotFoundError,
@@ -28,20 +35,4 @@ export {
   resnet18,
   resnet34,
 } from './resnet';
-export {
-  type CheckpointContents,
-  type LoadCheckpointOptions,
-  type LoadedCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint';
-export {
-  CHECKPOINT_FORMAT_VERSION,
-  CheckpointIOHandler,
-  type CheckpointSection,
-  type EncodedExtras,
-  type FileRecord,
-  type LoadedExtras,
-  MODEL_JSON,
-} from './checkpoint-handler';
 export type { TensorSpec } from './weights-codec';

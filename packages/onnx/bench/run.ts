@@ -5,7 +5,7 @@
 // - boundary: model queries/s of the Boundary Attack (paper setting: 50 steps) on 50 CIFAR-10 test images;
 // - noise: wall time of a full Gaussian-noise curve (the CIFAR-10 test set, 10 ε, grey 5·(x − 0.5) models),
 //   two threads only.
-// tfjs-wasm with 2 threads is `initWasmThreads({ threads: 2 })` of @pixsim/backend; onnxruntime-node runs
+// tfjs-wasm with 2 threads is `initWasmThreads({ threads: 2 })` of @pixsim/backend/node; onnxruntime-node runs
 // `createOnnxModel(model, { threads })` with the tfjs side (noise, preprocessing) on 1-thread wasm.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import {
   scaleShift,
   toGrey,
 } from '@pixsim/attacks';
-import { initWasmThreads } from '@pixsim/backend';
+import { initWasmThreads } from '@pixsim/backend/node';
 import { cifar10 } from '@pixsim/datasets';
 import { resnet18 } from '@pixsim/models';
 import '@tensorflow/tfjs-backend-wasm';

@@ -7,6 +7,7 @@ import {
   NonFiniteValueError,
   ShapeMismatchError,
 } from './errors';
+import type { TaskLoss } from './train-step';
 
 /** A tf.Tensor, checked structurally so that tensors of another copy of tfjs-core pass too. */
 export function isTensor(x: unknown): x is tf.Tensor {
@@ -252,5 +253,21 @@ export function assertPairTargets(fn: string, targets: unknown): void {
       `${fn}: targets must come from a targets function (thresholdedPixelTargets, matrixTargets, …): ` +
         `{ n, matrix: Float32Array(n·n), pairs }, got ${describe(targets)}.`,
     );
+  }
+}
+
+/** Throws {@link InvalidLabelsError} for a label outside `[0, classes)` of the model's `[B, classes]` output. */
+export function assertLabelRange(
+  fn: string,
+  model: tfl.LayersModel,
+  taskLoss: TaskLoss,
+  labels: ArrayLike<number>,
+): void {
+  const shape = model.outputs[0]?.shape;
+  const classes = typeof taskLoss !== 'function' && shape?.length === 2 ? shape[1] : null;
+  if (classes == null) return;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InvalidLabelsError(fn, i, v, classes);
   }
 }

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadCheckpoint, MODEL_JSON, saveCheckpoint } from '@pixsim/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError } from './errors';
@@ -26,10 +23,13 @@ export interface LoadedCheckpoint {
 }
 
 /**
- * Where the trainer saves and restores checkpoints, identified by a directory. `save`/`load` follow
- * `saveCheckpoint(dir, contents)` / `loadCheckpoint(dir, { model, optimizer })` of `@pixsim/models`
- * (load restores the weights and optimizer state in place). `exists` defaults to checking that the
- * directory exists on disk.
+ * Where the trainer saves and restores checkpoints, identified by a directory (a key: any string for a
+ * store that is not a file system). `save`/`load` follow `saveCheckpoint(dir, contents)` /
+ * `loadCheckpoint(dir, { model, optimizer })` of `@pixsim/models/node` (load restores the weights and
+ * optimizer state in place). `exists` tells a resume whether `dir` holds a checkpoint; without it, the
+ * Node `train()` checks that the directory exists on disk and the universal `train()` cannot resume.
+ * Implementations: {@link memoryCheckpointStore} (everywhere), `fileCheckpointStore()` of
+ * `@pixsim/regularizer/node` (files), or your own (IndexedDB, a server, …).
  */
 export interface CheckpointStore {
   save(dir: string, contents: CheckpointContents): Promise<void>;
@@ -111,19 +111,5 @@ export function memoryCheckpointStore(): MemoryCheckpointStore {
       for (const e of entries.values()) free(e);
       entries.clear();
     },
-  };
-}
-
-/**
- * The default {@link CheckpointStore}: `saveCheckpoint` / `loadCheckpoint` of `@pixsim/models` (a
- * folder with `model.json`, weights, optimizer state, the regularizer's tensors and the trainer's
- * metadata, written atomically). Loading checks that the model has the saved architecture (layer and
- * weight names), so give every layer a fixed name when you resume in a new process.
- */
-export function fileCheckpointStore(): CheckpointStore {
-  return {
-    save: (dir, contents) => saveCheckpoint(dir, contents),
-    load: (dir, into) => loadCheckpoint(dir, into),
-    exists: (dir) => existsSync(join(dir, MODEL_JSON)),
   };
 }

@@ -1,8 +1,15 @@
+/**
+ * `@pixsim/regularizer`: the similarity loss `L_sim` on any `tf.LayersModel` and the trainer of the paper.
+ * Universal (browsers, web workers, Node): no file-system code. In Node, `@pixsim/regularizer/node` adds
+ * checkpoint files and a metrics file to `train()`.
+ *
+ * @packageDocumentation
+ * @module @pixsim/regularizer
+ */
 export {
   type CheckpointContents,
   type CheckpointMetadata,
   type CheckpointStore,
-  fileCheckpointStore,
   type LoadedCheckpoint,
   type MemoryCheckpointStore,
   memoryCheckpointStore,

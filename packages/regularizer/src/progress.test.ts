@@ -29,3 +29,21 @@ describe('ProgressBar', () => {
     expect(out).toEqual(['epoch 1/1 done\n']);
   });
 });
+
+describe('consoleLines (progress where there is no terminal)', () => {
+  it('prints only the epoch summaries, one console line each', async () => {
+    const { consoleLines } = await import('./progress');
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => logged.push(line);
+    try {
+      const bar = new ProgressBar(consoleLines(), 4);
+      bar.update('epoch 1/2', 2, 4, 'loss 1', true);
+      bar.finish('epoch 1/2 done');
+      bar.finish('epoch 2/2 done');
+    } finally {
+      console.log = log;
+    }
+    expect(logged).toEqual(['epoch 1/2 done', 'epoch 2/2 done']);
+  });
+});

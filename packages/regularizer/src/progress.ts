@@ -1,34 +1,9 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { UnwritablePathError } from './errors';
-
-/**
- * Writes `lines` as a JSON-lines file atomically (temporary file + rename), creating the folder. A
- * failed write removes its temporary file and throws {@link UnwritablePathError}.
- */
-export function writeJsonLines(path: string, lines: readonly unknown[]): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string') throw error;
-    throw new UnwritablePathError(
-      path,
-      code,
-      `train: writing the metrics file ${path} failed (${code}: ${(error as Error).message}); free disk ` +
-        'space or choose a writable metricsFile.',
-    );
-  }
-}
+import type { EpochMetrics } from './trainer-types';
 
 /**
  * A minimal terminal progress bar, redrawn in place with `\r`. On `process.stdout`/`process.stderr`
  * redirected to a file or pipe (not a TTY) it prints only the per-epoch summary lines, so logs stay
- * readable; any other writer gets every redraw.
+ * readable; any other writer gets every redraw unless it has `isTTY: false`.
  */
 export class ProgressBar {
   private lastDraw = 0;
@@ -38,8 +13,10 @@ export class ProgressBar {
     private readonly stream: { write(s: string): unknown; isTTY?: boolean },
     private readonly width = 24,
   ) {
-    const std = stream === process.stdout || stream === process.stderr;
-    this.interactive = !std || stream.isTTY === true;
+    const proc = globalThis.process;
+    const std = proc !== undefined && (stream === proc.stdout || stream === proc.stderr);
+    // Standard streams redraw only on a terminal; other writers unless they say `isTTY: false`.
+    this.interactive = std ? stream.isTTY === true : stream.isTTY !== false;
   }
 
   /** Redraws the bar (at most 10 times a second unless `force`). */
@@ -57,4 +34,32 @@ export class ProgressBar {
   finish(line: string): void {
     this.stream.write(this.interactive ? `\r${line}\u001b[K\n` : `${line}\n`);
   }
+}
+
+/**
+ * A progress writer for places without a terminal (browsers, web workers): each complete line goes to
+ * `console.log`; the bar itself is not redrawn (`isTTY: false`), only the per-epoch summaries are printed.
+ */
+export function consoleLines(): { write(s: string): void; isTTY: false } {
+  let pending = '';
+  return {
+    isTTY: false,
+    write(s: string) {
+      pending += s;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        console.log(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    },
+  };
+}
+
+/** The summary line of one epoch. */
+export function formatEpoch(m: EpochMetrics, epochs: number): string {
+  const f = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
+  return (
+    `epoch ${m.epoch + 1}/${epochs} lr ${m.learningRate.toPrecision(3)} loss ${f(m.taskLoss)} L_sim ${f(m.simLoss, 3)} ` +
+    `acc ${f(m.trainAccuracy, 3)} val ${f(m.validationLoss)}/${f(m.validationAccuracy, 3)} ` +
+    `r(S^CNN,S^target) ${f(m.heldOutCorrelation, 3)} ${m.imagesPerSecond.toFixed(0)} img/s`
+  );
 }

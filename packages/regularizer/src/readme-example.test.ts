@@ -12,7 +12,7 @@ import {
   thresholdedPixelTargets,
   train,
   trainStep,
-} from './index';
+} from './node';
 import { readMnist } from './mnist-idx.fixture';
 
 it('the README example regularizes a user-defined model with trainStep and train', async () => {

@@ -1,11 +1,13 @@
 import { type Augmenter, resolveAugmentation } from './augment';
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 import { InvalidOptionError } from './errors';
-import { type CheckpointStore, fileCheckpointStore } from './checkpoint';
+import type { CheckpointStore } from './checkpoint';
 import { type InputScaling, taskInputScaling } from './image-set';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { assertSeed } from './random';
 import type { TaskLoss } from './train-step';
+import { consoleLines } from './progress';
+import type { TrainFiles } from './train-files';
 import type { TrainOptions } from './trainer-types';
 
 /** {@link TrainOptions} validated, with every default filled in. */
@@ -34,8 +36,14 @@ export interface ResolvedOptions {
   evalBatchSize: number;
 }
 
-/** Validates {@link TrainOptions} and fills in the reference defaults. */
-export function resolveOptions(options: TrainOptions): ResolvedOptions {
+/**
+ * Validates {@link TrainOptions} and fills in the reference defaults; `files` is the Node entry's file
+ * system (`null` in the universal `train()`, which then refuses options that need one).
+ */
+export function resolveOptions(
+  options: TrainOptions & { metricsFile?: string },
+  files: TrainFiles | null,
+): ResolvedOptions {
   const fn = 'train';
   if (options == null || !options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
   const positiveInt = (name: string, v: unknown, dflt: number) => {
@@ -73,11 +81,26 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
   const momentum = options.momentum ?? 0.9;
   if (!(momentum >= 0 && momentum < 1))
     throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
-  const progressOption = options.progress ?? process.stderr.isTTY === true;
+  // Node: the terminal's stderr; elsewhere (browsers) `true` prints the epoch summaries to the console.
+  const stderr = globalThis.process?.stderr;
+  const progressOption = options.progress ?? stderr?.isTTY === true;
   const progress =
-    progressOption === true ? process.stderr : progressOption === false ? null : progressOption;
+    progressOption === true ? (stderr ?? consoleLines()) : progressOption === false ? null : progressOption;
   if ((options.resume || options.checkpointEverySteps) && !options.checkpointDir) {
     throw new InvalidOptionError(`${fn}: resume and checkpointEverySteps need a checkpointDir.`);
+  }
+  if (files === null && options.metricsFile != null) {
+    throw new InvalidOptionError(
+      `${fn}: metricsFile writes a file, which the universal train() of '@pixsim/regularizer' never does; ` +
+        "in Node import { train } from '@pixsim/regularizer/node', elsewhere read result.history.",
+    );
+  }
+  if (files === null && options.checkpointDir && options.checkpoint == null) {
+    throw new InvalidOptionError(
+      `${fn}: checkpointDir needs a checkpoint store in the universal train() of '@pixsim/regularizer': pass ` +
+        'checkpoint: memoryCheckpointStore() (or your own CheckpointStore), or in Node import { train } from ' +
+        "'@pixsim/regularizer/node' for checkpoint files.",
+    );
   }
   return {
     alpha,
@@ -95,7 +118,7 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
     metricsFile: options.metricsFile ?? null,
     progress,
     checkpointDir: options.checkpointDir ?? null,
-    checkpoint: options.checkpointDir ? (options.checkpoint ?? fileCheckpointStore()) : null,
+    checkpoint: options.checkpointDir ? (options.checkpoint ?? files!.defaultStore()) : null,
     checkpointEverySteps:
       options.checkpointEverySteps === undefined
         ? 0

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InvalidLabelsError, RegularizerError, UnwritablePathError } from './errors';
-import { train } from './trainer';
+import { train } from './node-trainer';
 
 // The probe write can be made to fail with an injected Node error code (EROFS and ENOSPC cannot be
 // produced honestly as root in a test sandbox).

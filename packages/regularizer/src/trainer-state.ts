@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckpointStore } from './checkpoint';
-import { CheckpointError, StateMismatchError } from './errors';
+import { CheckpointError, InvalidOptionError, StateMismatchError } from './errors';
 import type { PairSamplerState } from './pair-sampler';
+import type { TrainFiles } from './train-files';
 import type { SimilarityRegularizer } from './similarity-regularizer';
 import type { EpochMetrics } from './trainer-types';
 
@@ -44,9 +44,18 @@ function disposeOptimizer(optimizer: tf.Optimizer): void {
   if (rate instanceof tf.Tensor && !rate.isDisposed) rate.dispose();
 }
 
-/** Whether `dir` holds a checkpoint (`store.exists`, or the folder on disk). */
-export async function checkpointExists(store: CheckpointStore, dir: string): Promise<boolean> {
-  return store.exists ? await store.exists(dir) : existsSync(dir);
+/** Whether `dir` holds a checkpoint (`store.exists`, or the folder on disk where there is a file system). */
+export async function checkpointExists(
+  store: CheckpointStore,
+  dir: string,
+  files: TrainFiles | null,
+): Promise<boolean> {
+  if (store.exists) return await store.exists(dir);
+  if (files) return files.exists(dir);
+  throw new InvalidOptionError(
+    `train: cannot tell whether '${dir}' holds a checkpoint: the checkpoint store has no exists(dir) method. ` +
+      'Add one to resume (memoryCheckpointStore() has it).',
+  );
 }
 
 /** Loads the last checkpoint into the model, optimiser and regularizer; returns the trainer state. */

@@ -66,13 +66,18 @@ export interface TrainOptions {
   taskLoss?: TaskLoss;
   /** Selected pairs held out of training to measure the similarity correlation. Default min(500, 10% of pairs). */
   heldOutPairs?: number;
-  /** Write one JSON line of {@link EpochMetrics} per epoch here (rewritten atomically). */
-  metricsFile?: string;
   /** Progress bar: `true` → stderr, a stream, or `false`. Default: stderr when it is a terminal. */
   progress?: boolean | { write(s: string): unknown };
-  /** Folder of the checkpoints `last/` (every epoch) and `best/` (lowest validation loss). */
+  /**
+   * Folder (or key prefix) of the checkpoints `last/` (every epoch) and `best/` (lowest validation loss),
+   * kept in the `checkpoint` store.
+   */
   checkpointDir?: string;
-  /** Checkpoint storage. Default {@link fileCheckpointStore} (`saveCheckpoint`/`loadCheckpoint` of `@pixsim/models`). */
+  /**
+   * Checkpoint storage, needed with `checkpointDir`: {@link memoryCheckpointStore}() or your own
+   * {@link CheckpointStore}. Default with `train()` from `@pixsim/regularizer/node`: files on disk
+   * (`fileCheckpointStore()`); the universal `train()` has no default (it never touches a file system).
+   */
   checkpoint?: CheckpointStore;
   /** Also save `last/` every this many steps inside an epoch. Default: only at epoch ends. */
   checkpointEverySteps?: number;

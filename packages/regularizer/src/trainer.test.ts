@@ -5,12 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { memoryCheckpointStore } from './checkpoint';
+import { InvalidOptionError } from './errors';
 import { cyclicStepDecay } from './lr-schedule';
 import { SimilarityRegularizer } from './similarity-regularizer';
 import { stratifiedHoldOut } from './split';
 import { thresholdedPixelTargets } from './targets';
 import { evaluateClassifier } from './evaluate';
 import { ImageStore, taskInputScaling } from './image-set';
+import { train as trainOnDisk } from './node-trainer';
 import { train } from './trainer';
 
 /** A tiny conv net with batch norm; `seed` fixes its initial weights. */
@@ -168,19 +170,19 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
-  it('resumes from checkpoint files (@pixsim/models saveCheckpoint/loadCheckpoint, the default store)', async () => {
+  it('resumes from checkpoint files (the default store of the Node train(): saveCheckpoint/loadCheckpoint)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pixsim-ckpt-'));
     try {
       const options = { ...common, epochs: 2, checkpointDir: join(dir, 'ckpt') };
       const full = setup(4);
-      await train({ ...options, ...full, checkpointDir: join(dir, 'full') });
+      await trainOnDisk({ ...options, ...full, checkpointDir: join(dir, 'full') });
       const cut = setup(4);
-      const stopped = await train({ ...options, ...cut, checkpointEverySteps: 2, stopAfterSteps: 9 });
+      const stopped = await trainOnDisk({ ...options, ...cut, checkpointEverySteps: 2, stopAfterSteps: 9 });
       expect(stopped.interrupted).toBe(true);
       expect(existsSync(join(dir, 'ckpt', 'last', 'model.json'))).toBe(true);
       expect(existsSync(join(dir, 'ckpt', 'best', 'model.json'))).toBe(true);
       const resumed = setup(50);
-      const result = await train({ ...options, ...resumed, resume: true });
+      const result = await trainOnDisk({ ...options, ...resumed, resume: true });
       expect(result.steps).toBe(14);
       expect(weightsOf(resumed.model)).toEqual(weightsOf(full.model));
       for (const r of [full, cut, resumed]) {
@@ -198,7 +200,7 @@ describe('train', () => {
       const run = setup(2);
       const lines: string[] = [];
       const metricsFile = join(dir, 'logs', 'metrics.jsonl');
-      const result = await train({
+      const result = await trainOnDisk({
         ...common,
         ...run,
         epochs: 2,
@@ -313,6 +315,18 @@ describe('train', () => {
     await expect(
       train({ ...common, ...run, alpha: 2, checkpointDir: 'c', checkpoint: store, resume: true }),
     ).rejects.toThrow(/other data or options/);
+    // The universal train() writes no files: it names the Node entry or the store to pass instead.
+    const universal = train({ ...common, ...run, checkpointDir: 'run' });
+    await expect(universal).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(train({ ...common, ...run, checkpointDir: 'run' })).rejects.toThrow(
+      /memoryCheckpointStore\(\).*'@pixsim\/regularizer\/node'/,
+    );
+    const withFile = { ...common, ...run, metricsFile: 'metrics.jsonl' } as Parameters<typeof train>[0];
+    await expect(train(withFile)).rejects.toThrow(/metricsFile.*'@pixsim\/regularizer\/node'/);
+    const { exists: _, ...noExists } = memoryCheckpointStore();
+    await expect(
+      train({ ...common, ...run, checkpointDir: 'c', checkpoint: noExists, resume: true }),
+    ).rejects.toThrow(/no exists\(dir\) method/);
     store.dispose();
     run.regularizer.dispose();
   });

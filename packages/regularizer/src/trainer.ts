@@ -1,21 +1,20 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertLiveModel } from './arguments';
-import { CheckpointError, InvalidLabelsError, InvalidOptionError } from './errors';
+import { assertLabelRange, assertLiveModel } from './arguments';
+import { CheckpointError, InvalidOptionError } from './errors';
 import { evaluateClassifier, evaluateSimilarity } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { PairSampler } from './pair-sampler';
-import { ProgressBar, writeJsonLines } from './progress';
+import { formatEpoch, ProgressBar } from './progress';
 import { deriveSeed, mulberry32, permutation } from './random';
 import type { SimilarityRegularizer } from './similarity-regularizer';
 import { splitPairs, stratifiedHoldOut } from './split';
+import { joinKey, type TrainFiles } from './train-files';
 import { type ResolvedOptions, resolveOptions } from './train-options';
 import type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, restore } from './trainer-state';
 import { targetsOf } from './targets';
-import { type StepResult, type TaskLoss, trainStep } from './train-step';
-import { assertWritableFile, assertWritableFolder } from './writable';
+import { type StepResult, trainStep } from './train-step';
 
 export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 
@@ -28,18 +27,44 @@ const AUGMENT_STREAM = 0xa06e;
  * Trains a classifier with the paper's protocol: each step one classification batch (64) and one
  * batch of k pairs (16), one SGD-momentum step on `L_task + α·L_sim` (network weights and the tap
  * weights `w`), cyclic step decay per epoch, a stratified validation hold-out with a best-validation
- * checkpoint, per-epoch metrics to a JSONL file and a progress bar, and exact resume from the last
+ * checkpoint, per-epoch metrics in the result and a progress bar, and exact resume from the last
  * checkpoint. Works with any `tf.LayersModel` and any data in the {@link ImageSet} form.
+ *
+ * Universal (browsers, web workers, Node): it never touches a file system. Checkpoints go to the
+ * `checkpoint` store you pass ({@link memoryCheckpointStore} or your own {@link CheckpointStore}). In
+ * Node, `train` from `@pixsim/regularizer/node` is this function with files: checkpoint folders by
+ * default and a JSON-lines `metricsFile`.
+ *
+ * @example
+ * ```ts
+ * import { memoryCheckpointStore, train } from '@pixsim/regularizer';
+ * const result = await train({ model, regularizer, train: trainSet, regularization: { images, targets },
+ *   alpha: 4, epochs: 20, seed: 1, checkpointDir: 'mnist', checkpoint: memoryCheckpointStore(), restoreBest: true });
+ * ```
+ * @throws {@link InvalidOptionError} for invalid options, including `metricsFile`, or `checkpointDir`
+ * without a `checkpoint` store (both need the Node entry).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  return trainWith(options, null);
+}
+
+/**
+ * {@link train} on the file system `files` (the Node entry's), or on none (`null`).
+ *
+ * @internal
+ */
+export async function trainWith(
+  options: TrainOptions & { metricsFile?: string },
+  files: TrainFiles | null,
+): Promise<TrainResult> {
   const fn = 'train';
-  const o = resolveOptions(options);
+  const o = resolveOptions(options, files);
   const { model, regularizer } = options;
   assertLiveModel(fn, 'model', model);
   // Disk locations are checked before any work, not at the first save an epoch later.
-  if (o.metricsFile) assertWritableFile(fn, 'metricsFile', o.metricsFile);
-  if (o.checkpointDir && options.checkpoint == null) {
-    assertWritableFolder(fn, 'checkpointDir', o.checkpointDir);
+  if (files && o.metricsFile) files.assertWritableFile(fn, 'metricsFile', o.metricsFile);
+  if (files && o.checkpointDir && options.checkpoint == null) {
+    files.assertWritableFolder(fn, 'checkpointDir', o.checkpointDir);
   }
   const trainSet = new ImageStore(options.train, 'train');
   if (!trainSet.labels) throw new InvalidOptionError(`${fn}: train.labels are required for classification.`);
@@ -131,6 +156,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     initialHeldOutCorrelation: null,
     fingerprint,
   };
+  const join = files?.join ?? joinKey;
   const lastDir = o.checkpointDir ? join(o.checkpointDir, 'last') : null;
   const bestDir = o.checkpointDir ? join(o.checkpointDir, 'best') : null;
   // In-memory copy of the best epoch's weights and regularizer state, for restoreBest.
@@ -140,7 +166,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     best = null;
   };
   try {
-    if (o.resume && lastDir && (await checkpointExists(o.checkpoint!, lastDir))) {
+    if (o.resume && lastDir && (await checkpointExists(o.checkpoint!, lastDir, files))) {
       state = await restore(o.checkpoint!, lastDir, model, optimizer, regularizer, fingerprint);
       if (sampler && state.sampler) sampler.setState(state.sampler);
     } else {
@@ -242,7 +268,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         steps: stepsPerEpoch,
       };
       state.history.push(metrics);
-      if (o.metricsFile) writeJsonLines(o.metricsFile, state.history);
+      if (files && o.metricsFile) files.writeMetrics(o.metricsFile, state.history);
       bar?.finish(formatEpoch(metrics, o.epochs));
       const improved =
         val !== null && (state.bestValidationLoss === null || val.loss < state.bestValidationLoss);
@@ -282,7 +308,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       return;
     }
     // The best epoch predates a resume: read it back from best/.
-    if (!bestDir || !(await checkpointExists(o.checkpoint!, bestDir))) {
+    if (!bestDir || !(await checkpointExists(o.checkpoint!, bestDir, files))) {
       throw new CheckpointError(
         `train: restoreBest needs the best epoch's weights, but they are neither in memory (best epoch ` +
           `${state.bestEpoch! + 1} came before the resume) nor in ${bestDir ?? '(no checkpointDir)'}. ` +
@@ -365,29 +391,4 @@ function result(state: ResumeMetadata, interrupted: boolean, inputScaling: Input
     interrupted,
     initialHeldOutCorrelation: state.initialHeldOutCorrelation,
   };
-}
-
-function formatEpoch(m: EpochMetrics, epochs: number): string {
-  const f = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
-  return (
-    `epoch ${m.epoch + 1}/${epochs} lr ${m.learningRate.toPrecision(3)} loss ${f(m.taskLoss)} L_sim ${f(m.simLoss, 3)} ` +
-    `acc ${f(m.trainAccuracy, 3)} val ${f(m.validationLoss)}/${f(m.validationAccuracy, 3)} ` +
-    `r(S^CNN,S^target) ${f(m.heldOutCorrelation, 3)} ${m.imagesPerSecond.toFixed(0)} img/s`
-  );
-}
-
-/** Throws {@link InvalidLabelsError} for a label outside `[0, classes)` of the model's `[B, classes]` output. */
-function assertLabelRange(
-  fn: string,
-  model: tfl.LayersModel,
-  taskLoss: TaskLoss,
-  labels: ArrayLike<number>,
-): void {
-  const shape = model.outputs[0]?.shape;
-  const classes = typeof taskLoss !== 'function' && shape?.length === 2 ? shape[1] : null;
-  if (classes == null) return;
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
-    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InvalidLabelsError(fn, i, v, classes);
-  }
 }

@@ -3,7 +3,7 @@
 // prints {"threads", "kernelWorkers", "losses", "backend", "filterGradient"} as JSON.
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../init-backend';
+import { initBackend } from '../init-backend-node';
 import { initWasmThreads } from '../wasm-threads';
 import { kernelWorkersFor } from '../wasm-training/kernel-workers';
 import { backendMemory } from '../wasm-training/simd-kernels';

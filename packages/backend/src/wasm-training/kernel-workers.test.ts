@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KernelWorkerError } from '../errors';
-import { startKernelWorkers } from './kernel-workers';
+import { startKernelWorkers } from './kernel-workers-node';
 import { simdKernelsFor, type WasmMemoryLike } from './simd-kernels';
 
 const WA = (

@@ -1,4 +1,5 @@
 import { WebGPUPackageMissingError } from '../errors';
+import { detectPlatform, type Platform } from '../platform';
 
 /** Where the `GPU` object (`navigator.gpu`'s type) comes from. */
 export type GPUSource = 'navigator.gpu' | 'webgpu';
@@ -19,7 +20,7 @@ export const DAWN_MODULE = 'webgpu';
 
 /** Imports a module by a name the bundler must not resolve (optional peers). */
 async function importOptional(name: string): Promise<unknown> {
-  return import(/* @vite-ignore */ name);
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 }
 
 function describe(error: unknown): string {
@@ -36,14 +37,18 @@ let dawn: GPULike | undefined;
  * `globalThis` where absent, and the instance becomes `navigator.gpu` (on Node's own `navigator` from
  * Node 21, on a `{ gpu }` object before).
  *
+ * `platform` (default: detected) `'browser'` never loads Dawn.
+ *
  * @throws {WebGPUPackageMissingError} in Node when `webgpu` is not installed, or outside Node without
  * `navigator.gpu`.
  */
-export async function gpuSource(): Promise<{ gpu: GPULike; source: GPUSource }> {
-  if (dawn) return { gpu: dawn, source: 'webgpu' }; // also navigator.gpu since the first call
+export async function gpuSource(
+  platform: Platform = detectPlatform(),
+): Promise<{ gpu: GPULike; source: GPUSource }> {
+  if (dawn && platform === 'node') return { gpu: dawn, source: 'webgpu' }; // also navigator.gpu since then
   const nav = (globalThis as { navigator?: { gpu?: GPULike } }).navigator;
   if (nav?.gpu) return { gpu: nav.gpu, source: 'navigator.gpu' };
-  if (typeof globalThis.process?.versions?.node !== 'string') {
+  if (platform !== 'node') {
     throw new WebGPUPackageMissingError(
       'navigator.gpu',
       'WebGPU is not available here: navigator.gpu is undefined (use a browser with WebGPU enabled, or Node with the webgpu package).',

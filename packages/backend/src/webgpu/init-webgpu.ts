@@ -7,6 +7,7 @@ import {
   WebGPUPackageMissingError,
 } from '../errors';
 import { type AdapterLike, adapterSummary, describeAdapter, type WebGPUAdapterDescription } from './adapter';
+import { detectPlatform, type Platform } from '../platform';
 import { type GPUSource, gpuSource } from './gpu-source';
 
 /** The npm package with the TensorFlow.js WebGPU engine (an optional peer dependency). */
@@ -19,6 +20,12 @@ export interface InitWebGPUOptions {
    * `true`, since calling `initWebGPU` is an explicit request; `initBackend('auto')` passes `false`.
    */
   allowSoftware?: boolean;
+  /**
+   * Where this runs: `'browser'` takes WebGPU from `navigator.gpu` only and, when the app has imported
+   * `@tensorflow/tfjs-backend-webgpu` itself (as bundled apps do), uses its registered engine; `'node'`
+   * falls back to Dawn (the `webgpu` package). Default: detected (`process.versions.node`).
+   */
+  platform?: Platform;
 }
 
 /** The result of {@link initWebGPU}. */
@@ -71,7 +78,7 @@ function explainSyncReads(backend: tf.KernelBackend): tf.KernelBackend {
 let registered: { adapter: WebGPUAdapterDescription; source: GPUSource } | undefined;
 
 async function importOptional(name: string): Promise<unknown> {
-  return import(/* @vite-ignore */ name);
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 }
 
 /** The device descriptor `@tensorflow/tfjs-backend-webgpu` itself asks for (its `base.ts`). */
@@ -118,17 +125,26 @@ const NO_ADAPTER_FIX: Record<GPUSource, string> = {
  */
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUInit> {
   const allowSoftware = options.allowSoftware ?? true;
+  const platform = options.platform ?? detectPlatform();
   if (registered === undefined || tf.findBackend('webgpu') == null) {
-    const { gpu, source } = await gpuSource();
-    let tfjsWebGPU: TfjsWebGPU;
+    const { gpu, source } = await gpuSource(platform);
+    // null: the engine the app registered by importing the package (a browser bundle, where the bare
+    // package name cannot be imported from here).
+    let tfjsWebGPU: TfjsWebGPU | null = null;
     try {
       tfjsWebGPU = (await importOptional(TFJS_WEBGPU_MODULE)) as TfjsWebGPU;
     } catch (error) {
-      throw new WebGPUPackageMissingError(
-        TFJS_WEBGPU_MODULE,
-        `the WebGPU engine needs '${TFJS_WEBGPU_MODULE}', which is not installed; install it: pnpm add ${TFJS_WEBGPU_MODULE}`,
-        { cause: error },
-      );
+      if (platform === 'node' || tf.findBackendFactory('webgpu') == null) {
+        const fix =
+          platform === 'node'
+            ? `install it: pnpm add ${TFJS_WEBGPU_MODULE}`
+            : `install it and import '${TFJS_WEBGPU_MODULE}' in your app before this call`;
+        throw new WebGPUPackageMissingError(
+          TFJS_WEBGPU_MODULE,
+          `the WebGPU engine needs '${TFJS_WEBGPU_MODULE}', which is not ${platform === 'node' ? 'installed' : 'loaded'}; ${fix}`,
+          { cause: error },
+        );
+      }
     }
     const adapter = (await gpu.requestAdapter({
       powerPreference: 'high-performance',
@@ -146,15 +162,18 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGP
         `the only WebGPU adapter is a software one, ${adapterSummary(description)}: not used unless asked for by name (initBackend('webgpu')).`,
       );
     }
-    if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
-    tf.registerBackend(
-      'webgpu',
-      async () =>
-        explainSyncReads(
-          new tfjsWebGPU.WebGPUBackend(await adapter.requestDevice(deviceDescriptor(adapter)), adapter.info),
-        ),
-      3,
-    );
+    if (tfjsWebGPU !== null) {
+      const { WebGPUBackend } = tfjsWebGPU;
+      if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
+      tf.registerBackend(
+        'webgpu',
+        async () =>
+          explainSyncReads(
+            new WebGPUBackend(await adapter.requestDevice(deviceDescriptor(adapter)), adapter.info),
+          ),
+        3,
+      );
+    }
     registered = { adapter: description, source };
   } else if (registered.adapter.software && !allowSoftware) {
     throw new SoftwareAdapterRefusedError(

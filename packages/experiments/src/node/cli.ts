@@ -1,6 +1,6 @@
 import type { EvaluationEngine } from '@pixsim/onnx';
 import { join } from 'node:path';
-import { type BackendPreference, initBackend } from '@pixsim/backend';
+import { type BackendPreference, initBackend } from '@pixsim/backend/node';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Summary } from '../aggregate';
 import { ExperimentsError } from '../errors';

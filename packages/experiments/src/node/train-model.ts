@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageDataset } from '@pixsim/datasets';
-import { loadCheckpoint, RESNET_TAPS, resnet18, resnet34, saveCheckpoint } from '@pixsim/models';
-import { type PairTargets, SimilarityRegularizer, train } from '@pixsim/regularizer';
+import { loadCheckpoint, RESNET_TAPS, resnet18, resnet34, saveCheckpoint } from '@pixsim/models/node';
+import { type PairTargets, SimilarityRegularizer, train } from '@pixsim/regularizer/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelRecord, ModelRole } from '../result';
 import type { ExperimentSpec } from '../spec';
