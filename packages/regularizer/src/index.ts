@@ -86,4 +86,4 @@ export {
   trainStep,
 } from './train-step';
 export { train } from './trainer';
-export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
+export type { EpochMetrics, RegularizationData, StepInfo, TrainOptions, TrainResult } from './trainer-types';

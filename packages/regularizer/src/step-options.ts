@@ -4,6 +4,7 @@ import { assertImageBatch, assertLiveModel, describe, readLabels, readTargets } 
 import { InvalidOptionError, ModelMismatchError, ShapeMismatchError } from './errors';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { SimilarityRegularizer } from './similarity-regularizer';
+import { warnIfSoftmaxLogits } from './softmax-warning';
 import type { TaskLoss, TrainStepOptions } from './train-step';
 
 /** The options of a training step, every one checked before any tensor is made. */
@@ -113,6 +114,7 @@ export function checkStepOptions(fn: string, options: TrainStepOptions): Checked
   const pairPasses = resolvePairPasses(fn, options.pairPasses);
   const taskKind = options.taskLoss ?? 'logits';
   const classes = classCount(fn, model, taskKind);
+  warnIfSoftmaxLogits(fn, model, taskKind);
   assertImageBatch(fn, 'inputs', options.inputs, inputShapeOf(model), true);
   const labels = readLabels(fn, options.labels, options.inputs.shape[0], classes);
   const sim = alpha > 0 && options.pairs != null ? checkPairs(fn, options, pairPasses) : null;

@@ -34,6 +34,8 @@ export interface ResolvedOptions {
   restoreBest: boolean;
   stopAfterSteps: number;
   evalBatchSize: number;
+  onStep: TrainOptions['onStep'] | null;
+  onEpochEnd: TrainOptions['onEpochEnd'] | null;
 }
 
 /**
@@ -130,5 +132,18 @@ export function resolveOptions(
         ? Number.POSITIVE_INFINITY
         : positiveInt('stopAfterSteps', options.stopAfterSteps, 1),
     evalBatchSize: positiveInt('evalBatchSize', options.evalBatchSize, 256),
+    onStep: callback(fn, 'onStep', options.onStep),
+    onEpochEnd: callback(fn, 'onEpochEnd', options.onEpochEnd),
   };
+}
+
+/** A callback option: a function or absent. */
+function callback<F>(fn: string, name: string, value: F | undefined): F | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'function') {
+    throw new InvalidOptionError(
+      `${fn}: ${name} must be a function, got ${typeof value}; pass a function or leave it out.`,
+    );
+  }
+  return value;
 }

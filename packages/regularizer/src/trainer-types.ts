@@ -96,6 +96,33 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Batch size of evaluations. Default 256. */
   evalBatchSize?: number;
+  /**
+   * Called after every training step with its losses (awaited when it returns a promise). To stop early,
+   * abort the `signal` from here: training stops before the next step.
+   */
+  onStep?: (step: StepInfo) => void | Promise<void>;
+  /**
+   * Called at the end of every epoch with its {@link EpochMetrics}, after its checkpoints are written
+   * (awaited when it returns a promise). Abort the `signal` here to stop after this epoch.
+   */
+  onEpochEnd?: (metrics: EpochMetrics) => void | Promise<void>;
+}
+
+/** What {@link TrainOptions.onStep} receives after each training step. */
+export interface StepInfo {
+  /** Epoch index (from 0). */
+  epoch: number;
+  /** Step within the epoch (from 0). */
+  step: number;
+  /** Steps done in total, this one included (counting those before a resume). */
+  globalStep: number;
+  learningRate: number;
+  /** `L_task` of the batch before the update. */
+  taskLoss: number;
+  /** `L_sim` of the pair batch before the update (null without regularization). */
+  simLoss: number | null;
+  /** Fraction of the batch classified correctly before the update. */
+  accuracy: number;
 }
 
 /** Metrics of one epoch (one line of the JSONL file). */

@@ -16,7 +16,7 @@ import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, res
 import { targetsOf } from './targets';
 import { type StepResult, trainStep } from './train-step';
 
-export type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
+export type { EpochMetrics, RegularizationData, StepInfo, TrainOptions, TrainResult } from './trainer-types';
 
 const EPOCH_STREAM = 0xe90c;
 const HOLDOUT_STREAM = 0x401d;
@@ -229,6 +229,15 @@ export async function trainWith(
         }
         state.stepInEpoch += 1;
         state.globalStep += 1;
+        await o.onStep?.({
+          epoch,
+          step: s,
+          globalStep: state.globalStep,
+          learningRate: lr,
+          taskLoss: step.taskLoss,
+          simLoss: step.simLoss,
+          accuracy: step.correct / idx.length,
+        });
         bar?.update(
           `epoch ${epoch + 1}/${o.epochs}`,
           state.stepInEpoch,
@@ -292,6 +301,7 @@ export async function trainWith(
         await save(lastDir);
         state = current;
       }
+      await o.onEpochEnd?.(metrics);
     }
     if (o.restoreBest && state.bestEpoch !== null) await restoreBestEpoch();
     return result(state, false, o.inputScaling);
