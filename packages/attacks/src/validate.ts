@@ -111,9 +111,15 @@ export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [nu
     );
   }
   if (lo < bounds[0] || hi > bounds[1]) {
+    const bytes = bounds[0] === 0 && bounds[1] === 1 && lo >= 0 && hi > 1 && hi <= 255;
     throw new OutOfBoundsError(
+      lo,
+      hi,
+      bounds,
       `${fn}: image values span [${lo}, ${hi}], outside the bounds [${bounds[0]}, ${bounds[1]}]. ` +
-        'Scale the images into the bounds (e.g. divide bytes by 255) or create the classifier with matching bounds.',
+        (bytes
+          ? 'They look like 0..255 pixels: divide bytes by 255 (nothing is clamped).'
+          : 'Scale the images into the bounds (e.g. divide bytes by 255) or create the classifier with matching bounds.'),
     );
   }
 }

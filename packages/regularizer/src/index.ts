@@ -16,6 +16,7 @@ export {
   NonFiniteStepError,
   type NonFiniteSource,
   NonFiniteValueError,
+  PixelRangeError,
   RegularizerError,
   type RegularizerErrorCode,
   ShapeMismatchError,
