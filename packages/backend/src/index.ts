@@ -10,6 +10,7 @@ export {
   BackendError,
   type BackendErrorCode,
   BackendUnavailableError,
+  InvalidOptionError,
   InvalidThreadsError,
   KernelWorkerError,
   NoWebGPUAdapterError,
