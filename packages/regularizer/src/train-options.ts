@@ -4,6 +4,7 @@ import { type CheckpointStore, fileCheckpointStore } from './checkpoint';
 import { type InputScaling, taskInputScaling } from './image-set';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { assertSeed } from './random';
+import { assertFieldTypes, describe } from './train-option-types';
 import type { TaskLoss } from './train-step';
 import type { TrainOptions } from './trainer-types';
 
@@ -34,7 +35,13 @@ export interface ResolvedOptions {
 /** Validates {@link TrainOptions} and fills in the reference defaults. */
 export function resolveOptions(options: TrainOptions): ResolvedOptions {
   const fn = 'train';
-  if (options == null || !options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      `${fn}: options must be an object { model, train, epochs, seed, … }, got ${describe(options)}.`,
+    );
+  }
+  if (!options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  assertFieldTypes(fn, options);
   const positiveInt = (name: string, v: unknown, dflt: number) => {
     const x = v ?? dflt;
     if (!(Number.isInteger(x) && (x as number) >= 1)) {
@@ -68,7 +75,7 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
     throw new InvalidOptionError(`${fn}: learningRate must be a number or a function of the epoch.`);
   }
   const momentum = options.momentum ?? 0.9;
-  if (!(momentum >= 0 && momentum < 1))
+  if (!(typeof momentum === 'number' && momentum >= 0 && momentum < 1))
     throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
   const progressOption = options.progress ?? process.stderr.isTTY === true;
   const progress =
