@@ -111,10 +111,14 @@ describe('runBoundaryAttack', () => {
     // A constant classifier (always class 0): no noise can move an image labelled 0; an image labelled 1
     // is already misclassified (distance 0).
     const rows = { count: 0 };
-    const clf = createClassifier((x) => {
-      rows.count += x.shape[0];
-      return tf.tidy(() => tf.tile(tf.tensor2d([[1, 0]]), [x.shape[0], 1]));
-    });
+    // numClasses given: the given labels are checked against it without a probing query.
+    const clf = createClassifier(
+      (x) => {
+        rows.count += x.shape[0];
+        return tf.tidy(() => tf.tile(tf.tensor2d([[1, 0]]), [x.shape[0], 1]));
+      },
+      { numClasses: 2 },
+    );
     const x = uniformImages([3, 2, 2, 1], 0.2, 0.8, 50);
     const r = runBoundaryAttack(clf, x, { seed: 1, steps: 20, labels: [0, 1, 0], initDirections: 5 });
     expect(r.success).toEqual([false, true, false]);

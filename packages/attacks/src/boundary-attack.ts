@@ -12,6 +12,8 @@ import {
   positiveInteger,
   positiveNumber,
   readLabels,
+  assertLabelsInClasses,
+  classCount,
 } from './validate';
 
 /** Options of {@link runBoundaryAttack}; defaults are foolbox 3's `BoundaryAttack` defaults. */
@@ -112,7 +114,13 @@ export function runBoundaryAttack(
   if (o.labels === undefined) {
     labels = predictLabels(classifier, images);
     queries.fill(1);
-  } else labels = readLabels(fn, o.labels, n);
+  } else {
+    labels = readLabels(fn, o.labels, n);
+    // Labels the model cannot predict would make every image "adversarial" at distance 0: refuse them.
+    const { k, probed } = classCount(classifier, images);
+    if (probed) queries[0] += 1;
+    assertLabelsInClasses(fn, labels, k);
+  }
   const oracle = createOracle(classifier, [h, w, c], labels);
   oracle.queries.set(queries);
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
-import { assertClassifier, assertImageBatch, assertOptions, describe } from './validate';
+import { assertClassifier, assertImageBatch, assertOptions, describe, positiveInteger } from './validate';
 
 /** Any function from a batch of (preprocessed) images `[N, H, W, C]` to logits `[N, K]`. */
 export type LogitsFunction = (x: tf.Tensor4D) => tf.Tensor;
@@ -19,6 +19,12 @@ export interface ClassifierOptions {
   bounds?: readonly [number, number];
   /** Preprocessing from image space to the model's input, applied in order (e.g. `[toGrey(), scaleShift(5, 0.5)]`). */
   preprocess?: Preprocess | readonly Preprocess[];
+  /**
+   * Number of classes K (the width of the logits), so labels can be checked against it before any
+   * tensor is made. Default: read from a `tf.LayersModel`'s output shape; unknown for a plain function,
+   * in which case the attacks that need it run the model once on one image to find it.
+   */
+  numClasses?: number;
 }
 
 /**
@@ -28,12 +34,27 @@ export interface ClassifierOptions {
 export interface Classifier {
   /** `[min, max]` of valid image values. */
   readonly bounds: readonly [number, number];
+  /** Number of classes K, when known without running the model (see {@link ClassifierOptions.numClasses}). */
+  readonly numClasses?: number;
   /** Logits `[N, K]` of image-space inputs `[N, H, W, C]` (preprocessing included; differentiable). */
   logits(images: tf.Tensor4D): tf.Tensor2D;
 }
 
 function isPredictingModel(m: unknown): m is PredictingModel {
   return typeof m === 'object' && m !== null && typeof (m as PredictingModel).predict === 'function';
+}
+
+/** The static width of a `tf.LayersModel`'s single output `[null, K]`, or `undefined` when not known. */
+function staticClassCount(m: unknown): number | undefined {
+  try {
+    const outputs = (m as { outputs?: { shape?: unknown }[] }).outputs;
+    const shape = Array.isArray(outputs) && outputs.length === 1 ? outputs[0]?.shape : undefined;
+    const k = Array.isArray(shape) && shape.length === 2 ? shape[1] : undefined;
+    return Number.isInteger(k) && (k as number) > 0 ? (k as number) : undefined;
+  } catch {
+    // An unbuilt model throws on `outputs`: the count stays unknown until the model runs.
+    return undefined;
+  }
 }
 
 /**
@@ -92,9 +113,14 @@ export function createClassifier(
       'createClassifier: model must be a tf.LayersModel (anything with predict) or a function (x) => logits.',
     );
   }
+  const numClasses =
+    options.numClasses === undefined
+      ? staticClassCount(model)
+      : positiveInteger('createClassifier', 'numClasses', options.numClasses);
   const frozenBounds = [bounds[0], bounds[1]] as const;
   return {
     bounds: frozenBounds,
+    ...(numClasses === undefined ? {} : { numClasses }),
     logits(images: tf.Tensor4D): tf.Tensor2D {
       return tf.tidy(() => {
         let out: tf.Tensor;

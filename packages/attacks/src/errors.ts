@@ -38,8 +38,17 @@ export class AttackError extends Error {
 
 /** Images hold values outside the classifier's input bounds (e.g. 0..255 bytes where `[0, 1]` is expected). */
 export class OutOfBoundsError extends AttackError {
-  constructor(message: string) {
+  /** Smallest and largest image value found. */
+  readonly min: number;
+  readonly max: number;
+  /** The classifier's bounds `[min, max]` the values must lie in. */
+  readonly bounds: readonly [number, number];
+
+  constructor(min: number, max: number, bounds: readonly [number, number], message: string) {
     super('OUT_OF_BOUNDS', message);
+    this.min = min;
+    this.max = max;
+    this.bounds = bounds;
   }
 }
 

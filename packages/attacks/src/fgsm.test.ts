@@ -105,7 +105,19 @@ describe('fgsm', () => {
     const big = tf.mul(x, 3) as tf.Tensor4D;
     expect(() => fgsm(clf, big, [0, 1], 0.1)).toThrow(OutOfBoundsError);
     expect(() => fgsm(clf, x, [0, 5], 0.1)).toThrow(/labels must lie in \[0, 2\)/);
-    tf.dispose([x, big]);
+    // 0..255 float pixels where [0, 1] is expected: typed, with the range found and the fix.
+    const bytes = tf.mul(x, 255) as tf.Tensor4D;
+    let error: unknown;
+    try {
+      fgsm(clf, bytes, [0, 1], 0.1);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OutOfBoundsError);
+    expect((error as OutOfBoundsError).max).toBeGreaterThan(1);
+    expect((error as OutOfBoundsError).bounds).toEqual([0, 1]);
+    expect((error as Error).message).toMatch(/look like 0\.\.255 pixels: divide bytes by 255/);
+    tf.dispose([x, big, bytes]);
   });
 
   it('explains how to register gradients when a kernel of the model has none', () => {

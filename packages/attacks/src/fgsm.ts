@@ -42,7 +42,7 @@ export function fgsm(
   if (options.surrogate !== undefined) assertClassifier(fn, options.surrogate, 'options.surrogate');
   assertEpsilon(fn, epsilon);
   assertImages(fn, images, classifier.bounds);
-  const y = readLabels(fn, labels, images.shape[0]);
+  const y = readLabels(fn, labels, images.shape[0], classifier.numClasses);
   const source = options.surrogate ?? classifier;
   const [lo, hi] = classifier.bounds;
   return tf.tidy(() => {

@@ -93,7 +93,7 @@ export function pgd(
   const offset = options.indexOffset ?? 0;
   assertEpsilon(fn, epsilon);
   assertImages(fn, images, classifier.bounds);
-  const y = readLabels(fn, labels, images.shape[0]);
+  const y = readLabels(fn, labels, images.shape[0], classifier.numClasses);
   const stepSize =
     options.stepSize === undefined ? rel * epsilon : positiveNumber(fn, 'stepSize', options.stepSize);
   const source = options.surrogate ?? classifier;

@@ -11,6 +11,8 @@ import {
   type Labels,
   positiveInteger,
   readLabels,
+  assertLabelsInClasses,
+  classCount,
 } from './validate';
 
 /** Images and their true labels. */
@@ -107,6 +109,7 @@ export function robustnessCurve(
   const images = data.images;
   const n = images.shape[0];
   const labels = readLabels(fn, data.labels, n);
+  assertLabelsInClasses(fn, labels, classCount(classifier, images).k);
   const batches: { start: number; size: number }[] = [];
   for (let s = 0; s < n; s += batchSize) batches.push({ start: s, size: Math.min(batchSize, n - s) });
   const slice = (b: { start: number; size: number }) =>

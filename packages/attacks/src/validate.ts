@@ -111,9 +111,15 @@ export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [nu
     );
   }
   if (lo < bounds[0] || hi > bounds[1]) {
+    const bytes = bounds[0] === 0 && bounds[1] === 1 && lo >= 0 && hi > 1 && hi <= 255;
     throw new OutOfBoundsError(
+      lo,
+      hi,
+      bounds,
       `${fn}: image values span [${lo}, ${hi}], outside the bounds [${bounds[0]}, ${bounds[1]}]. ` +
-        'Scale the images into the bounds (e.g. divide bytes by 255) or create the classifier with matching bounds.',
+        (bytes
+          ? 'They look like 0..255 pixels: divide bytes by 255 (nothing is clamped).'
+          : 'Scale the images into the bounds (e.g. divide bytes by 255) or create the classifier with matching bounds.'),
     );
   }
 }
@@ -154,7 +160,7 @@ export function readLabels(
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || (numClasses !== undefined && v >= numClasses)) {
+    if (!Number.isInteger(v) || v < 0) {
       throw new InvalidLabelsError(
         `${fn}: label ${i} is ${v}; labels must be integers in [0, ${numClasses ?? 'K'}). ` +
           'Pass class indices, not one-hot rows or names.',
@@ -162,7 +168,39 @@ export function readLabels(
     }
     out[i] = v;
   }
+  if (numClasses !== undefined) assertLabelsInClasses(fn, out, numClasses);
   return out;
+}
+
+/** Throws {@link InvalidLabelsError} unless every label is below `numClasses` (the model's K). */
+export function assertLabelsInClasses(fn: string, labels: Int32Array, numClasses: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= numClasses) {
+      throw new InvalidLabelsError(
+        `${fn}: label ${i} is ${labels[i]}, not a class of a model with ${numClasses} outputs; labels must ` +
+          `lie in [0, ${numClasses}). Pass the class indices the model was trained on.`,
+      );
+    }
+  }
+}
+
+const probedClassCounts = new WeakMap<Classifier, number>();
+
+/**
+ * The number of classes K of `classifier`: its `numClasses` when known, else the width of its logits on
+ * the first image of `images` (one forward pass of one image, tidy, remembered per classifier).
+ * `probed` tells whether this call ran the model (a query to count). `images` must be a checked batch.
+ */
+export function classCount(classifier: Classifier, images: tf.Tensor4D): { k: number; probed: boolean } {
+  if (classifier.numClasses !== undefined) return { k: classifier.numClasses, probed: false };
+  const known = probedClassCounts.get(classifier);
+  if (known !== undefined) return { k: known, probed: false };
+  const k = tf.tidy(() => {
+    const first = tf.slice(images, [0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
+    return classifier.logits(first).shape[1];
+  });
+  probedClassCounts.set(classifier, k);
+  return { k, probed: true };
 }
 
 /** Throws {@link InvalidEpsilonError} unless ε is finite and ≥ 0 (and ≤ `max` when given). */

@@ -10,7 +10,8 @@ export type BackendErrorCode =
   | 'WEBGPU_PACKAGE_MISSING'
   | 'NO_WEBGPU_ADAPTER'
   | 'SOFTWARE_ADAPTER_REFUSED'
-  | 'SYNC_READ_UNSUPPORTED';
+  | 'SYNC_READ_UNSUPPORTED'
+  | 'INVALID_OPTION';
 
 /** Marks every `BackendError`, so {@link BackendError.is} recognises errors from another copy of the package. */
 const FAMILY = Symbol.for('@pixsim/backend/BackendError');
@@ -145,5 +146,16 @@ export class SoftwareAdapterRefusedError extends BackendError {
 export class SyncReadUnsupportedError extends BackendError {
   constructor(message: string) {
     super('SYNC_READ_UNSUPPORTED', message);
+  }
+}
+
+/** An option of `initBackend`, `initWasmThreads` or `initWebGPU` has the wrong type (`option` names it). */
+export class InvalidOptionError extends BackendError {
+  /** The option at fault, e.g. `options`, `options.log` or `options.env.PIXSIM_BACKEND`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super('INVALID_OPTION', message);
+    this.option = option;
   }
 }

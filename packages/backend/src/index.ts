@@ -13,6 +13,7 @@ export {
   BackendError,
   type BackendErrorCode,
   BackendUnavailableError,
+  InvalidOptionError,
   InvalidThreadsError,
   KernelWorkerError,
   NoWebGPUAdapterError,

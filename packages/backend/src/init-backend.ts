@@ -10,6 +10,13 @@ import {
 import { detectPlatform, type Platform } from './platform';
 import type { WebGPUAdapterDescription } from './webgpu/adapter';
 import { TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
+import {
+  assertEnv,
+  assertOptionalBoolean,
+  assertOptionalSink,
+  assertOptionsObject,
+  describeValue,
+} from './options';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 
 /**
@@ -145,6 +152,8 @@ let lastLogged: string | undefined;
  * ```
  * @throws {UnknownBackendError} when the preference (or `PIXSIM_BACKEND`) is not `auto|tensorflow|webgpu|wasm|cpu`.
  * @throws {BackendUnavailableError} when an explicitly named engine (or, for `auto`, every engine) fails.
+ * @throws {InvalidThreadsError} when `wasmThreads` is not an integer from 1 to 8 or `'auto'`.
+ * @throws {InvalidOptionError} when `options` or one of its fields has the wrong type.
  */
 export async function initBackend(
   preference: BackendPreference = 'auto',
@@ -163,12 +172,18 @@ export async function chooseBackend(
   options: InitBackendOptions,
   nodeThreads: NodeThreads | null,
 ): Promise<BackendChoice> {
+  const fn = 'initBackend';
+  assertOptionsObject(fn, options, '{ wasmThreads: 2, log: false }');
+  assertEnv(fn, options.env);
+  assertOptionalSink(fn, 'log', options.log);
+  assertOptionalSink(fn, 'warn', options.warn);
+  assertOptionalBoolean(fn, 'wasmTrainingKernels', options.wasmTrainingKernels);
   const platform = options.platform ?? detectPlatform();
   const env = options.env ?? globalThis.process?.env ?? {};
   const fromEnv = env.PIXSIM_BACKEND?.trim();
   const requested = (fromEnv ? fromEnv.toLowerCase() : preference) as BackendPreference;
   if (!PREFERENCES.includes(requested)) {
-    const source = fromEnv ? `PIXSIM_BACKEND='${fromEnv}'` : `initBackend('${String(preference)}')`;
+    const source = fromEnv ? `PIXSIM_BACKEND='${fromEnv}'` : `initBackend(${describeValue(preference)})`;
     throw new UnknownBackendError(
       `${source} names no known backend; use one of ${PREFERENCES.map((p) => `'${p}'`).join(', ')}.`,
     );

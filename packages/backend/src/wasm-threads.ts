@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidThreadsError, WasmThreadsUnavailableError } from './errors';
+import { InvalidOptionError, InvalidThreadsError, WasmThreadsUnavailableError } from './errors';
+import { describeValue, isPlainObject } from './options';
 import { startKernelWorkers } from './wasm-training/kernel-workers-node';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 import { backendMemory } from './wasm-training/simd-kernels';
@@ -70,14 +71,21 @@ function writeAtomically(file: string, text: string): void {
  * const { threads } = await initWasmThreads({ threads: 2 }); // tf.getBackend() === 'wasm'
  * ```
  * @throws {InvalidThreadsError} when `threads` is not an integer from 1 to 8.
+ * @throws {InvalidOptionError} when `options` is not an object.
  * @throws {WasmThreadsUnavailableError} outside Node, when the wasm backend is already initialised, or
  * when `@tensorflow/tfjs-backend-wasm` is missing or its threaded build fails to start.
  */
 export async function initWasmThreads(options: { threads: number }): Promise<WasmThreadsResult> {
+  if (!isPlainObject(options)) {
+    throw new InvalidOptionError(
+      'options',
+      `initWasmThreads: options must be an object { threads }, got ${describeValue(options)}; pass e.g. { threads: 2 }.`,
+    );
+  }
   const { threads } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new InvalidThreadsError(
-      `threads must be an integer from 1 to ${MAX_THREADS} (the workers the threaded wasm binary pre-creates), got ${threads}; pass e.g. { threads: 2 } (at most the number of cores).`,
+      `threads must be an integer from 1 to ${MAX_THREADS} (the workers the threaded wasm binary pre-creates), got ${describeValue(threads)}; pass e.g. { threads: 2 } (at most the number of cores).`,
     );
   }
   if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {

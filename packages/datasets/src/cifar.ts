@@ -1,5 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { assertOptionsObject, describe } from './describe';
+import { readFileOrThrow } from './files';
 import {
   CIFAR100_COARSE_CLASSES,
   CIFAR100_FINE_CLASSES,
@@ -76,6 +78,11 @@ async function fromArchive(archive: string, kind: CifarKind): Promise<FileSet> {
 
 async function locate(source: string, kind: CifarKind): Promise<{ files: FileSet; where: string }> {
   const layout = LAYOUT[kind];
+  if (typeof source !== 'string' || source === '') {
+    throw new InvalidOptionError(
+      `${layout.title}: source must be the path of the folder with the binary files or of ${layout.archive}, got ${describe(source)}.`,
+    );
+  }
   if (await isFile(source)) {
     if (!/\.(tar\.gz|tgz)$/i.test(source)) {
       throw new InvalidOptionError(
@@ -96,7 +103,14 @@ async function locate(source: string, kind: CifarKind): Promise<{ files: FileSet
   const entries = new Set(await readdir(dir));
   const files: FileSet = new Map();
   for (const name of [...layout.train, ...layout.test, ...layout.meta]) {
-    if (entries.has(name)) files.set(name, () => readFile(join(dir, name)));
+    if (entries.has(name)) {
+      files.set(name, () =>
+        readFileOrThrow(
+          join(dir, name),
+          `Replace it with the ${name} of the ${layout.title} binary version.`,
+        ),
+      );
+    }
   }
   if ([...layout.train, ...layout.test].some((name) => files.has(name))) return { files, where: dir };
   if (entries.has(layout.archive)) {
@@ -195,6 +209,7 @@ export interface Cifar100Options {
  * `cifar-100-binary.tar.gz`, or that archive. `labels` picks fine (100) or coarse (20) classes.
  */
 export async function cifar100(source: string, options: Cifar100Options = {}): Promise<TrainTest> {
+  assertOptionsObject('cifar100', options, "{ labels?: 'fine' | 'coarse' }");
   const which = options.labels ?? 'fine';
   if (which !== 'fine' && which !== 'coarse') {
     throw new InvalidOptionError(

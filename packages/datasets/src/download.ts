@@ -12,7 +12,15 @@ import {
   InvalidOptionError,
   OfflineError,
 } from './errors';
-import { assertHttpUrl, downloadLimits, TimeoutFault } from './download-options';
+import { assertOptionsObject, describe } from './describe';
+import {
+  assertDownloadFields,
+  assertHttpUrl,
+  assertRemoteFile,
+  assertSource,
+  downloadLimits,
+  TimeoutFault,
+} from './download-options';
 import { type DatasetSource, datasetSource, type RemoteFile } from './sources';
 
 /** Options of {@link download}. */
@@ -208,6 +216,14 @@ export async function downloadFile(
   dest: string,
   options: Omit<DownloadOptions, 'cacheDir'> & { url?: string } = {},
 ) {
+  assertRemoteFile('downloadFile', file);
+  if (typeof dest !== 'string' || dest === '') {
+    throw new InvalidOptionError(
+      `downloadFile: dest must be the path to write ${file.filename} to, got ${describe(dest)}.`,
+    );
+  }
+  assertOptionsObject('downloadFile', options, '{ retries?, timeoutMs?, deadlineMs?, url? }');
+  assertDownloadFields('downloadFile', options as Record<string, unknown>);
   const url = options.url ?? file.url;
   const { algorithm, digest } = expected(file);
   const part = `${dest}.part`;
@@ -270,18 +286,14 @@ export async function download(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const source = typeof name === 'string' ? datasetSource(name) : name;
-  if (source == null || typeof source !== 'object' || !Array.isArray(source.files)) {
-    throw new InvalidOptionError(
-      `download: pass a data-set name ('mnist', 'cifar10', …) or a DatasetSource, got ${String(name)}.`,
-    );
-  }
+  assertSource('download', source);
   if (!options || typeof options.cacheDir !== 'string' || options.cacheDir === '') {
     throw new InvalidOptionError(
       `download('${source.name}'): pass { cacheDir: '<folder for downloaded data sets>' }.`,
     );
   }
   downloadLimits(`download('${source.name}')`, options);
-  if (options.mirror != null) assertHttpUrl(`download('${source.name}')`, 'mirror', options.mirror);
+  assertDownloadFields(`download('${source.name}')`, options as unknown as Record<string, unknown>);
   const offline = options.offline ?? process.env.PIXSIM_OFFLINE === '1';
   const dir = join(options.cacheDir, source.name);
   const files: Record<string, string> = {};

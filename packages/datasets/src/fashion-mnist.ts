@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { BadFormatError, CountMismatchError } from './errors';
 import { readFileOrThrow } from './files';
 import { ImageDataset } from './image-dataset';
-import { FASHION_MNIST_CLASSES, type IdxFolderOptions, readIdxFolder, type TrainTest } from './mnist';
+import {
+  assertIdxFolderOptions,
+  FASHION_MNIST_CLASSES,
+  type IdxFolderOptions,
+  readIdxFolder,
+  type TrainTest,
+} from './mnist';
 import { packageDir } from './resolve-package';
 
 const PIXELS = 28 * 28;
@@ -102,6 +108,7 @@ export type FashionMnistOptions = IdxFolderOptions;
  * then image k+1), so labels cycle 0…9 and every prefix is class-balanced.
  */
 export async function fashionMnist(options: FashionMnistOptions = {}): Promise<TrainTest> {
+  assertIdxFolderOptions('fashionMnist', options);
   if (options.dir !== undefined) return readIdxFolder(options.dir, 'fashion-mnist', FASHION_MNIST_CLASSES);
   const dir = join(packageDir('fashion-mnist'), 'src', 'clothes');
   const classes = await Promise.all(

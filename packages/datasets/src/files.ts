@@ -1,14 +1,24 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
-import { MissingFileError, TruncatedFileError } from './errors';
+import { describe } from './describe';
+import { InvalidOptionError, MissingFileError, TruncatedFileError } from './errors';
 
-/** Reads a whole file; a missing file is a {@link MissingFileError} whose message gives `fix`. */
+/**
+ * Reads a whole file; a missing file (or a folder in its place, or a file in place of a folder on its
+ * path) is a {@link MissingFileError} whose message gives `fix`.
+ */
 export async function readFileOrThrow(path: string, fix: string): Promise<Buffer> {
+  if (typeof path !== 'string' || path === '') {
+    throw new InvalidOptionError(`the path of a file is required, got ${describe(path)}. ${fix}`);
+  }
   try {
     return await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new MissingFileError(`${path} does not exist. ${fix}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MissingFileError(`${path} does not exist. ${fix}`);
+    if (code === 'EISDIR') throw new MissingFileError(`${path} is a folder, not a file. ${fix}`);
+    if (code === 'ENOTDIR') {
+      throw new MissingFileError(`${path} lies under a file, not a folder, so it does not exist. ${fix}`);
     }
     throw error;
   }

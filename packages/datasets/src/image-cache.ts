@@ -58,6 +58,49 @@ export async function readCache(path: string, name: string, split: Split): Promi
   });
 }
 
+/** What each Node error code means for the cache folder or file. */
+const REASONS: Record<string, string> = {
+  EROFS: 'is on a read-only file system',
+  EACCES: 'is not writable by this user (permission denied)',
+  EPERM: 'is not writable by this user (operation not permitted)',
+  ENOSPC: 'is on a full disk (no space left on device)',
+  EDQUOT: 'is over the disk quota',
+  ENOTDIR: 'lies under a file, not a folder',
+  EEXIST: 'is taken by a file where a folder is needed',
+  EISDIR: 'holds a folder where the cache file goes',
+};
+
+const warnedDirs = new Set<string>();
+
+/**
+ * Writes the cache like {@link writeCache}, but a disk failure (read-only file system, permission,
+ * full disk, a file where the folder should be, …) does not fail the load: it is reported once per
+ * process and cache folder through `warn` (naming the folder, the cause and the fix) and the decoded
+ * images are returned uncached. Errors that are not file-system errors are rethrown.
+ */
+export async function writeCacheOrWarn(
+  cacheDir: string,
+  path: string,
+  dataset: ImageDataset,
+  warn: ((line: string) => void) | false,
+): Promise<void> {
+  try {
+    await writeCache(cacheDir, path, dataset);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (typeof code !== 'string') throw error;
+    if (warn === false || warnedDirs.has(cacheDir)) return;
+    warnedDirs.add(cacheDir);
+    const reason = REASONS[code] ?? `cannot be written (${code})`;
+    warn(
+      `[@pixsim/datasets] imageFolder: the image cache ${cacheDir} ${reason} (${code}); the decoded ` +
+        'images are used without caching, so the next load decodes them again. Fix: pass ' +
+        "{ cacheDir: '<writable folder>' } or set PIXSIM_CACHE_DIR to one, or pass { cacheDir: false } " +
+        'to turn the cache off.',
+    );
+  }
+}
+
 /** Writes the decoded dataset to `path` atomically (temporary file + rename). */
 export async function writeCache(cacheDir: string, path: string, dataset: ImageDataset): Promise<void> {
   await mkdir(cacheDir, { recursive: true });

@@ -3,8 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecodeError, EmptyFolderError, MissingFileError, SizeMismatchError } from './errors';
-import { imageFolder } from './image-folder';
+import {
+  DecodeError,
+  EmptyFolderError,
+  InvalidOptionError,
+  MissingFileError,
+  SizeMismatchError,
+} from './errors';
+import { type ImageFolderOptions, imageFolder } from './image-folder';
 
 let dir = '';
 beforeAll(async () => {
@@ -149,5 +155,65 @@ describe('imageFolder', () => {
     await expect(imageFolder(mixed, { transform: 'imagenet-regularization', step: 2 })).rejects.toThrow(
       /sets grey, crop \[144, 256\] and step 4 itself/,
     );
+  });
+
+  it('an unwritable cache warns once, naming the folder and the fix, and the load still succeeds', async () => {
+    const root = await makeFolder('uncacheable', { a: [[5, 5]], b: [[5, 5]] });
+    const reference = await imageFolder(root, { cacheDir: false });
+    // A file where the cache folder should be (root can write anywhere, so a read-only mode is no test here).
+    const blocker = join(dir, 'cache-is-a-file');
+    await writeFile(blocker, 'not a folder');
+    const lines: string[] = [];
+    const warn = (line: string) => lines.push(line);
+    const first = await imageFolder(root, { cacheDir: blocker, warn });
+    expect(Array.from(first.images)).toEqual(Array.from(reference.images));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(blocker);
+    expect(lines[0]).toMatch(/is taken by a file where a folder is needed \(EEXIST\)/);
+    expect(lines[0]).toMatch(/Fix: pass \{ cacheDir: '<writable folder>' \} or set PIXSIM_CACHE_DIR/);
+    // Once per cache folder: a second load (other options, so another cache file) stays quiet.
+    const grey = await imageFolder(root, { cacheDir: blocker, warn, grey: true });
+    expect(grey.shape).toEqual([2, 5, 5, 1]);
+    expect(lines).toHaveLength(1);
+    // A cache folder under a file, and a folder where the cache file goes, warn as well.
+    const under = join(blocker, 'sub');
+    await imageFolder(root, { cacheDir: under, warn });
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/sub lies under a file, not a folder \(ENOTDIR\)/);
+    const taken = join(dir, 'cache-file-taken');
+    await imageFolder(root, { cacheDir: taken, warn: false });
+    const [file] = await readdir(taken);
+    await rm(join(taken, file));
+    await mkdir(join(taken, file));
+    const again = await imageFolder(root, { cacheDir: taken, warn });
+    expect(again.shape).toEqual([2, 5, 5, 3]);
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/holds a folder where the cache file goes \(EISDIR\)/);
+    // warn: false is silent.
+    await imageFolder(root, { cacheDir: join(blocker, 'other'), warn: false });
+    expect(lines).toHaveLength(3);
+  });
+
+  it('rejects malformed arguments with InvalidOptionError or MissingFileError', async () => {
+    const root = await makeFolder('args', { a: [[4, 4]] });
+    const file = join(root, 'a', 'img_0.png');
+    await expect(imageFolder(file, { cacheDir: false })).rejects.toThrow(/is a file, not a folder/);
+    await expect(imageFolder(file, { cacheDir: false })).rejects.toThrow(MissingFileError);
+    const bad: [unknown, unknown, RegExp][] = [
+      [42, {}, /dir must be the path of a folder/],
+      [root, null, /options must be an object/],
+      [root, { cacheDir: 3 }, /cacheDir must be a folder path or false/],
+      [root, { cacheDir: '' }, /cacheDir must be a folder path or false/],
+      [root, { cacheDir: false, warn: 'loud' }, /warn must be a function or false/],
+      [root, { cacheDir: false, extensions: 'png' }, /extensions must be a non-empty list/],
+      [root, { cacheDir: false, extensions: [] }, /extensions must be a non-empty list/],
+      [root, { cacheDir: false, grey: 'yes' }, /grey must be true or false/],
+      [root, { cacheDir: false, split: 'dev' }, /split must be 'train'/],
+    ];
+    for (const [d, o, message] of bad) {
+      const call = imageFolder(d as string, o as ImageFolderOptions);
+      await expect(call).rejects.toThrow(InvalidOptionError);
+      await expect(imageFolder(d as string, o as ImageFolderOptions)).rejects.toThrow(message);
+    }
   });
 });

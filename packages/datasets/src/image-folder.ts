@@ -1,5 +1,4 @@
 import { readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import {
@@ -9,118 +8,11 @@ import {
   MissingFileError,
   SizeMismatchError,
 } from './errors';
-import { cacheKey, cachePath, readCache, writeCache } from './image-cache';
-import { ImageDataset, type Split } from './image-dataset';
+import { cacheKey, cachePath, readCache, writeCacheOrWarn } from './image-cache';
+import { ImageDataset } from './image-dataset';
+import { type ImageFolderOptions, type Resolved, resolveCache, resolveOptions } from './image-folder-options';
 
-/** Options of {@link imageFolder}. */
-export interface ImageFolderOptions {
-  /**
-   * Resize first: a number scales the shorter side to it (aspect kept, as torchvision `Resize(int)`),
-   * `[h, w]` resizes to exactly that size.
-   */
-  resize?: number | readonly [number, number];
-  /**
-   * Centre crop `[h, w]` after resizing. An image smaller than the crop is padded with zeros around it
-   * first (torchvision `CenterCrop` semantics), unless `cropPadding: 'error'`.
-   */
-  crop?: readonly [number, number];
-  /** What to do with images smaller than `crop`: pad with zeros (default) or throw. */
-  cropPadding?: 'zeros' | 'error';
-  /** Keep every `step`-th row and column after cropping (starting at 0). Default 1. */
-  step?: number;
-  /** Store one grey channel (ITU-R 601-2 luma, as PIL `convert('L')`) instead of RGB. Default `false`. */
-  grey?: boolean;
-  /**
-   * A named transform that sets `grey`, `crop` and `step`: `'imagenet-regularization'` is the paper's
-   * transform of ImageNet regularization images, grey → centre crop 144×256 → every 4th pixel → 36×64.
-   */
-  transform?: 'imagenet-regularization';
-  /**
-   * Folder of the on-disk cache of the decoded uint8 tensor (keyed by the file list, sizes,
-   * modification times and options), so a second load does not decode again. `false` disables it.
-   * Default `$PIXSIM_CACHE_DIR`, else `~/.cache/pixsim`.
-   */
-  cacheDir?: string | false;
-  /** File extensions that count as images (case-insensitive). Default `.jpeg`, `.jpg`, `.png`. */
-  extensions?: readonly string[];
-  /** Use only the first `maxPerClass` files of each class (sorted by name). */
-  maxPerClass?: number;
-  /** Images decoded at once. Default 4. */
-  concurrency?: number;
-  /** `split` of the returned data set. Default `'train'`. */
-  split?: Split;
-}
-
-interface Resolved {
-  resize: number | readonly [number, number] | null;
-  crop: readonly [number, number] | null;
-  cropPadding: 'zeros' | 'error';
-  step: number;
-  grey: boolean;
-  extensions: string[];
-  maxPerClass: number;
-  concurrency: number;
-}
-
-function positiveInt(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-function pair(fn: string, name: string, value: readonly number[]): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2) {
-    throw new InvalidOptionError(`${fn}: ${name} must be [height, width], got ${JSON.stringify(value)}.`);
-  }
-  return [positiveInt(fn, `${name}[0]`, value[0]), positiveInt(fn, `${name}[1]`, value[1])];
-}
-
-function resolveOptions(options: ImageFolderOptions): Resolved {
-  const fn = 'imageFolder';
-  let { grey = false, crop, step = 1 } = options;
-  if (options.transform !== undefined) {
-    if (options.transform !== 'imagenet-regularization') {
-      throw new InvalidOptionError(
-        `${fn}: unknown transform ${JSON.stringify(options.transform)}; the only named transform is 'imagenet-regularization'.`,
-      );
-    }
-    if (options.crop !== undefined || options.step !== undefined || options.grey === false) {
-      throw new InvalidOptionError(
-        `${fn}: transform 'imagenet-regularization' sets grey, crop [144, 256] and step 4 itself; ` +
-          'drop the crop / step / grey options or drop the transform.',
-      );
-    }
-    grey = true;
-    crop = [144, 256];
-    step = 4;
-  }
-  const resize =
-    options.resize === undefined
-      ? null
-      : typeof options.resize === 'number'
-        ? positiveInt(fn, 'resize', options.resize)
-        : pair(fn, 'resize', options.resize);
-  const cropPadding = options.cropPadding ?? 'zeros';
-  if (cropPadding !== 'zeros' && cropPadding !== 'error') {
-    throw new InvalidOptionError(
-      `${fn}: cropPadding must be 'zeros' or 'error', got ${JSON.stringify(cropPadding)}.`,
-    );
-  }
-  return {
-    resize,
-    crop: crop === undefined ? null : pair(fn, 'crop', crop),
-    cropPadding,
-    step: positiveInt(fn, 'step', step),
-    grey: Boolean(grey),
-    extensions: (options.extensions ?? ['.jpeg', '.jpg', '.png']).map((e) => e.toLowerCase()),
-    maxPerClass:
-      options.maxPerClass === undefined
-        ? Number.POSITIVE_INFINITY
-        : positiveInt(fn, 'maxPerClass', options.maxPerClass),
-    concurrency: positiveInt(fn, 'concurrency', options.concurrency ?? 4),
-  };
-}
+export type { ImageFolderOptions } from './image-folder-options';
 
 interface Listing {
   classNames: string[];
@@ -135,6 +27,11 @@ async function listFolder(dir: string, o: Resolved): Promise<Listing> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new MissingFileError(
         `imageFolder: ${dir} does not exist. Pass a folder laid out as <class>/<image file>.`,
+      );
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new MissingFileError(
+        `imageFolder: ${dir} is a file, not a folder. Pass a folder laid out as <class>/<image file>.`,
       );
     }
     throw error;
@@ -250,10 +147,6 @@ async function decodeOne(
   return { data: out.data, h: out.h, w: out.w, c };
 }
 
-function defaultCacheDir(): string {
-  return process.env.PIXSIM_CACHE_DIR ?? join(homedir(), '.cache', 'pixsim');
-}
-
 /**
  * Loads an image folder laid out as `<class>/<image>` (ImageNet/ILSVRC train layout, Tiny-ImageNet,
  * Imagenette) into an {@link ImageDataset}: files decoded with `sharp`, then optionally resized,
@@ -262,15 +155,35 @@ function defaultCacheDir(): string {
  * sub-folders holding images, sorted by name; files are sorted by name.
  *
  * The decoded uint8 tensor is cached on disk (`cacheDir`), so a second load with the same files and
- * options reads one file instead of decoding every image.
+ * options reads one file instead of decoding every image. A cache folder that cannot be written
+ * (read-only, full, a file in the way) does not fail the load: `warn` is told once, naming the folder
+ * and the fix, and the decoded images are returned uncached.
  */
 export async function imageFolder(dir: string, options: ImageFolderOptions = {}): Promise<ImageDataset> {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError(
+      `imageFolder: options must be an object, got ${JSON.stringify(options)}. Pass {} for the defaults.`,
+    );
+  }
+  if (typeof dir !== 'string' || dir === '') {
+    throw new InvalidOptionError(
+      `imageFolder: dir must be the path of a folder laid out as <class>/<image file>, got ${JSON.stringify(dir)}.`,
+    );
+  }
   const o = resolveOptions(options);
+  const { cacheDir, warn } = resolveCache(options);
+  if (
+    options.split !== undefined &&
+    !['train', 'test', 'validation', 'subset', 'all'].includes(options.split)
+  ) {
+    throw new InvalidOptionError(
+      `imageFolder: split must be 'train', 'test', 'validation', 'subset' or 'all', got ${JSON.stringify(options.split)}.`,
+    );
+  }
   const root = resolve(dir);
   const name = basename(root);
   const split = options.split ?? 'train';
   const listing = await listFolder(root, o);
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   const key = cacheKey({
     root,
     files: listing.files.map((f) => [f.path, f.size, f.mtimeMs]),
@@ -317,6 +230,6 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
     labels,
     classNames: listing.classNames,
   });
-  if (file && cacheDir !== false) await writeCache(cacheDir, file, dataset);
+  if (file && cacheDir !== false) await writeCacheOrWarn(cacheDir, file, dataset, warn);
   return dataset;
 }

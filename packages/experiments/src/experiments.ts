@@ -1,4 +1,5 @@
-import { UnknownExperimentError } from './errors';
+import { UnknownDatasetError, UnknownExperimentError } from './errors';
+import { describeValue } from './guards';
 import {
   type AttackSpec,
   type ExperimentSpec,
@@ -27,6 +28,13 @@ const TITLES: Record<RegularizationDataset, string> = {
 
 /** The paper's scale of an experiment on `task`: width 64, all data, its epochs, N = 5,000, Boundary 1,000 images × 5. */
 export function paperScale(task: TaskDataset): ScaleSpec {
+  if (typeof task !== 'string' || !Object.hasOwn(PAPER_EPOCHS, task)) {
+    throw new UnknownDatasetError(
+      'task',
+      typeof task === 'string' ? task : describeValue(task),
+      Object.keys(PAPER_EPOCHS),
+    );
+  }
   return {
     width: 64,
     trainImages: 'all',
@@ -198,7 +206,12 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentSpec>> = Object.free
 
 /** The shipped experiment `id` (a deep copy), or an {@link UnknownExperimentError}. */
 export function getExperiment(id: string): ExperimentSpec {
-  const spec = EXPERIMENTS[id];
-  if (!spec) throw new UnknownExperimentError(id, Object.keys(EXPERIMENTS));
+  // Own keys only: 'constructor' or 'toString' are not experiments.
+  const spec = typeof id === 'string' && Object.hasOwn(EXPERIMENTS, id) ? EXPERIMENTS[id] : undefined;
+  if (!spec)
+    throw new UnknownExperimentError(
+      typeof id === 'string' ? id : describeValue(id),
+      Object.keys(EXPERIMENTS),
+    );
   return structuredClone(spec);
 }

@@ -1,4 +1,5 @@
-import type { Summary } from './aggregate';
+import { SUMMARY_FORMAT, type Summary } from './aggregate';
+import { assertRecord } from './guards';
 
 const ATTACK_LABELS: Record<string, string> = {
   'gaussian-noise': 'Gaussian noise ε',
@@ -145,6 +146,7 @@ function boundaryChart(summary: Summary): Record<string, unknown> {
  * with `renderFigure` of `@pixsim/experiments/node` (SVG through vega, PNG through sharp).
  */
 export function figureSpec(summary: Summary): Record<string, unknown> {
+  assertRecord('figureSpec', 'summary', summary, SUMMARY_FORMAT, ['curves', 'boundary']);
   const charts: Record<string, unknown>[] = [];
   if (summary.curves.length) charts.push(curveChart(summary));
   if (summary.boundary.length) charts.push(boundaryChart(summary));

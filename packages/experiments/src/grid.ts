@@ -1,8 +1,24 @@
-import { InvalidSpecError } from './errors';
+import { InvalidOptionError, InvalidSpecError } from './errors';
+import { describeValue } from './guards';
 import type { EpsilonGrid } from './spec';
 
 /** numpy's `linspace(start, stop, num)`: `num` evenly spaced values from `start` to `stop` inclusive. */
 export function linspace(start: number, stop: number, num: number): number[] {
+  if (
+    typeof start !== 'number' ||
+    typeof stop !== 'number' ||
+    !Number.isFinite(start) ||
+    !Number.isFinite(stop) ||
+    !Number.isInteger(num) ||
+    num < 1 ||
+    num > 1_000_000
+  ) {
+    throw new InvalidOptionError(
+      'linspace',
+      `linspace: start and stop must be finite numbers and num an integer from 1 to 1,000,000, got ` +
+        `${describeValue(start)}, ${describeValue(stop)}, ${describeValue(num)}; e.g. linspace(0, 0.5, 10).`,
+    );
+  }
   if (num === 1) return [start];
   // Computed as numpy does (start + i·step, last value exactly stop), rounded to 12 digits for stable JSON.
   const step = (stop - start) / (num - 1);

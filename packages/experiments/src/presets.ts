@@ -1,3 +1,4 @@
+import { describeValue } from './guards';
 import { InvalidPresetError, UnknownPresetError } from './errors';
 import { type ScaleSpec, TASK_DATASETS, type TaskDataset } from './spec';
 import { positiveInt } from './validate';
@@ -182,7 +183,10 @@ export function validatePreset(preset: unknown): Preset {
 
 /** The shipped preset `name`, or an {@link UnknownPresetError}. */
 export function getPreset(name: string): Preset {
-  const preset = PRESETS[name];
-  if (!preset) throw new UnknownPresetError(name, Object.keys(PRESETS));
+  // Own keys only: 'constructor' or 'hasOwnProperty' are not presets.
+  const preset = typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  if (!preset) {
+    throw new UnknownPresetError(typeof name === 'string' ? name : describeValue(name), Object.keys(PRESETS));
+  }
   return structuredClone(preset);
 }

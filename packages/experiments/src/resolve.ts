@@ -1,5 +1,5 @@
 import { paperScale } from './experiments';
-import type { Preset } from './presets';
+import { type Preset, validatePreset } from './presets';
 import type { ExperimentSpec, ScaleSpec } from './spec';
 import { validateScale, validateSpec } from './validate';
 
@@ -24,7 +24,9 @@ const LABELS: Record<keyof ScaleSpec, string> = {
 };
 
 /** The differences between `scale` and the paper's scale for the same task, in words. */
-export function describeReductions(spec: ExperimentSpec, scale: ScaleSpec = spec.scale): string[] {
+export function describeReductions(spec: ExperimentSpec, given?: ScaleSpec): string[] {
+  validateSpec(spec);
+  const scale = given === undefined ? spec.scale : validateScale(given as unknown as Record<string, unknown>);
   const paper = paperScale(spec.task.dataset);
   const usesBoundary = spec.evaluation.attacks.some((a) => a.kind === 'boundary');
   const out: string[] = [];
@@ -44,10 +46,11 @@ export function describeReductions(spec: ExperimentSpec, scale: ScaleSpec = spec
  */
 export function resolveExperiment(spec: ExperimentSpec, preset: Preset): ResolvedExperiment {
   const checked = validateSpec(spec);
+  const valid = validatePreset(preset);
   const scale = validateScale({
     ...checked.scale,
-    ...(preset.scale ?? {}),
-    ...(preset.byTask?.[checked.task.dataset] ?? {}),
+    ...(valid.scale ?? {}),
+    ...(valid.byTask?.[checked.task.dataset] ?? {}),
   });
   const resolved: ExperimentSpec = { ...checked, scale };
   return { spec: resolved, preset, reductions: describeReductions(resolved) };

@@ -1,4 +1,5 @@
-import type { Summary } from './aggregate';
+import { SUMMARY_FORMAT, type Summary } from './aggregate';
+import { assertRecord } from './guards';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}`;
 
@@ -12,6 +13,7 @@ function cell(mean: number, sem: number | null): string {
  * mean ± SEM over seeds), and the Boundary-Attack scores.
  */
 export function summaryTables(summary: Summary): string {
+  assertRecord('summaryTables', 'summary', summary, SUMMARY_FORMAT, ['curves', 'boundary']);
   const parts: string[] = [];
   const attacks = [...new Set(summary.curves.map((c) => c.attack))];
   for (const attack of attacks) {

@@ -48,7 +48,9 @@ export async function readFileIfExists(path: string): Promise<Uint8Array | undef
   try {
     return new Uint8Array(await readFile(path));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // ENOTDIR: a file stands where a folder on the path should be, so the file cannot exist either.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
 }

@@ -37,6 +37,12 @@ function isPlainRecord(x: unknown): x is Record<string, unknown> {
   return x != null && typeof x === 'object' && !Array.isArray(x);
 }
 
+/** A never-throwing description of a bad argument (a disposed tensor cannot be printed). */
+function describeDir(x: unknown): string {
+  if (x === null || typeof x !== 'object') return typeof x === 'string' ? `'${x}'` : String(x);
+  return Array.isArray(x) ? `an array of length ${x.length}` : `a ${x.constructor?.name ?? 'plain'} object`;
+}
+
 /**
  * Saves a training checkpoint to directory `dir` (created if needed): `model.json` (tfjs `layers-model`
  * layout, loadable by `tfl.loadLayersModel`) with the weights in `weights.<hash>.bin`, the optimizer
@@ -57,7 +63,7 @@ function isPlainRecord(x: unknown): x is Record<string, unknown> {
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
   const fn = 'saveCheckpoint';
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new InvalidOptionError(`${fn}: dir must be a non-empty directory path, got ${String(dir)}.`);
+    throw new InvalidOptionError(`${fn}: dir must be a non-empty directory path, got ${describeDir(dir)}.`);
   }
   if (contents == null || !(contents.model instanceof tfl.LayersModel)) {
     throw new InvalidOptionError(`${fn}: contents.model must be a tf.LayersModel. Pass { model, ... }.`);
@@ -185,7 +191,12 @@ export async function loadCheckpoint(
 ): Promise<LoadedCheckpoint> {
   const fn = 'loadCheckpoint';
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new InvalidOptionError(`${fn}: dir must be a non-empty directory path, got ${String(dir)}.`);
+    throw new InvalidOptionError(`${fn}: dir must be a non-empty directory path, got ${describeDir(dir)}.`);
+  }
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      `${fn}: options must be { model?, optimizer? } (or left out), got ${describeDir(options)}.`,
+    );
   }
   if (options.model != null && !(options.model instanceof tfl.LayersModel)) {
     throw new InvalidOptionError(`${fn}: options.model must be a tf.LayersModel (or be omitted).`);

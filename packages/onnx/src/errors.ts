@@ -8,7 +8,7 @@ export type OnnxErrorCode =
   | 'INVALID_INPUT'
   | 'SESSION_DISPOSED';
 
-/** Marks every `OnnxError`, so {@link OnnxError.isOnnxError} recognises errors from another copy of the package. */
+/** Marks every `OnnxError`, so {@link OnnxError.is} recognises errors from another copy of the package. */
 const BRAND = Symbol.for('@pixsim/onnx/OnnxError');
 
 /**
@@ -30,8 +30,13 @@ export class OnnxError extends Error {
    * True for any error thrown by `@pixsim/onnx`, also when it comes from another copy of the package (where
    * `instanceof` is false).
    */
-  static isOnnxError(error: unknown): error is OnnxError {
+  static is(error: unknown): error is OnnxError {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  /** The same as {@link OnnxError.is} (the name every other `@pixsim` package uses); kept for existing callers. */
+  static isOnnxError(error: unknown): error is OnnxError {
+    return OnnxError.is(error);
   }
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError, OnnxError } from './errors';
+import { assertLiveInput, assertLiveModel, assertOptions, describe } from './arguments';
+import { InvalidInputError, InvalidOptionError, OnnxError } from './errors';
 import { createOnnxModel } from './onnx-model';
 
 /** Which engine evaluates: onnxruntime-node, tfjs, or onnxruntime-node where it can and tfjs otherwise. */
@@ -41,7 +42,26 @@ function tfjsModel(model: tfl.LayersModel, fallback?: OnnxError): EvaluationMode
     description: `tfjs ${tf.version_core} (${tf.getBackend()})`,
     fallback,
     predict(x) {
-      const out = model.predict(x);
+      assertLiveInput('EvaluationModel.predict', model.inputs[0]?.shape ?? [], x);
+      if (!(x instanceof tf.Tensor)) {
+        throw new InvalidInputError(
+          model.inputs[0]?.shape ?? [],
+          [],
+          `EvaluationModel.predict: expected a float32 tensor shaped like the model's input, got ${describe(x)}.`,
+        );
+      }
+      let out: tf.Tensor | tf.Tensor[];
+      try {
+        // Under tidy, so a model that fails half-way leaves none of its intermediate tensors behind.
+        out = tf.tidy(() => model.predict(x));
+      } catch (error) {
+        throw new InvalidInputError(
+          model.inputs[0]?.shape ?? [],
+          x.shape,
+          `EvaluationModel.predict: the model failed on a ${x.dtype} tensor [${x.shape.join(', ')}] ` +
+            `(${(error as Error).message}); pass images shaped like the model's input [${(model.inputs[0]?.shape ?? []).join(', ')}].`,
+        );
+      }
       return Array.isArray(out) ? out[0] : out;
     },
     dispose: async () => {},
@@ -63,13 +83,16 @@ function tfjsModel(model: tfl.LayersModel, fallback?: OnnxError): EvaluationMode
  * ```
  * @throws {@link OnnxRuntimeUnavailableError} with `engine: 'onnxruntime'` when onnxruntime-node is absent.
  * @throws {@link UnsupportedLayerError} with `engine: 'onnxruntime'` when a layer has no ONNX translation.
- * @throws {@link InvalidOptionError} for an unknown engine or a bad thread count.
+ * @throws {@link InvalidOptionError} for an unknown engine, a bad thread count, options that are not an
+ * object, or a model that is not a live `tf.LayersModel`.
  */
 export async function createEvaluationModel(
   model: tfl.LayersModel,
   options: EvaluationModelOptions = {},
 ): Promise<EvaluationModel> {
-  const engine = options.engine ?? 'auto';
+  assertOptions('createEvaluationModel', options, "{ engine: 'auto', threads: 2 }");
+  assertLiveModel('createEvaluationModel', model);
+  const engine = options?.engine ?? 'auto';
   if (!EVALUATION_ENGINES.includes(engine)) {
     throw new InvalidOptionError(
       'engine',
@@ -78,10 +101,10 @@ export async function createEvaluationModel(
   }
   if (engine === 'tfjs') return tfjsModel(model);
   try {
-    return await createOnnxModel(model, { threads: options.threads });
+    return await createOnnxModel(model, { threads: options?.threads });
   } catch (error) {
     const recoverable =
-      OnnxError.isOnnxError(error) && error.code !== 'INVALID_OPTION' && error.code !== 'ONNX_RUNTIME_FAILED';
+      OnnxError.is(error) && error.code !== 'INVALID_OPTION' && error.code !== 'ONNX_RUNTIME_FAILED';
     if (engine === 'auto' && recoverable) return tfjsModel(model, error);
     throw error;
   }

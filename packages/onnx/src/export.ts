@@ -1,3 +1,4 @@
+import { assertLiveModel } from './arguments';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UnsupportedModelError } from './errors';
 import { GraphBuilder, type GraphValue, ints } from './graph-builder';
@@ -145,8 +146,10 @@ function convertSteps(
  * ```
  * @throws {@link UnsupportedLayerError} naming the first layer without an ONNX translation.
  * @throws {@link UnsupportedModelError} for several inputs/outputs or an input shape with unknown sizes.
+ * @throws {@link InvalidOptionError} when `model` is not a `tf.LayersModel` or was disposed.
  */
 export function toOnnx(model: tfl.LayersModel): OnnxExport {
+  assertLiveModel('toOnnx', model);
   const { input, output } = modelEnds(model);
   const b = new GraphBuilder();
   const inputName = b.fresh('input');

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidInputError, InvalidOptionError, OnnxRuntimeUnavailableError } from './errors';
+import { assertLiveInput, assertLiveModel, assertOptions, describe, isExport } from './arguments';
 import { type OnnxExport, toOnnx } from './export';
 import { ONNX_RUNTIME_INSTALL, resolveOnnxRuntime, startSessionThread } from './session-thread';
 
@@ -36,7 +37,7 @@ function resolveThreads(threads: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
     throw new InvalidOptionError(
       'threads',
-      `createOnnxModel: threads must be an integer from 1 to 64, got ${String(threads)}. Use e.g. 2 on a two-core machine.`,
+      `createOnnxModel: threads must be an integer from 1 to 64, got ${describe(threads)}. Use e.g. 2 on a two-core machine.`,
     );
   }
   return value;
@@ -55,7 +56,7 @@ function checkInput(exported: OnnxExport, x: tf.Tensor): void {
       expected,
       actual,
       `OnnxModel.predict: expected a float32 tensor of shape [N, ${expected.slice(1).join(', ')}], got ` +
-        `${x instanceof tf.Tensor ? `${x.dtype} [${x.shape.join(', ')}]` : String(x)}. Pass images shaped like the model's input.`,
+        `${x instanceof tf.Tensor ? `${x.dtype} [${x.shape.join(', ')}]` : describe(x)}. Pass images shaped like the model's input.`,
     );
   }
 }
@@ -73,12 +74,16 @@ function checkInput(exported: OnnxExport, x: tf.Tensor): void {
  * ```
  * @throws {@link OnnxRuntimeUnavailableError} (with the install command) when onnxruntime-node is not installed.
  * @throws {@link UnsupportedLayerError} naming the first layer that has no ONNX translation.
+ * @throws {@link InvalidOptionError} for a model that is neither a live `tf.LayersModel` nor an export,
+ * options that are not an object, or a thread count outside 1–64.
  */
 export async function createOnnxModel(
   model: tfl.LayersModel | OnnxExport,
   options: OnnxModelOptions = {},
 ): Promise<OnnxModel> {
-  const threads = resolveThreads(options.threads);
+  assertOptions('createOnnxModel', options, '{ threads: 2 }');
+  if (!isExport(model)) assertLiveModel('createOnnxModel', model);
+  const threads = resolveThreads(options?.threads);
   const ortPath = resolveOnnxRuntime();
   if (ortPath === undefined) {
     throw new OnnxRuntimeUnavailableError(
@@ -87,7 +92,7 @@ export async function createOnnxModel(
       ONNX_RUNTIME_INSTALL,
     );
   }
-  const exported = 'bytes' in model ? model : toOnnx(model);
+  const exported = isExport(model) ? model : toOnnx(model);
   const session = await startSessionThread(ortPath, exported.bytes, {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -101,6 +106,7 @@ export async function createOnnxModel(
     threads,
     exported,
     predict(x: tf.Tensor): tf.Tensor {
+      assertLiveInput('OnnxModel.predict', exported.inputShape, x);
       checkInput(exported, x);
       const n = x.shape[0];
       if (n === 0) return tf.zeros([0, ...outputTail]);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe } from './arguments';
 import { CheckpointError } from './errors';
 
 /** JSON-serialisable checkpoint metadata. */
@@ -50,6 +51,72 @@ interface MemoryEntry {
   tensors: tf.NamedTensorMap;
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Throws {@link CheckpointError} unless `dir` is a non-empty string. Shared with the file store of the Node entry.
+ * @internal
+ */
+export function assertDir(fn: string, dir: unknown): void {
+  if (typeof dir !== 'string' || dir === '') {
+    throw new CheckpointError(
+      `${fn}: dir must be a non-empty checkpoint directory name, got ${describe(dir)}.`,
+    );
+  }
+}
+
+/** Throws {@link CheckpointError} unless `contents` is `{ model, optimizer?, metadata?, tensors? }`. Shared with the file store of the Node entry.
+ * @internal
+ */
+export function assertContents(fn: string, contents: unknown): void {
+  const c = contents as Partial<CheckpointContents> | null;
+  if (!isObject(c) || !isObject(c.model) || typeof c.model.getWeights !== 'function') {
+    throw new CheckpointError(
+      `${fn}: contents must be { model, optimizer?, metadata?, tensors? } with a tf.LayersModel, got ${describe(contents)}.`,
+    );
+  }
+  if (c.optimizer !== undefined && !(c.optimizer instanceof tf.Optimizer)) {
+    throw new CheckpointError(
+      `${fn}: contents.optimizer must be a tf.Optimizer, got ${describe(c.optimizer)}.`,
+    );
+  }
+  if (c.metadata !== undefined && !isObject(c.metadata)) {
+    throw new CheckpointError(
+      `${fn}: contents.metadata must be a plain object, got ${describe(c.metadata)}.`,
+    );
+  }
+  if (c.tensors !== undefined) {
+    if (!isObject(c.tensors)) {
+      throw new CheckpointError(
+        `${fn}: contents.tensors must be { name: tensor }, got ${describe(c.tensors)}.`,
+      );
+    }
+    for (const [name, t] of Object.entries(c.tensors)) {
+      if (!(t instanceof tf.Tensor) || t.isDisposed) {
+        throw new CheckpointError(
+          `${fn}: contents.tensors.${name} must be a live tensor, got ${describe(t)}${t instanceof tf.Tensor ? ' (disposed)' : ''}.`,
+        );
+      }
+    }
+  }
+}
+
+/** Throws {@link CheckpointError} unless `into` is `{ model?, optimizer? }`. Shared with the file store of the Node entry.
+ * @internal
+ */
+export function assertInto(fn: string, into: unknown): void {
+  const i = into as { model?: unknown; optimizer?: unknown } | null;
+  if (
+    !isObject(i) ||
+    (i.model !== undefined && !(isObject(i.model) && typeof i.model.setWeights === 'function')) ||
+    (i.optimizer !== undefined && !(i.optimizer instanceof tf.Optimizer))
+  ) {
+    throw new CheckpointError(
+      `${fn}: into must be { model, optimizer? } naming the tf.LayersModel to restore into, got ${describe(into)}.`,
+    );
+  }
+}
+
 /** A {@link CheckpointStore} in memory (tests, short experiments); `dispose()` frees what it holds. */
 export interface MemoryCheckpointStore extends CheckpointStore {
   /** Directories saved so far. */
@@ -73,6 +140,8 @@ export function memoryCheckpointStore(): MemoryCheckpointStore {
       return [...entries.keys()];
     },
     async save(dir, contents) {
+      assertDir('memoryCheckpointStore.save', dir);
+      assertContents('memoryCheckpointStore.save', contents);
       const weights = contents.model.getWeights().map((w) => tf.clone(w));
       let optimizer: NamedTensor[] | null = null;
       if (contents.optimizer) {
@@ -88,12 +157,20 @@ export function memoryCheckpointStore(): MemoryCheckpointStore {
       if (previous) free(previous);
     },
     async load(dir, into) {
+      assertDir('memoryCheckpointStore.load', dir);
+      assertInto('memoryCheckpointStore.load', into);
       const entry = entries.get(dir);
       if (!entry) throw new CheckpointError(`memoryCheckpointStore: no checkpoint saved in '${dir}'.`);
       if (!into.model) {
         throw new CheckpointError('memoryCheckpointStore.load: pass the model to restore the weights into.');
       }
-      into.model.setWeights(entry.weights);
+      try {
+        into.model.setWeights(entry.weights);
+      } catch (error) {
+        throw new CheckpointError(
+          `memoryCheckpointStore.load: the checkpoint in '${dir}' does not fit this model (${(error as Error).message}); restore into a model of the saved architecture.`,
+        );
+      }
       if (into.optimizer && entry.optimizer) {
         const copies = entry.optimizer.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
         // The optimizer makes its own variables from these (sharing the data), so the copies can go.

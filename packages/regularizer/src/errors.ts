@@ -10,7 +10,8 @@ export type RegularizerErrorCode =
   | 'INVALID_LABELS'
   | 'MODEL_MISMATCH'
   | 'INVALID_INPUT'
-  | 'UNWRITABLE_PATH';
+  | 'UNWRITABLE_PATH'
+  | 'PIXEL_RANGE';
 
 const FAMILY = Symbol.for('@pixsim/regularizer/RegularizerError');
 
@@ -169,5 +170,33 @@ export class UnwritablePathError extends RegularizerError {
     super('UNWRITABLE_PATH', message);
     this.path = path;
     this.reason = reason;
+  }
+}
+
+/**
+ * Images hold values outside the range their type promises: float pixels outside [0, 1] (typically
+ * 0..255 values that were not divided by 255), or integer pixels outside [0, 255].
+ */
+export class PixelRangeError extends RegularizerError {
+  /** The argument at fault, e.g. `train.images`. */
+  readonly argument: string;
+  /** Smallest and largest value found. */
+  readonly min: number;
+  readonly max: number;
+  /** The range the values must lie in. */
+  readonly expected: readonly [number, number];
+
+  constructor(
+    argument: string,
+    min: number,
+    max: number,
+    expected: readonly [number, number],
+    message: string,
+  ) {
+    super('PIXEL_RANGE', message);
+    this.argument = argument;
+    this.min = min;
+    this.max = max;
+    this.expected = expected;
   }
 }

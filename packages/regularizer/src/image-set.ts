@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertLiveTensor, assertNumberList, describe } from './arguments';
-import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
+import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { assertTensorPixels, assertUnitPixels } from './pixel-range';
 
 /** Pixel arrays the trainer accepts: `uint8` pixels in [0, 255] or floats already in [0, 1]. */
 export type PixelArray = Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
@@ -10,7 +11,8 @@ export type PixelArray = Uint8Array | Uint8ClampedArray | Float32Array | Float64
  * user data fits it, and `@pixsim/datasets` returns it as is.
  * - `images`: NHWC pixels, either a typed array (`uint8` in [0, 255] is divided by 255; float arrays
  *   must already lie in [0, 1]) with its `shape`, or a `tf.Tensor4D` (same value conventions by dtype:
- *   `int32` is treated as [0, 255], `float32` as [0, 1]).
+ *   `int32` is treated as [0, 255], `float32` as [0, 1]). Float pixels outside [0, 1] (e.g. 0..255
+ *   values not divided by 255) are a `PixelRangeError`, never clamped.
  * - `shape`: `[N, H, W, C]`; required for typed arrays, checked against a tensor's shape if given.
  * - `labels`: `N` integer class labels (needed for classification and categorical targets).
  * - `name`: the data set's name (`'mnist'`, `'fashion-mnist'`, `'cifar10'`, `'cifar100'`, as
@@ -62,6 +64,13 @@ export class ImageStore {
             'drop shape or fix it.',
         );
       }
+      if (t.dtype !== 'float32' && t.dtype !== 'int32') {
+        throw new InvalidOptionError(
+          `${fn}: ${what}.images must be a float32 tensor in [0, 1] or an int32 tensor of 0..255 pixels, ` +
+            `got dtype ${t.dtype}; cast it with tf.cast first.`,
+        );
+      }
+      if (shape[0] > 0) assertTensorPixels(fn, `${what}.images`, t);
       this.tensor = t;
       this.pixels = null;
       this.scale = t.dtype === 'int32' ? 1 / 255 : 1;
@@ -88,15 +97,7 @@ export class ImageStore {
             'the array is truncated or the shape is wrong.',
         );
       }
-      if (!isByte) {
-        for (let i = 0; i < px.length; i++) {
-          if (!Number.isFinite(px[i])) {
-            throw new NonFiniteValueError(
-              `${fn}: ${what}.images contains ${px[i]} at flat index ${i}; clean the data before training.`,
-            );
-          }
-        }
-      }
+      if (!isByte) assertUnitPixels(fn, `${what}.images`, px as Float32Array | Float64Array);
       this.pixels = px;
       this.tensor = null;
       this.scale = isByte ? 1 / 255 : 1;

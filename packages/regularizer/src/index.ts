@@ -23,6 +23,7 @@ export {
   NonFiniteStepError,
   type NonFiniteSource,
   NonFiniteValueError,
+  PixelRangeError,
   RegularizerError,
   type RegularizerErrorCode,
   ShapeMismatchError,

@@ -5,6 +5,7 @@ import type { CheckpointStore } from './checkpoint';
 import { type InputScaling, taskInputScaling } from './image-set';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { assertSeed } from './random';
+import { assertFieldTypes, describe } from './train-option-types';
 import type { TaskLoss } from './train-step';
 import { consoleLines } from './progress';
 import type { TrainFiles } from './train-files';
@@ -47,7 +48,13 @@ export function resolveOptions(
   files: TrainFiles | null,
 ): ResolvedOptions {
   const fn = 'train';
-  if (options == null || !options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      `${fn}: options must be an object { model, train, epochs, seed, … }, got ${describe(options)}.`,
+    );
+  }
+  if (!options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  assertFieldTypes(fn, options);
   const positiveInt = (name: string, v: unknown, dflt: number) => {
     const x = v ?? dflt;
     if (!(Number.isInteger(x) && (x as number) >= 1)) {
@@ -81,7 +88,7 @@ export function resolveOptions(
     throw new InvalidOptionError(`${fn}: learningRate must be a number or a function of the epoch.`);
   }
   const momentum = options.momentum ?? 0.9;
-  if (!(momentum >= 0 && momentum < 1))
+  if (!(typeof momentum === 'number' && momentum >= 0 && momentum < 1))
     throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
   // Node: the terminal's stderr; elsewhere (browsers) `true` prints the epoch summaries to the console.
   const stderr = globalThis.process?.stderr;

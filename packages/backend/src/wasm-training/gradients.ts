@@ -18,6 +18,7 @@ import {
   tensor1d,
   tile,
   util,
+  zerosLike,
 } from '@tensorflow/tfjs-core';
 
 /** Marks gradient functions of this package (from any copy of it), so registration stays idempotent. */
@@ -87,11 +88,21 @@ const fusedBatchNormGrad: SingleGradFunc = (dy, saved, attrs) => {
 };
 
 /** Shape of `∂L/∂(reduction)` with the reduced axes kept (size 1), and the tiling back to `x`'s shape. */
-function expansion(xShape: number[], axis: NamedAttrMap['axis']): { shape: number[]; reps: number[] } {
+function expansion(
+  xShape: number[],
+  axis: NamedAttrMap['axis'],
+): { shape: number[]; reps: number[]; reduced: number } {
   const axes = util.parseAxisParam(axis as number | number[], xShape);
   const shape = xShape.slice();
-  for (const a of axes) shape[a] = 1;
-  return { shape, reps: xShape.map((d, i) => d / shape[i]) };
+  const reps = xShape.map(() => 1);
+  let reduced = 1;
+  for (const a of axes) {
+    shape[a] = 1;
+    reps[a] = xShape[a];
+    reduced *= xShape[a];
+  }
+  // Counted per axis (not as size(x) / size(shape)), so a zero-sized kept axis gives no 0/0.
+  return { shape, reps, reduced };
 }
 
 /**
@@ -102,8 +113,9 @@ function expansion(xShape: number[], axis: NamedAttrMap['axis']): { shape: numbe
 const meanGrad: SingleGradFunc = (dy, saved, attrs) => {
   const [x] = saved;
   if (dy.dtype !== 'float32') return stock.get(Mean)!.gradFunc(dy, saved, attrs);
-  const { shape, reps } = expansion(x.shape, attrs.axis);
-  const reduced = util.sizeFromShape(x.shape) / util.sizeFromShape(shape);
+  const { shape, reps, reduced } = expansion(x.shape, attrs.axis);
+  // An empty x (N = 0) has an empty gradient: no division by the zero count.
+  if (util.sizeFromShape(x.shape) === 0) return { x: () => zerosLike(x) };
   return { x: () => tile(reshape(div(dy, scalar(reduced)), shape), reps) };
 };
 

@@ -54,19 +54,45 @@ function reduceByPool(
   return out;
 }
 
-/** `Sum` for the wasm backend: {@link reduceByPool} for outer-axis reductions, stock otherwise. */
+/**
+ * The reduction of a tensor with no element (a zero-sized axis, e.g. a batch of N = 0): zeros of the
+ * output shape, without calling into wasm. The stock kernels return uninitialised heap memory there, or
+ * trap with "divide by zero" (a mean whose outer size is 0). Zero is what the `cpu` backend returns for
+ * both the sum and the mean of nothing, so results do not depend on the engine. `undefined` when `x`
+ * is not empty.
+ */
+function reduceEmpty(backend: WasmBackendLike, x: TensorInfo, attrs: SumAttrs): TensorInfo | undefined {
+  if (util.sizeFromShape(x.shape) !== 0) return undefined;
+  const axes = util.parseAxisParam(attrs.axis, x.shape);
+  const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+  const shape = attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+  const out = backend.makeOutput(shape, x.dtype === 'bool' ? 'int32' : x.dtype);
+  if (util.sizeFromShape(shape) > 0) backend.typedArrayFromHeap(out).fill(0);
+  return out;
+}
+
+/**
+ * `Sum` for the wasm backend: {@link reduceByPool} for outer-axis reductions, stock otherwise. The sum
+ * over an empty axis (or of an empty tensor) is 0, as on the `cpu` backend.
+ */
 export function sumWasm(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: SumAttrs }): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   return (
+    reduceEmpty(backend, args.inputs.x, args.attrs) ??
     reduceByPool(backend, args.inputs.x, args.attrs, false) ??
     runWasmKernel(backend, 'Sum', args.inputs, args.attrs as unknown as Record<string, never>)
   );
 }
 
-/** `Mean` for the wasm backend: {@link reduceByPool} for outer-axis reductions, stock otherwise. */
+/**
+ * `Mean` for the wasm backend: {@link reduceByPool} for outer-axis reductions, stock otherwise. The mean
+ * over an empty axis (N = 0) is 0, as on the `cpu` backend: a documented, finite result rather than the
+ * stock kernel's uninitialised memory or its "divide by zero" trap.
+ */
 export function meanWasm(args: { inputs: { x: TensorInfo }; backend: unknown; attrs: SumAttrs }): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   return (
+    reduceEmpty(backend, args.inputs.x, args.attrs) ??
     reduceByPool(backend, args.inputs.x, args.attrs, true) ??
     runWasmKernel(backend, 'Mean', args.inputs, args.attrs as unknown as Record<string, never>)
   );

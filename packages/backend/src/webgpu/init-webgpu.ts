@@ -1,3 +1,4 @@
+import { assertOptionalBoolean, assertOptionsObject } from '../options';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BackendUnavailableError,
@@ -121,9 +122,12 @@ const NO_ADAPTER_FIX: Record<GPUSource, string> = {
  * @throws {WebGPUPackageMissingError} when `webgpu` (Node) or `@tensorflow/tfjs-backend-webgpu` is missing.
  * @throws {NoWebGPUAdapterError} when WebGPU offers no adapter.
  * @throws {SoftwareAdapterRefusedError} when the adapter is software and `allowSoftware` is `false`.
+ * @throws {InvalidOptionError} when `options` is not an object or `allowSoftware` not a boolean.
  * @throws {BackendUnavailableError} when the device or the engine fails to start.
  */
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUInit> {
+  assertOptionsObject('initWebGPU', options, '{ allowSoftware: false }');
+  assertOptionalBoolean('initWebGPU', 'allowSoftware', options.allowSoftware);
   const allowSoftware = options.allowSoftware ?? true;
   const platform = options.platform ?? detectPlatform();
   if (registered === undefined || tf.findBackend('webgpu') == null) {

@@ -1,9 +1,9 @@
 import type { EvaluationEngine } from '@pixsim/onnx';
 import { join } from 'node:path';
 import { type BackendPreference, initBackend } from '@pixsim/backend/node';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { Summary } from '../aggregate';
-import { ExperimentsError } from '../errors';
+import { ExperimentsError, InvalidOptionError } from '../errors';
 import { EXPERIMENTS } from '../experiments';
 import { PRESETS } from '../presets';
 import { resolveExperiment } from '../resolve';
@@ -28,11 +28,23 @@ interface EngineFlags {
   evalEngine: EvaluationEngine;
 }
 
+/** Parses `--threads` (an {@link InvalidOptionError}, like every bad flag, when it is not 1–8 or auto). */
 function threadsOf(text: string): number | 'auto' {
   if (text === 'auto') return 'auto';
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 8) throw new InvalidArgumentError('threads must be 1–8 or auto.');
+  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 8) {
+    throw new InvalidOptionError(
+      'threads',
+      `--threads: '${text}' is not 1–8 or auto; pass e.g. --threads 2.`,
+    );
+  }
   return n;
+}
+
+/** `--threads` checked while the flags are parsed, before any experiment is loaded. */
+function threadsFlag(text: string): string {
+  threadsOf(text);
+  return text;
 }
 
 function engineOptions(cmd: Command): Command {
@@ -44,7 +56,7 @@ function engineOptions(cmd: Command): Command {
         .choices(['auto', 'tensorflow', 'wasm', 'cpu'])
         .default('auto'),
     )
-    .option('--threads <n>', 'wasm threads: 1–8 or auto (all cores)', 'auto')
+    .option('--threads <n>', 'wasm threads: 1–8 or auto (all cores)', threadsFlag, 'auto')
     .addOption(
       new Option(
         '--eval-engine <engine>',
@@ -111,13 +123,20 @@ function printSummary(summary: Summary): void {
   );
 }
 
-/** The `pixsim` command-line program (commander). */
+/**
+ * The `pixsim` command-line program (commander). Usage errors (an unknown command or flag, a missing
+ * required flag, a value outside a flag's choices) throw commander's `CommanderError` instead of exiting
+ * the process; {@link main} reports them as {@link InvalidOptionError}.
+ */
 export function createProgram(): Command {
   const program = new Command('pixsim')
     .description(
       "Runs the pixsim paper's experiments over seeds, aggregates mean ± SEM and plots the figures.",
     )
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Set before the sub-commands are added, which inherit both settings.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   program
     .command('list')
     .description('the shipped experiments and presets')
@@ -175,12 +194,34 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Runs the CLI on `argv`; typed errors are printed as one line with their code, exit status 2. */
+/**
+ * A usage error of commander (unknown command or flag, missing argument, a value outside the choices) as
+ * an {@link InvalidOptionError} naming the fix; `null` for `--help` / `--version`, which end normally.
+ */
+function usageError(error: CommanderError): InvalidOptionError | null {
+  if (error.exitCode === 0) return null;
+  // One line: commander puts its suggestion ("Did you mean run?") on a line of its own.
+  const text =
+    error.code === 'commander.help'
+      ? 'no command given'
+      : error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  return new InvalidOptionError(
+    'argv',
+    `${text}${/[.)]$/.test(text) ? '' : '.'} Run 'pixsim help' or 'pixsim help <command>' for the commands and flags.`,
+  );
+}
+
+/**
+ * Runs the CLI on `argv`; typed errors, usage errors included, are printed as one line with their code
+ * (after the help of the command, for usage errors), exit status 2.
+ */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
     await createProgram().parseAsync([...argv]);
-  } catch (error) {
-    if (ExperimentsError.isInstance(error)) {
+  } catch (caught) {
+    const error = caught instanceof CommanderError ? usageError(caught) : caught;
+    if (error === null) return;
+    if (ExperimentsError.is(error)) {
       process.stderr.write(`pixsim: ${error.code}: ${error.message}\n`);
       process.exitCode = 2;
       return;

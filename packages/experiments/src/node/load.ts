@@ -33,14 +33,14 @@ async function readObject(path: string, what: string): Promise<unknown> {
 
 /** A shipped experiment by id, or a user spec from a `.json` (or `.js`/`.mjs` default export) file, validated. */
 export async function loadExperiment(nameOrPath: string): Promise<ExperimentSpec> {
-  if (EXPERIMENTS[nameOrPath]) return getExperiment(nameOrPath);
+  if (Object.hasOwn(EXPERIMENTS, nameOrPath)) return getExperiment(nameOrPath);
   if (existsSync(nameOrPath)) return validateSpec(await readObject(nameOrPath, 'spec'));
   throw new UnknownExperimentError(nameOrPath, Object.keys(EXPERIMENTS));
 }
 
 /** A shipped preset by name, or a user preset from a file, validated. */
 export async function loadPreset(nameOrPath: string): Promise<Preset> {
-  if (PRESETS[nameOrPath]) return getPreset(nameOrPath);
+  if (Object.hasOwn(PRESETS, nameOrPath)) return getPreset(nameOrPath);
   if (existsSync(nameOrPath)) return validatePreset(await readObject(nameOrPath, 'preset'));
   throw new UnknownPresetError(nameOrPath, Object.keys(PRESETS));
 }

@@ -1,7 +1,14 @@
 import { InvalidOptionError } from '../errors';
+import { describeValue } from '../guards';
 
 /** Parses a seed list: `3`, `1,2`, `1-3`, `1-3,7` → ascending distinct integers. */
 export function parseSeeds(text: string): number[] {
+  if (typeof text !== 'string') {
+    throw new InvalidOptionError(
+      'seeds',
+      `--seeds: expected text such as 1-3 or 1,2,5, got ${describeValue(text)}.`,
+    );
+  }
   const seeds = new Set<number>();
   for (const part of text.split(',').map((p) => p.trim())) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
@@ -13,10 +20,10 @@ export function parseSeeds(text: string): number[] {
     }
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo || hi - lo > 1000) {
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi < lo || hi - lo > 1000) {
       throw new InvalidOptionError(
         'seeds',
-        `--seeds: range '${part}' must go upwards and hold at most 1,000 seeds.`,
+        `--seeds: range '${part}' must go upwards, hold at most 1,000 seeds and stay below 2^53.`,
       );
     }
     for (let s = lo; s <= hi; s++) seeds.add(s);
@@ -26,7 +33,12 @@ export function parseSeeds(text: string): number[] {
 
 /** Parses one seed (`--seed`). */
 export function parseSeed(text: string): number {
-  if (!/^\d+$/.test(text.trim()))
-    throw new InvalidOptionError('seed', `--seed: '${text}' is not an integer ≥ 0.`);
+  if (typeof text !== 'string' || !/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
+    const shown = typeof text === 'string' ? `'${text}'` : describeValue(text);
+    throw new InvalidOptionError(
+      'seed',
+      `--seed: ${shown} is not an integer from 0 to 2^53 − 1; pass e.g. --seed 1.`,
+    );
+  }
   return Number(text);
 }
