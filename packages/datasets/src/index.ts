@@ -23,6 +23,7 @@ export {
   EmptyFolderError,
   InvalidOptionError,
   MissingFileError,
+  MissingPackageError,
   OfflineError,
   SizeMismatchError,
   TruncatedFileError,
