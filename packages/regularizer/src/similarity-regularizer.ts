@@ -88,7 +88,10 @@ const LOSS_KINDS: readonly SimilarityLossKind[] = ['reference', 'half', 'mse'];
  * batch and space, `m ← β·m + (1−β)·mean`, starting at 0, no gradient), flattened, and compared by
  * cosine; the taps are combined by `softmax(w)`; the result `S^CNN_ij` is compared with the target
  * `S^target_ij` (e.g. `S^Th`) by the atanh-squared loss. Feature maps are NHWC (channel last); pair
- * images may have another spatial size than the classification images.
+ * images may have another spatial size than the classification images. With taps l, centred feature maps
+ * $\tilde a^l$ and tap weights $w$:
+ *
+ * $$S^\text{CNN}_{ij} = \sum_l \operatorname{softmax}(w)_l \, \frac{\tilde a^l_i \cdot \tilde a^l_j}{\lVert \tilde a^l_i\rVert\,\lVert \tilde a^l_j\rVert}, \qquad L = L_\text{task} + \alpha\, L_\text{sim}.$$
  *
  * Owns its running means and `w` (dispose with {@link SimilarityRegularizer.dispose}); the model stays
  * the caller's.

@@ -36,7 +36,10 @@ function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
 
 /**
  * The similarity loss `L_sim` of eq. 2, averaged over pairs: `mean((atanh S^CNN − atanh S^target)²)`,
- * with atanh computed as `½·(log(1+x+ε) − log(1−x+ε))` and the scaling of `scale`.
+ * with atanh computed as `½·(log(1+x+ε) − log(1−x+ε))` and the scaling of `scale`; with the reference scaling,
+ *
+ * $$L_\text{sim} = \frac{1}{P}\sum_{(i,j)} \Big(\log\frac{1 + S^\text{CNN}_{ij} + \varepsilon}{1 - S^\text{CNN}_{ij} + \varepsilon} - \log\frac{1 + S^\text{target}_{ij} + \varepsilon}{1 - S^\text{target}_{ij} + \varepsilon}\Big)^2.$$
+ *
  * Differentiable in both arguments. Inputs must lie in [−1, 1] (cosine similarities and `S^Th`).
  *
  * @param pred - the network's similarities `S^CNN`, one per pair.

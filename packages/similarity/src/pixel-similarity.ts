@@ -15,7 +15,9 @@ export interface PixelSimilarityOptions extends SimilarityMatrixOptions {
 /**
  * Pixel similarity `S^pixel` of a set of images (the paper's target before thresholding): images are
  * averaged to grey (by default), flattened, centred by the mean image over the N images, L2-normalised,
- * and compared by cosine, `S = R·Rᵀ`.
+ * and compared by cosine, `S = R·Rᵀ`:
+ *
+ * $$S^\text{pixel}_{ij} = \frac{(x_i - \bar x)\cdot(x_j - \bar x)}{\lVert x_i - \bar x\rVert\,\lVert x_j - \bar x\rVert}, \qquad \bar x = \frac{1}{N}\sum_n x_n.$$
  *
  * Any value range works (centring removes offsets, normalising removes scale), so `[0, 1]` floats and
  * raw `uint8`/`int32` pixels give the same matrix.

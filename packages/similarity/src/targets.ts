@@ -10,7 +10,9 @@ import {
 
 /**
  * Thresholded similarity targets `S^Th` (eq. 3 of the paper): start from the identity; off-diagonal
- * entries with `S > Th` become +1, entries with `S < −Th` become −1, everything else 0.
+ * entries with `S > Th` become +1, entries with `S < −Th` become −1, everything else 0:
+ *
+ * $$S^\text{Th}_{ij} = \begin{cases} 1 & i = j \text{ or } S_{ij} > \mathrm{Th} \\ -1 & S_{ij} < -\mathrm{Th} \\ 0 & \text{otherwise.} \end{cases}$$
  *
  * @param s - `[N, N]` similarity matrix (e.g. from `pixelSimilarity`).
  * @param th - the threshold `Th`, in (0, 1).
