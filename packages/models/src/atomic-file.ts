@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CorruptCheckpointError } from './errors';
 
 /** Hex SHA-256 of a byte array. */
 export function sha256(bytes: Uint8Array): string {
@@ -51,6 +52,11 @@ export async function readFileIfExists(path: string): Promise<Uint8Array | undef
     // ENOTDIR: a file stands where a folder on the path should be, so the file cannot exist either.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EISDIR') {
+      throw new CorruptCheckpointError(
+        `${path} is a folder where a checkpoint file belongs; remove it and save the checkpoint again.`,
+      );
+    }
     throw error;
   }
 }

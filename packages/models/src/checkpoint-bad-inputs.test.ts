@@ -6,6 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSubjects, type Subject } from '../../../test-support/bad-inputs';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { CheckpointIOHandler } from './checkpoint-handler';
 import { InvalidOptionError, ModelError } from './errors';
 
 /** A tiny functional model with fixed layer names (so a checkpoint of it loads into a twin). */
@@ -25,6 +26,9 @@ writeFileSync(aFile, 'x');
 const garbage = join(scratch, 'garbage');
 mkdirSync(garbage);
 writeFileSync(join(garbage, 'model.json'), '{ not json');
+// A folder where model.json belongs (EISDIR when read).
+const folderJson = join(scratch, 'folder-json');
+mkdirSync(join(folderJson, 'model.json'), { recursive: true });
 beforeAll(async () => {
   await saveCheckpoint(saved, { model, metadata: { epoch: 1 } });
 });
@@ -38,6 +42,26 @@ const inScratch = (d: unknown) =>
   (typeof d === 'string' && d !== '' && !isAbsolute(d) ? join(scratch, d) : d) as string;
 
 const subjects: Subject[] = [
+  {
+    name: 'CheckpointIOHandler.load',
+    args: () => [saved],
+    call: async (d) => {
+      const artifacts = await new CheckpointIOHandler(inScratch(d)).load();
+      return artifacts.format;
+    },
+    bad: {
+      0: [
+        () => join(scratch, 'absent'),
+        () => aFile,
+        () => garbage,
+        () => join(aFile, 'below'),
+        () => folderJson,
+        () => '',
+        () => 3,
+        () => null,
+      ],
+    },
+  },
   {
     name: 'saveCheckpoint',
     args: () => [join(scratch, 'out'), { model, metadata: { epoch: 2 } }],
@@ -67,7 +91,13 @@ const subjects: Subject[] = [
       return loaded.metadata;
     },
     bad: {
-      0: [() => join(scratch, 'absent'), () => aFile, () => garbage, () => join(aFile, 'below')],
+      0: [
+        () => join(scratch, 'absent'),
+        () => aFile,
+        () => garbage,
+        () => join(aFile, 'below'),
+        () => folderJson,
+      ],
       1: [
         () => ({ model: wide }),
         () => ({ model: disposedModel }),

@@ -4,6 +4,7 @@ import { readFileIfExists, removeStaleTemporaries, sha256 } from './atomic-file'
 import {
   CheckpointNotFoundError,
   CorruptCheckpointError,
+  InvalidOptionError,
   TruncatedWeightsError,
   UnsupportedModelError,
 } from './errors';
@@ -79,10 +80,18 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
   /** After `load()`: optimizer state, tensors and metadata read from the directory. */
   loaded: LoadedExtras | undefined;
 
+  /** @throws {InvalidOptionError} unless `dir` is a non-empty string. */
   constructor(
     readonly dir: string,
     private readonly extras: EncodedExtras = { metadata: {} },
-  ) {}
+  ) {
+    if (typeof dir !== 'string' || dir === '') {
+      throw new InvalidOptionError(
+        `CheckpointIOHandler: dir must be a non-empty folder path, got ${typeof dir === 'string' ? "''" : typeof dir}; ` +
+          "pass the checkpoint folder, e.g. new CheckpointIOHandler('runs/ckpt').",
+      );
+    }
+  }
 
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology == null) {
