@@ -15,7 +15,7 @@ export function firstNonFinite(tensors: readonly tf.Tensor[]): number {
 /** {@link firstNonFinite} as a `TensorReads` computation (reads with the driver that runs it). */
 export function* firstNonFiniteReads(tensors: readonly tf.Tensor[]): TensorReads<number> {
   if (tensors.length === 0) return -1;
-  const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.cast(t, 'float32')))));
+  const total = tf.tidy(() => sumOfScalars(tensors.map((t) => tf.sum(tf.cast(t, 'float32')))));
   let finite: boolean;
   try {
     finite = Number.isFinite((yield total)[0]);
@@ -73,3 +73,24 @@ export class StepSnapshot {
     if (this.regularizerState) tf.dispose(Object.values(this.regularizerState));
   }
 }
+
+/**
+ * The sum of many scalars by `addN` over groups of at most {@link ADD_N_GROUP}: the `webgpu` engine binds
+ * every input of one `addN` as a storage buffer, and a GPU allows only 8 per shader stage by default (a
+ * ResNet18 step checks over a hundred tensors). Allocates; call inside a tidy.
+ */
+function sumOfScalars(scalars: tf.Tensor[]): tf.Tensor {
+  let level = scalars;
+  while (level.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < level.length; i += ADD_N_GROUP) {
+      const group = level.slice(i, i + ADD_N_GROUP);
+      next.push(group.length === 1 ? group[0] : tf.addN(group));
+    }
+    level = next;
+  }
+  return level[0];
+}
+
+/** Inputs of one `addN` in {@link sumOfScalars} (7: the output takes the 8th storage buffer). */
+const ADD_N_GROUP = 7;
