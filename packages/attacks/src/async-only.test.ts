@@ -43,7 +43,7 @@ const pixels = (() => {
   return Float32Array.from({ length: N * D }, () => rng.uniform());
 })();
 /** The target model's own predictions (set on cpu before the tests), so that the clean accuracy is 1. */
-let labels = new Int32Array(N);
+let labels: Int32Array = new Int32Array(N);
 
 /** Every evaluation the runner makes (noise curve, transferred FGSM, Boundary Attack), on the active engine. */
 async function evaluations(asynchronous: boolean) {
