@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { type BoundaryAttackOptions, runBoundaryAttack } from './boundary-attack';
+import { type BoundaryAttackOptions, boundaryAttackReads } from './boundary-attack';
 import type { Classifier } from './classifier';
-import { fgsm } from './fgsm';
-import { addNoise, type NoiseClamp, type NoiseKind } from './noise';
-import { type PgdOptions, pgd } from './pgd';
+import { fgsmReads } from './fgsm';
+import { addNoiseReads, type NoiseClamp, type NoiseKind } from './noise';
+import { type PgdOptions, pgdReads } from './pgd';
+import { runReadsSync, type TensorReads } from './reads';
 import { assertClassifier, assertOptions } from './validate';
 
 /** Randomness of one attack run inside an evaluation: a seed and the global index of the batch's first image. */
@@ -25,6 +26,17 @@ export interface PerturbationAttack {
     epsilon: number,
     context: AttackContext,
   ): tf.Tensor4D;
+  /**
+   * {@link PerturbationAttack.perturb} as a {@link TensorReads} computation, which `robustnessCurveAsync`
+   * runs with `await data()`. The built-in attacks have it; without it an attack runs synchronously.
+   */
+  perturbReads?(
+    classifier: Classifier,
+    images: tf.Tensor4D,
+    labels: Int32Array,
+    epsilon: number,
+    context: AttackContext,
+  ): TensorReads<tf.Tensor4D>;
 }
 
 /** Per-image outcome of a minimisation attack. */
@@ -41,6 +53,26 @@ export interface MinimizationAttack {
   readonly name: string;
   /** Attacks the classifier's own predictions of `images`. */
   minimize(classifier: Classifier, images: tf.Tensor4D, context: AttackContext): MinimizationOutcome;
+  /** {@link MinimizationAttack.minimize} as a {@link TensorReads} computation (see {@link PerturbationAttack.perturbReads}). */
+  minimizeReads?(
+    classifier: Classifier,
+    images: tf.Tensor4D,
+    context: AttackContext,
+  ): TensorReads<MinimizationOutcome>;
+}
+
+/** A perturbation attack from its {@link TensorReads} form: `perturb` runs it with synchronous reads. */
+function perturbation(
+  name: string,
+  perturbReads: NonNullable<PerturbationAttack['perturbReads']>,
+): PerturbationAttack {
+  return {
+    kind: 'perturbation',
+    name,
+    perturb: (classifier, images, labels, epsilon, context) =>
+      runReadsSync(perturbReads(classifier, images, labels, epsilon, context)),
+    perturbReads,
+  };
 }
 
 /** Either kind of attack accepted by `robustnessCurve`. */
@@ -54,17 +86,14 @@ export interface NoiseAttackOptions {
 
 function noiseAttack(kind: NoiseKind, options: NoiseAttackOptions): PerturbationAttack {
   assertOptions(`${kind}NoiseAttack`, options);
-  return {
-    kind: 'perturbation',
-    name: `${kind}-noise`,
-    perturb: (classifier, images, _labels, epsilon, context) =>
-      addNoise(kind, images, epsilon, {
-        seed: context.seed,
-        indexOffset: context.indexOffset,
-        clamp: options.clamp,
-        bounds: classifier.bounds,
-      }),
-  };
+  return perturbation(`${kind}-noise`, (classifier, images, _labels, epsilon, context) =>
+    addNoiseReads(kind, images, epsilon, {
+      seed: context.seed,
+      indexOffset: context.indexOffset,
+      clamp: options.clamp,
+      bounds: classifier.bounds,
+    }),
+  );
 }
 
 /** Gaussian noise `x + ε·N(0, 1)` as an attack for `robustnessCurve`. */
@@ -89,12 +118,11 @@ export function saltAndPepperNoiseAttack(options: NoiseAttackOptions = {}): Pert
 export function fgsmAttack(options: { surrogate?: Classifier } = {}): PerturbationAttack {
   assertOptions('fgsmAttack', options);
   if (options.surrogate !== undefined) assertClassifier('fgsmAttack', options.surrogate, 'options.surrogate');
-  return {
-    kind: 'perturbation',
-    name: options.surrogate ? 'transferred-fgsm' : 'fgsm',
-    perturb: (classifier, images, labels, epsilon) =>
-      fgsm(classifier, images, labels, epsilon, { surrogate: options.surrogate }),
-  };
+  return perturbation(
+    options.surrogate ? 'transferred-fgsm' : 'fgsm',
+    (classifier, images, labels, epsilon) =>
+      fgsmReads(classifier, images, labels, epsilon, { surrogate: options.surrogate }),
+  );
 }
 
 /** PGD (L∞ or L2) as an attack for `robustnessCurve`; the random start is seeded per repeat. */
@@ -102,16 +130,15 @@ export function pgdAttack(options: Omit<PgdOptions, 'seed' | 'indexOffset'> = {}
   assertOptions('pgdAttack', options);
   if (options.surrogate !== undefined) assertClassifier('pgdAttack', options.surrogate, 'options.surrogate');
   const norm = options.norm ?? 'linf';
-  return {
-    kind: 'perturbation',
-    name: `${options.surrogate ? 'transferred-' : ''}pgd-${norm}`,
-    perturb: (classifier, images, labels, epsilon, context) =>
-      pgd(classifier, images, labels, epsilon, {
+  return perturbation(
+    `${options.surrogate ? 'transferred-' : ''}pgd-${norm}`,
+    (classifier, images, labels, epsilon, context) =>
+      pgdReads(classifier, images, labels, epsilon, {
         ...options,
         seed: context.seed,
         indexOffset: context.indexOffset,
       }),
-  };
+  );
 }
 
 /**
@@ -122,17 +149,23 @@ export function boundaryAttack(
   options: Omit<BoundaryAttackOptions, 'seed' | 'labels' | 'indexOffset'> = {},
 ): MinimizationAttack {
   assertOptions('boundaryAttack', options);
+  function* minimizeReads(
+    classifier: Classifier,
+    images: tf.Tensor4D,
+    context: AttackContext,
+  ): TensorReads<MinimizationOutcome> {
+    const r = yield* boundaryAttackReads('runBoundaryAttack', classifier, images, {
+      ...options,
+      seed: context.seed,
+      indexOffset: context.indexOffset,
+    });
+    r.adversarials.dispose();
+    return { success: r.success, distances: r.distances, queries: r.queries };
+  }
   return {
     kind: 'minimization',
     name: 'boundary-attack',
-    minimize(classifier, images, context) {
-      const r = runBoundaryAttack(classifier, images, {
-        ...options,
-        seed: context.seed,
-        indexOffset: context.indexOffset,
-      });
-      r.adversarials.dispose();
-      return { success: r.success, distances: r.distances, queries: r.queries };
-    },
+    minimize: (classifier, images, context) => runReadsSync(minimizeReads(classifier, images, context)),
+    minimizeReads,
   };
 }

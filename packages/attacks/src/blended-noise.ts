@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DecisionOracle } from './oracle';
+import { type DecisionOracle, queryOracle } from './oracle';
 import type { SeededRandom } from './random';
+import { runReadsSync, type TensorReads } from './reads';
 
 /** Options of the blended-uniform-noise initialisation (foolbox 3's `LinearSearchBlendedUniformNoiseAttack`). */
 export interface BlendedNoiseOptions {
@@ -35,6 +36,20 @@ export function linearSearchBlendedUniformNoise(
   directions: number,
   steps: number,
 ): BlendedNoiseResult {
+  return runReadsSync(blendedNoiseReads(oracle, originals, n, d, bounds, rngs, directions, steps));
+}
+
+/** {@link linearSearchBlendedUniformNoise} as a {@link TensorReads} computation. */
+export function* blendedNoiseReads(
+  oracle: DecisionOracle,
+  originals: Float32Array,
+  n: number,
+  d: number,
+  bounds: readonly [number, number],
+  rngs: readonly SeededRandom[],
+  directions: number,
+  steps: number,
+): TensorReads<BlendedNoiseResult> {
   const noise = new Float32Array(n * d);
   const found = new Uint8Array(n);
   let pending = Int32Array.from({ length: n }, (_, i) => i);
@@ -42,7 +57,7 @@ export function linearSearchBlendedUniformNoise(
     const batch = new Float32Array(pending.length * d);
     for (let r = 0; r < pending.length; r++)
       rngs[pending[r]].fillUniform(batch, bounds[0], bounds[1], r * d, d);
-    const adv = queryRows(oracle, pending, batch, d);
+    const adv = yield* queryRows(oracle, pending, batch, d);
     const still: number[] = [];
     for (let r = 0; r < pending.length; r++) {
       if (adv[r]) {
@@ -62,7 +77,7 @@ export function linearSearchBlendedUniformNoise(
       const o = searching[r] * d;
       for (let t = 0; t < d; t++) batch[r * d + t] = (1 - eps) * originals[o + t] + eps * noise[o + t];
     }
-    const adv = queryRows(oracle, searching, batch, d);
+    const adv = yield* queryRows(oracle, searching, batch, d);
     const still: number[] = [];
     for (let r = 0; r < searching.length; r++) {
       if (adv[r]) starts.set(batch.subarray(r * d, (r + 1) * d), searching[r] * d);
@@ -75,10 +90,15 @@ export function linearSearchBlendedUniformNoise(
   return { starts, found };
 }
 
-function queryRows(oracle: DecisionOracle, rows: Int32Array, values: Float32Array, d: number): Uint8Array {
+function* queryRows(
+  oracle: DecisionOracle,
+  rows: Int32Array,
+  values: Float32Array,
+  d: number,
+): TensorReads<Uint8Array> {
   const t = tf.tensor2d(values, [rows.length, d]);
   try {
-    return oracle.isAdversarial(rows, t);
+    return yield* queryOracle(oracle, rows, t);
   } finally {
     t.dispose();
   }

@@ -1,19 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { linearSearchBlendedUniformNoise } from './blended-noise';
-import { type Classifier, predictLabels } from './classifier';
+import { blendedNoiseReads } from './blended-noise';
+import { type Classifier, predictReads } from './classifier';
 import { InvalidOptionError } from './errors';
-import { createOracle } from './oracle';
+import { createOracle, queryOracle } from './oracle';
+import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import { StatsQueue } from './stats-queue';
 import {
   assertClassifier,
-  assertImages,
-  type Labels,
-  positiveInteger,
-  positiveNumber,
-  readLabels,
   assertLabelsInClasses,
   classCount,
+  imagesReads,
+  type Labels,
+  labelsReads,
+  positiveInteger,
+  positiveNumber,
 } from './validate';
 
 /** Options of {@link runBoundaryAttack}; defaults are foolbox 3's `BoundaryAttack` defaults. */
@@ -84,7 +85,37 @@ export function runBoundaryAttack(
   images: tf.Tensor4D,
   options: BoundaryAttackOptions,
 ): BoundaryAttackResult {
-  const fn = 'runBoundaryAttack';
+  return runReadsSync(boundaryAttackReads('runBoundaryAttack', classifier, images, options));
+}
+
+/**
+ * {@link runBoundaryAttack} with asynchronous reads (`await data()`): the same attack, results and errors
+ * on every engine, the `webgpu` engine in Node included.
+ */
+export async function runBoundaryAttackAsync(
+  classifier: Classifier,
+  images: tf.Tensor4D,
+  options: BoundaryAttackOptions,
+): Promise<BoundaryAttackResult> {
+  return runReadsAsync(boundaryAttackReads('runBoundaryAttackAsync', classifier, images, options));
+}
+
+/** {@link runBoundaryAttack} as a {@link TensorReads} computation (for composition with `yield*`). */
+export function runBoundaryAttackReads(
+  classifier: Classifier,
+  images: tf.Tensor4D,
+  options: BoundaryAttackOptions,
+): TensorReads<BoundaryAttackResult> {
+  return boundaryAttackReads('runBoundaryAttack', classifier, images, options);
+}
+
+/** The Boundary Attack as a {@link TensorReads} computation; `fn` names the caller in errors. */
+export function* boundaryAttackReads(
+  fn: string,
+  classifier: Classifier,
+  images: tf.Tensor4D,
+  options: BoundaryAttackOptions,
+): TensorReads<BoundaryAttackResult> {
   assertClassifier(fn, classifier);
   assertSeed(fn, options?.seed);
   const o = options;
@@ -104,7 +135,7 @@ export function runBoundaryAttack(
   if (!Number.isInteger(offset) || offset < 0) {
     throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${offset}.`);
   }
-  assertImages(fn, images, classifier.bounds);
+  yield* imagesReads(fn, images, classifier.bounds);
   const [n, h, w, c] = images.shape;
   const d = h * w * c;
   const bounds = classifier.bounds;
@@ -112,10 +143,10 @@ export function runBoundaryAttack(
   const queries = new Int32Array(n);
   let labels: Int32Array;
   if (o.labels === undefined) {
-    labels = predictLabels(classifier, images);
+    labels = yield* predictReads(fn, classifier, images);
     queries.fill(1);
   } else {
-    labels = readLabels(fn, o.labels, n);
+    labels = yield* labelsReads(fn, o.labels, n);
     // Labels the model cannot predict would make every image "adversarial" at distance 0: refuse them.
     const { k, probed } = classCount(classifier, images);
     if (probed) queries[0] += 1;
@@ -125,122 +156,147 @@ export function runBoundaryAttack(
   oracle.queries.set(queries);
 
   const originalsTensor = tf.tidy(() => tf.reshape(tf.cast(images, 'float32'), [n, d]) as tf.Tensor2D);
-  const originals = originalsTensor.dataSync() as Float32Array;
-  const initRngs = Array.from({ length: n }, (_, i) => new SeededRandom(deriveSeed(o.seed, 0, offset + i)));
-  const walkRngs = Array.from({ length: n }, (_, i) => new SeededRandom(deriveSeed(o.seed, 1, offset + i)));
-  const init = linearSearchBlendedUniformNoise(
-    oracle,
-    originals,
-    n,
-    d,
-    bounds,
-    initRngs,
-    initDirections,
-    initSteps,
-  );
-
-  let best = tf.tensor2d(init.starts, [n, d]);
-  const dist = new Float64Array(n);
-  {
-    const nt = tf.tidy(() => rowNorms(tf.sub(originalsTensor, best) as tf.Tensor2D));
-    dist.set(nt.dataSync());
-    nt.dispose();
-  }
-  const active = new Uint8Array(n);
-  for (let i = 0; i < n; i++)
-    active[i] = init.found[i] && dist[i] > 0 && !(target !== undefined && dist[i] <= target) ? 1 : 0;
-  const spherical = new Float32Array(n).fill(sphericalStep);
-  const source = new Float32Array(n).fill(sourceStep);
-  const statsSpherical = new StatsQueue(100, n);
-  const statsStep = new StatsQueue(30, n);
-  const stepCount = new Int32Array(n);
-  const eta = new Float32Array(n * d);
-
-  for (let step = 1; step <= steps; step++) {
-    for (let i = 0; i < n; i++) if (active[i] && source[i] < convergence) active[i] = 0;
-    const rows = Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => active[i] === 1));
-    if (rows.length === 0) break;
-    for (const i of rows) {
-      walkRngs[i].fillNormal(eta, i * d, d);
-      stepCount[i]++;
-    }
-    const checkStats = step % statsEvery === 0;
-    const [candidates, sphericalCandidates, candidateDist] = tf.tidy(() => {
-      const x0 = originalsTensor;
-      const diff = tf.sub(x0, best) as tf.Tensor2D;
-      const srcNorm = tf.reshape(rowNorms(diff), [n, 1]);
-      const safeNorm = tf.where(tf.greater(srcNorm, 0), srcNorm, tf.onesLike(srcNorm));
-      const dir = tf.div(diff, safeNorm);
-      const e0 = tf.tensor2d(eta, [n, d]);
-      const e = tf.sub(e0, tf.mul(tf.sum(tf.mul(e0, dir), 1, true), dir));
-      const sph = tf.tensor2d(spherical, [n, 1]);
-      const src = tf.tensor2d(source, [n, 1]);
-      const eNorm = tf.reshape(rowNorms(e as tf.Tensor2D), [n, 1]);
-      const eScaled = tf.mul(e, tf.div(tf.mul(sph, srcNorm), tf.maximum(eNorm, 1e-30)));
-      const onSphere = tf.sqrt(tf.add(tf.square(sph), 1));
-      const sphCand = tf.clipByValue(
-        tf.add(x0, tf.div(tf.sub(eScaled, diff), onSphere)),
-        bounds[0],
-        bounds[1],
-      );
-      const newDir = tf.sub(x0, sphCand);
-      const newNorm = tf.reshape(rowNorms(newDir as tf.Tensor2D), [n, 1]);
-      const len = tf.div(
-        tf.maximum(tf.add(tf.mul(src, srcNorm), tf.sub(newNorm, srcNorm)), 0),
-        tf.maximum(newNorm, 1e-30),
-      );
-      const cand = tf.clipByValue(tf.add(sphCand, tf.mul(len, newDir)), bounds[0], bounds[1]) as tf.Tensor2D;
-      return [cand, sphCand as tf.Tensor2D, rowNorms(tf.sub(x0, cand) as tf.Tensor2D)];
-    });
-    const rowsTensor = tf.tensor1d(rows, 'int32');
-    const candRows = tf.gather(candidates, rowsTensor);
-    const isAdv = oracle.isAdversarial(rows, candRows);
-    candRows.dispose();
-    let sphIsAdv: Uint8Array | undefined;
-    if (checkStats) {
-      const sphRows = tf.gather(sphericalCandidates, rowsTensor);
-      sphIsAdv = oracle.isAdversarial(rows, sphRows);
-      sphRows.dispose();
-    }
-    rowsTensor.dispose();
-    const cd = candidateDist.dataSync();
-    const update = new Uint8Array(n);
-    for (let r = 0; r < rows.length; r++) {
-      const i = rows[r];
-      if (isAdv[r] && cd[i] < dist[i]) {
-        update[i] = 1;
-        dist[i] = cd[i];
-      }
-    }
-    const nextBest = tf.tidy(
-      () => tf.where(tf.tensor2d(update, [n, 1], 'bool'), candidates, best) as tf.Tensor2D,
+  let best: tf.Tensor2D | null = null;
+  try {
+    const originals = Float32Array.from(yield originalsTensor);
+    const initRngs = Array.from({ length: n }, (_, i) => new SeededRandom(deriveSeed(o.seed, 0, offset + i)));
+    const walkRngs = Array.from({ length: n }, (_, i) => new SeededRandom(deriveSeed(o.seed, 1, offset + i)));
+    const init = yield* blendedNoiseReads(
+      oracle,
+      originals,
+      n,
+      d,
+      bounds,
+      initRngs,
+      initDirections,
+      initSteps,
     );
-    tf.dispose([best, candidates, sphericalCandidates, candidateDist]);
-    best = nextBest;
 
-    if (checkStats && sphIsAdv) {
-      const sphValues = new Float64Array(n).fill(Number.NaN);
-      const stepValues = new Float64Array(n).fill(Number.NaN);
-      for (let r = 0; r < rows.length; r++) {
-        sphValues[rows[r]] = sphIsAdv[r];
-        stepValues[rows[r]] = isAdv[r];
+    best = tf.tensor2d(init.starts, [n, d]);
+    const dist = new Float64Array(n);
+    {
+      const start = best;
+      const nt = tf.tidy(() => rowNorms(tf.sub(originalsTensor, start) as tf.Tensor2D));
+      try {
+        dist.set(yield nt);
+      } finally {
+        nt.dispose();
       }
-      statsSpherical.append(sphValues);
-      statsStep.append(stepValues);
-      adaptSteps(statsSpherical, statsStep, spherical, source, adaptation);
     }
-    if (target !== undefined) for (const i of rows) if (dist[i] <= target) active[i] = 0;
-  }
+    const active = new Uint8Array(n);
+    for (let i = 0; i < n; i++)
+      active[i] = init.found[i] && dist[i] > 0 && !(target !== undefined && dist[i] <= target) ? 1 : 0;
+    const spherical = new Float32Array(n).fill(sphericalStep);
+    const source = new Float32Array(n).fill(sourceStep);
+    const statsSpherical = new StatsQueue(100, n);
+    const statsStep = new StatsQueue(30, n);
+    const stepCount = new Int32Array(n);
+    const eta = new Float32Array(n * d);
 
-  const adversarials = tf.tidy(() => tf.reshape(best, [n, h, w, c]) as tf.Tensor4D);
-  best.dispose();
-  originalsTensor.dispose();
-  const success: boolean[] = [];
-  for (let i = 0; i < n; i++) {
-    success.push(init.found[i] === 1);
-    if (!init.found[i]) dist[i] = Number.POSITIVE_INFINITY;
+    for (let step = 1; step <= steps; step++) {
+      for (let i = 0; i < n; i++) if (active[i] && source[i] < convergence) active[i] = 0;
+      const rows = Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => active[i] === 1));
+      if (rows.length === 0) break;
+      for (const i of rows) {
+        walkRngs[i].fillNormal(eta, i * d, d);
+        stepCount[i]++;
+      }
+      const checkStats = step % statsEvery === 0;
+      const current: tf.Tensor2D = best;
+      const [candidates, sphericalCandidates, candidateDist] = tf.tidy(() => {
+        const x0 = originalsTensor;
+        const diff = tf.sub(x0, current) as tf.Tensor2D;
+        const srcNorm = tf.reshape(rowNorms(diff), [n, 1]);
+        const safeNorm = tf.where(tf.greater(srcNorm, 0), srcNorm, tf.onesLike(srcNorm));
+        const dir = tf.div(diff, safeNorm);
+        const e0 = tf.tensor2d(eta, [n, d]);
+        const e = tf.sub(e0, tf.mul(tf.sum(tf.mul(e0, dir), 1, true), dir));
+        const sph = tf.tensor2d(spherical, [n, 1]);
+        const src = tf.tensor2d(source, [n, 1]);
+        const eNorm = tf.reshape(rowNorms(e as tf.Tensor2D), [n, 1]);
+        const eScaled = tf.mul(e, tf.div(tf.mul(sph, srcNorm), tf.maximum(eNorm, 1e-30)));
+        const onSphere = tf.sqrt(tf.add(tf.square(sph), 1));
+        const sphCand = tf.clipByValue(
+          tf.add(x0, tf.div(tf.sub(eScaled, diff), onSphere)),
+          bounds[0],
+          bounds[1],
+        );
+        const newDir = tf.sub(x0, sphCand);
+        const newNorm = tf.reshape(rowNorms(newDir as tf.Tensor2D), [n, 1]);
+        const len = tf.div(
+          tf.maximum(tf.add(tf.mul(src, srcNorm), tf.sub(newNorm, srcNorm)), 0),
+          tf.maximum(newNorm, 1e-30),
+        );
+        const cand = tf.clipByValue(
+          tf.add(sphCand, tf.mul(len, newDir)),
+          bounds[0],
+          bounds[1],
+        ) as tf.Tensor2D;
+        return [cand, sphCand as tf.Tensor2D, rowNorms(tf.sub(x0, cand) as tf.Tensor2D)];
+      });
+      const rowsTensor = tf.tensor1d(rows, 'int32');
+      let isAdv: Uint8Array;
+      let sphIsAdv: Uint8Array | undefined;
+      let nextBest: tf.Tensor2D;
+      try {
+        const candRows = tf.gather(candidates, rowsTensor) as tf.Tensor2D;
+        try {
+          isAdv = yield* queryOracle(oracle, rows, candRows);
+        } finally {
+          candRows.dispose();
+        }
+        if (checkStats) {
+          const sphRows = tf.gather(sphericalCandidates, rowsTensor) as tf.Tensor2D;
+          try {
+            sphIsAdv = yield* queryOracle(oracle, rows, sphRows);
+          } finally {
+            sphRows.dispose();
+          }
+        }
+        const cd = yield candidateDist;
+        const update = new Uint8Array(n);
+        for (let r = 0; r < rows.length; r++) {
+          const i = rows[r];
+          if (isAdv[r] && cd[i] < dist[i]) {
+            update[i] = 1;
+            dist[i] = cd[i];
+          }
+        }
+        nextBest = tf.tidy(
+          () => tf.where(tf.tensor2d(update, [n, 1], 'bool'), candidates, current) as tf.Tensor2D,
+        );
+      } finally {
+        tf.dispose([rowsTensor, candidates, sphericalCandidates, candidateDist]);
+      }
+      current.dispose();
+      best = nextBest;
+
+      if (checkStats && sphIsAdv) {
+        const sphValues = new Float64Array(n).fill(Number.NaN);
+        const stepValues = new Float64Array(n).fill(Number.NaN);
+        for (let r = 0; r < rows.length; r++) {
+          sphValues[rows[r]] = sphIsAdv[r];
+          stepValues[rows[r]] = isAdv[r];
+        }
+        statsSpherical.append(sphValues);
+        statsStep.append(stepValues);
+        adaptSteps(statsSpherical, statsStep, spherical, source, adaptation);
+      }
+      if (target !== undefined) for (const i of rows) if (dist[i] <= target) active[i] = 0;
+    }
+
+    const last: tf.Tensor2D = best;
+    const adversarials = tf.tidy(() => tf.reshape(last, [n, h, w, c]) as tf.Tensor4D);
+    const success: boolean[] = [];
+    for (let i = 0; i < n; i++) {
+      success.push(init.found[i] === 1);
+      if (!init.found[i]) dist[i] = Number.POSITIVE_INFINITY;
+    }
+    return { adversarials, success, distances: dist, queries: oracle.queries, steps: stepCount, labels };
+  } finally {
+    best?.dispose();
+    originalsTensor.dispose();
   }
-  return { adversarials, success, distances: dist, queries: oracle.queries, steps: stepCount, labels };
 }
 
 /** foolbox 3's step-size adaptation from the success statistics of spherical and full candidates. */

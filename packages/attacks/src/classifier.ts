@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
+import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
 import { assertClassifier, assertImageBatch, assertOptions, describe, positiveInteger } from './validate';
 
 /** Any function from a batch of (preprocessed) images `[N, H, W, C]` to logits `[N, K]`. */
@@ -165,10 +166,34 @@ export function toGrey(): Preprocess {
 
 /** Predicted classes (argmax of the logits) of a batch, read synchronously. */
 export function predictLabels(classifier: Classifier, images: tf.Tensor4D): Int32Array {
-  assertClassifier('predictLabels', classifier);
-  assertImageBatch('predictLabels', images);
+  return runReadsSync(predictReads('predictLabels', classifier, images));
+}
+
+/**
+ * Predicted classes (argmax of the logits) of a batch, read with `await data()`: works on every engine,
+ * the `webgpu` engine in Node included.
+ */
+export async function predictLabelsAsync(classifier: Classifier, images: tf.Tensor4D): Promise<Int32Array> {
+  return runReadsAsync(predictReads('predictLabelsAsync', classifier, images));
+}
+
+/** {@link predictLabels} as a {@link TensorReads} computation (for composition with `yield*`). */
+export function predictLabelsReads(classifier: Classifier, images: tf.Tensor4D): TensorReads<Int32Array> {
+  return predictReads('predictLabels', classifier, images);
+}
+
+/** {@link predictLabels} as a {@link TensorReads} computation; `fn` names the caller in errors. */
+export function* predictReads(
+  fn: string,
+  classifier: Classifier,
+  images: tf.Tensor4D,
+): TensorReads<Int32Array> {
+  assertClassifier(fn, classifier);
+  assertImageBatch(fn, images);
   const t = tf.tidy(() => tf.argMax(classifier.logits(images), 1));
-  const out = new Int32Array(t.dataSync());
-  t.dispose();
-  return out;
+  try {
+    return new Int32Array(yield t);
+  } finally {
+    t.dispose();
+  }
 }

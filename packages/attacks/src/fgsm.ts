@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
 import { lossGradient } from './gradient';
+import { runReadsSync, type TensorReads } from './reads';
 import {
   assertClassifier,
   assertEpsilon,
-  assertImages,
   assertOptions,
+  imagesReads,
   type Labels,
-  readLabels,
+  labelsReads,
 } from './validate';
 
 /** Options of {@link fgsm}. */
@@ -36,13 +37,24 @@ export function fgsm(
   epsilon: number,
   options: FgsmOptions = {},
 ): tf.Tensor4D {
+  return runReadsSync(fgsmReads(classifier, images, labels, epsilon, options));
+}
+
+/** {@link fgsm} as a {@link TensorReads} computation (its input checks read with the driver). */
+export function* fgsmReads(
+  classifier: Classifier,
+  images: tf.Tensor4D,
+  labels: Labels,
+  epsilon: number,
+  options: FgsmOptions = {},
+): TensorReads<tf.Tensor4D> {
   const fn = 'fgsm';
   assertClassifier(fn, classifier);
   assertOptions(fn, options);
   if (options.surrogate !== undefined) assertClassifier(fn, options.surrogate, 'options.surrogate');
   assertEpsilon(fn, epsilon);
-  assertImages(fn, images, classifier.bounds);
-  const y = readLabels(fn, labels, images.shape[0], classifier.numClasses);
+  yield* imagesReads(fn, images, classifier.bounds);
+  const y = yield* labelsReads(fn, labels, images.shape[0], classifier.numClasses);
   const source = options.surrogate ?? classifier;
   const [lo, hi] = classifier.bounds;
   return tf.tidy(() => {

@@ -17,7 +17,13 @@ export {
   type BlendedNoiseResult,
   linearSearchBlendedUniformNoise,
 } from './blended-noise';
-export { type BoundaryAttackOptions, type BoundaryAttackResult, runBoundaryAttack } from './boundary-attack';
+export {
+  type BoundaryAttackOptions,
+  type BoundaryAttackResult,
+  runBoundaryAttack,
+  runBoundaryAttackAsync,
+  runBoundaryAttackReads,
+} from './boundary-attack';
 export {
   type Classifier,
   type ClassifierOptions,
@@ -26,6 +32,8 @@ export {
   type Preprocess,
   type PredictingModel,
   predictLabels,
+  predictLabelsAsync,
+  predictLabelsReads,
   scaleShift,
   toGrey,
 } from './classifier';
@@ -63,6 +71,9 @@ export {
   type RobustnessCurve,
   type RobustnessCurveOptions,
   robustnessCurve,
+  robustnessCurveAsync,
+  robustnessCurveReads,
 } from './robustness-curve';
+export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';
 export { type Summary, summarize } from './summary';
 export type { Labels } from './validate';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { assertEpsilon, assertImages, describe } from './validate';
+import { runReadsSync, type TensorReads } from './reads';
+import { assertEpsilon, describe, imagesReads } from './validate';
 
 /**
  * How a noisy image is brought back into range:
@@ -60,6 +61,16 @@ export function addNoise(
   epsilon: number,
   options: NoiseOptions,
 ): tf.Tensor4D {
+  return runReadsSync(addNoiseReads(kind, images, epsilon, options));
+}
+
+/** {@link addNoise} as a {@link TensorReads} computation (its input check reads with the driver). */
+export function* addNoiseReads(
+  kind: NoiseKind,
+  images: tf.Tensor4D,
+  epsilon: number,
+  options: NoiseOptions,
+): TensorReads<tf.Tensor4D> {
   if (kind !== 'gaussian' && kind !== 'uniform' && kind !== 'salt-and-pepper') {
     throw new InvalidOptionError(
       `addNoise: unknown noise kind ${describe(kind)}; use 'gaussian', 'uniform' or 'salt-and-pepper'.`,
@@ -77,7 +88,7 @@ export function addNoise(
     throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${offset}.`);
   }
   assertEpsilon(fn, epsilon, kind === 'salt-and-pepper' ? 1 : undefined);
-  assertImages(fn, images, bounds);
+  yield* imagesReads(fn, images, bounds);
   const [n, h, w, c] = images.shape;
   if (epsilon === 0) return tf.tidy(() => tf.cast(images, 'float32').clone() as tf.Tensor4D);
   const noise = drawNoise(kind, epsilon, n, h * w * c, options.seed, offset);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
+import { runReadsSync, type TensorReads } from './reads';
 
 /**
  * A decision oracle for black-box attacks: evaluates the classifier on some rows of a batch and tells
@@ -13,6 +14,11 @@ export interface DecisionOracle {
    * @returns 1 where the prediction differs from the attacked label, else 0.
    */
   isAdversarial(rows: Int32Array, x: tf.Tensor2D): Uint8Array;
+  /**
+   * {@link DecisionOracle.isAdversarial} as a {@link TensorReads} computation, which the attacks' `*Async`
+   * functions run with `await data()`. Optional for oracles of your own (those are called synchronously).
+   */
+  isAdversarialReads?(rows: Int32Array, x: tf.Tensor2D): TensorReads<Uint8Array>;
 }
 
 /** Builds a {@link DecisionOracle} for images of shape `[H, W, C]` attacked at `labels`. */
@@ -22,20 +28,36 @@ export function createOracle(
   labels: Int32Array,
 ): DecisionOracle {
   const queries = new Int32Array(labels.length);
+  function* isAdversarialReads(rows: Int32Array, x: tf.Tensor2D): TensorReads<Uint8Array> {
+    const pred = tf.tidy(() =>
+      tf.argMax(classifier.logits(tf.reshape(x, [rows.length, ...imageShape]) as tf.Tensor4D), 1),
+    );
+    let p: ArrayLike<number>;
+    try {
+      p = yield pred;
+    } finally {
+      pred.dispose();
+    }
+    const out = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      queries[rows[i]]++;
+      out[i] = p[i] !== labels[rows[i]] ? 1 : 0;
+    }
+    return out;
+  }
   return {
     queries,
-    isAdversarial(rows: Int32Array, x: tf.Tensor2D): Uint8Array {
-      const pred = tf.tidy(() =>
-        tf.argMax(classifier.logits(tf.reshape(x, [rows.length, ...imageShape]) as tf.Tensor4D), 1),
-      );
-      const p = pred.dataSync();
-      pred.dispose();
-      const out = new Uint8Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        queries[rows[i]]++;
-        out[i] = p[i] !== labels[rows[i]] ? 1 : 0;
-      }
-      return out;
-    },
+    isAdversarial: (rows, x) => runReadsSync(isAdversarialReads(rows, x)),
+    isAdversarialReads,
   };
+}
+
+/** Asks `oracle` about `x`, reading with the driver that runs the computation where the oracle allows. */
+export function* queryOracle(
+  oracle: DecisionOracle,
+  rows: Int32Array,
+  x: tf.Tensor2D,
+): TensorReads<Uint8Array> {
+  if (oracle.isAdversarialReads) return yield* oracle.isAdversarialReads(rows, x);
+  return oracle.isAdversarial(rows, x);
 }

@@ -3,15 +3,16 @@ import type { Classifier } from './classifier';
 import { InvalidOptionError } from './errors';
 import { lossGradient } from './gradient';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
+import { runReadsSync, type TensorReads } from './reads';
 import {
   assertClassifier,
   assertEpsilon,
-  assertImages,
   assertOptions,
+  imagesReads,
   type Labels,
+  labelsReads,
   positiveInteger,
   positiveNumber,
-  readLabels,
 } from './validate';
 
 /** Norm of a PGD threat model. */
@@ -74,6 +75,17 @@ export function pgd(
   epsilon: number,
   options: PgdOptions = {},
 ): tf.Tensor4D {
+  return runReadsSync(pgdReads(classifier, images, labels, epsilon, options));
+}
+
+/** {@link pgd} as a {@link TensorReads} computation (its input checks read with the driver). */
+export function* pgdReads(
+  classifier: Classifier,
+  images: tf.Tensor4D,
+  labels: Labels,
+  epsilon: number,
+  options: PgdOptions = {},
+): TensorReads<tf.Tensor4D> {
   const fn = 'pgd';
   assertClassifier(fn, classifier);
   assertOptions(fn, options);
@@ -92,8 +104,8 @@ export function pgd(
   if (useRandomStart) assertSeed(fn, options.seed);
   const offset = options.indexOffset ?? 0;
   assertEpsilon(fn, epsilon);
-  assertImages(fn, images, classifier.bounds);
-  const y = readLabels(fn, labels, images.shape[0], classifier.numClasses);
+  yield* imagesReads(fn, images, classifier.bounds);
+  const y = yield* labelsReads(fn, labels, images.shape[0], classifier.numClasses);
   const stepSize =
     options.stepSize === undefined ? rel * epsilon : positiveNumber(fn, 'stepSize', options.stepSize);
   const source = options.surrogate ?? classifier;

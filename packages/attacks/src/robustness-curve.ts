@@ -1,18 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Attack } from './attack-specs';
-import { type Classifier, predictLabels } from './classifier';
+import { type Classifier, predictReads } from './classifier';
 import { InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed } from './random';
+import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
 import { summarize, type Summary } from './summary';
 import {
   assertClassifier,
   assertEpsilon,
-  assertImages,
-  type Labels,
-  positiveInteger,
-  readLabels,
   assertLabelsInClasses,
   classCount,
+  imagesReads,
+  type Labels,
+  labelsReads,
+  positiveInteger,
 } from './validate';
 
 /** Images and their true labels. */
@@ -89,7 +90,43 @@ export function robustnessCurve(
   epsilons: readonly number[],
   options: RobustnessCurveOptions,
 ): RobustnessCurve {
-  const fn = 'robustnessCurve';
+  return runReadsSync(curveReads('robustnessCurve', classifier, data, attack, epsilons, options));
+}
+
+/**
+ * {@link robustnessCurve} with asynchronous reads (`await data()`): the same curve on every engine, the
+ * `webgpu` engine in Node included. Attacks without a `perturbReads` / `minimizeReads` (your own) run
+ * synchronously inside it.
+ */
+export async function robustnessCurveAsync(
+  classifier: Classifier,
+  data: LabelledImages,
+  attack: Attack,
+  epsilons: readonly number[],
+  options: RobustnessCurveOptions,
+): Promise<RobustnessCurve> {
+  return runReadsAsync(curveReads('robustnessCurveAsync', classifier, data, attack, epsilons, options));
+}
+
+/** {@link robustnessCurve} as a {@link TensorReads} computation (for composition with `yield*`). */
+export function robustnessCurveReads(
+  classifier: Classifier,
+  data: LabelledImages,
+  attack: Attack,
+  epsilons: readonly number[],
+  options: RobustnessCurveOptions,
+): TensorReads<RobustnessCurve> {
+  return curveReads('robustnessCurve', classifier, data, attack, epsilons, options);
+}
+
+function* curveReads(
+  fn: string,
+  classifier: Classifier,
+  data: LabelledImages,
+  attack: Attack,
+  epsilons: readonly number[],
+  options: RobustnessCurveOptions,
+): TensorReads<RobustnessCurve> {
   assertClassifier(fn, classifier);
   assertSeed(fn, options?.seed);
   const repeats = positiveInteger(fn, 'repeats', options.repeats ?? 1);
@@ -105,10 +142,10 @@ export function robustnessCurve(
     );
   }
   for (const e of epsilons) assertEpsilon(fn, e);
-  assertImages(fn, data?.images, classifier.bounds);
+  yield* imagesReads(fn, data?.images, classifier.bounds);
   const images = data.images;
   const n = images.shape[0];
-  const labels = readLabels(fn, data.labels, n);
+  const labels = yield* labelsReads(fn, data.labels, n);
   assertLabelsInClasses(fn, labels, classCount(classifier, images).k);
   const batches: { start: number; size: number }[] = [];
   for (let s = 0; s < n; s += batchSize) batches.push({ start: s, size: Math.min(batchSize, n - s) });
@@ -118,8 +155,11 @@ export function robustnessCurve(
   const clean = new Int32Array(n);
   for (const b of batches) {
     const x = slice(b);
-    clean.set(predictLabels(classifier, x), b.start);
-    x.dispose();
+    try {
+      clean.set(yield* predictReads(fn, classifier, x), b.start);
+    } finally {
+      x.dispose();
+    }
   }
   let cleanCorrect = 0;
   for (let i = 0; i < n; i++) if (clean[i] === labels[i]) cleanCorrect++;
@@ -133,32 +173,41 @@ export function robustnessCurve(
   for (let r = 0; r < repeats; r++) {
     const seed = deriveSeed(options.seed, r);
     if (attack.kind === 'perturbation') {
-      epsilons.forEach((eps, k) => {
+      for (const [k, eps] of epsilons.entries()) {
         let correct = 0;
         for (const b of batches) {
           const x = slice(b);
           const y = labels.subarray(b.start, b.start + b.size);
+          const context = { seed, indexOffset: b.start };
           let pred: Int32Array;
           try {
-            const adv = attack.perturb(classifier, x, y, eps, { seed, indexOffset: b.start });
-            pred = predictLabels(classifier, adv);
-            adv.dispose();
+            const adv = attack.perturbReads
+              ? yield* attack.perturbReads(classifier, x, y, eps, context)
+              : attack.perturb(classifier, x, y, eps, context);
+            try {
+              pred = yield* predictReads(fn, classifier, adv);
+            } finally {
+              adv.dispose();
+            }
           } finally {
             x.dispose();
           }
           for (let i = 0; i < b.size; i++) if (pred[i] === y[i]) correct++;
         }
         accuracy[k].push(correct / n);
-      });
+      }
     } else {
       const dist = new Float64Array(n);
       const success: boolean[] = [];
       let queries = 0;
       for (const b of batches) {
         const x = slice(b);
+        const context = { seed, indexOffset: b.start };
         let out: ReturnType<typeof attack.minimize>;
         try {
-          out = attack.minimize(classifier, x, { seed, indexOffset: b.start });
+          out = attack.minimizeReads
+            ? yield* attack.minimizeReads(classifier, x, context)
+            : attack.minimize(classifier, x, context);
         } finally {
           x.dispose();
         }

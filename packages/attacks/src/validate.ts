@@ -11,6 +11,7 @@ import {
   OutOfBoundsError,
   ShapeMismatchError,
 } from './errors';
+import { runReadsSync, type TensorReads } from './reads';
 
 /**
  * True for a tf.Tensor, checked structurally so that tensors from another copy of tfjs-core (a second
@@ -86,6 +87,15 @@ export type Labels = tf.Tensor1D | Int32Array | readonly number[];
  * min/max; throws {@link ShapeMismatchError}, {@link NonFiniteValueError} or {@link OutOfBoundsError}.
  */
 export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [number, number]): void {
+  runReadsSync(imagesReads(fn, images, bounds));
+}
+
+/** {@link assertImages} as a {@link TensorReads} computation (one read, by the driver that runs it). */
+export function* imagesReads(
+  fn: string,
+  images: tf.Tensor,
+  bounds: readonly [number, number],
+): TensorReads<void> {
   assertNotDisposed(fn, 'images', images);
   if (!isTensor(images) || images.rank !== 4) {
     const shape = isTensor(images) ? `[${images.shape.join(', ')}]` : typeof images;
@@ -97,14 +107,19 @@ export function assertImages(fn: string, images: tf.Tensor, bounds: readonly [nu
   if (images.shape[0] === 0) {
     throw new ShapeMismatchError(`${fn}: images hold no image (N = 0); pass at least one image.`);
   }
-  const [mn, mx, finite] = tf.tidy(() => {
+  // min, max and the finiteness flag in one read.
+  const stats = tf.tidy(() => {
     const f = tf.cast(images, 'float32');
-    return [tf.min(f), tf.max(f), tf.all(tf.isFinite(f))];
+    return tf.stack([tf.min(f), tf.max(f), tf.cast(tf.all(tf.isFinite(f)), 'float32')]);
   });
-  const lo = mn.dataSync()[0];
-  const hi = mx.dataSync()[0];
-  const ok = finite.dataSync()[0];
-  tf.dispose([mn, mx, finite]);
+  let lo: number;
+  let hi: number;
+  let ok: number;
+  try {
+    [lo, hi, ok] = yield stats;
+  } finally {
+    stats.dispose();
+  }
   if (!ok) {
     throw new NonFiniteValueError(
       `${fn}: images contain NaN or ±Infinity; clean or drop those images first.`,
@@ -131,6 +146,16 @@ export function readLabels(
   n: number,
   numClasses?: number,
 ): Int32Array {
+  return runReadsSync(labelsReads(fn, labels, n, numClasses));
+}
+
+/** {@link readLabels} as a {@link TensorReads} computation (a tensor is read by the driver that runs it). */
+export function* labelsReads(
+  fn: string,
+  labels: Labels | undefined | null,
+  n: number,
+  numClasses?: number,
+): TensorReads<Int32Array> {
   if (labels === undefined || labels === null) {
     throw new MissingLabelsError(
       `${fn}: labels are required (one integer class per image); pass the true labels of the ${n} image(s).`,
@@ -150,7 +175,7 @@ export function readLabels(
           'Convert one-hot labels with tf.argMax(labels, 1).',
       );
     }
-    values = labels.dataSync();
+    values = yield labels;
   } else values = labels;
   if (values.length !== n) {
     throw new ShapeMismatchError(

@@ -9,6 +9,7 @@
  * @packageDocumentation
  * @module @pixsim/backend
  */
+export { ASYNC_ONLY_BACKEND, registerAsyncOnlyBackend } from './async-only-backend';
 export {
   BackendError,
   type BackendErrorCode,

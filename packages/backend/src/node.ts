@@ -15,3 +15,4 @@
 export * from './index';
 export { initBackend } from './init-backend-node';
 export { initWasmThreads } from './wasm-threads';
+export { SWIFTSHADER_ICD, WEBGPU_TEST_SETUP, webgpuSkipReason as useSoftwareWebGPU } from './testing/webgpu';

@@ -15,8 +15,15 @@ export {
   type TaskData,
 } from './node/data';
 export { type EngineInfo, packageVersions } from './node/environment';
-export { boundaryIndices, classifierOf, evaluateBoundary, evaluateCurve } from './node/evaluate';
-export { canonicalJson, hashOf, weightFingerprint } from './node/fingerprint';
+export {
+  boundaryIndices,
+  classifierOf,
+  evaluateBoundary,
+  evaluateBoundaryAsync,
+  evaluateCurve,
+  evaluateCurveAsync,
+} from './node/evaluate';
+export { canonicalJson, hashOf, weightFingerprint, weightFingerprintAsync } from './node/fingerprint';
 export { loadExperiment, loadPreset } from './node/load';
 export { CellProgress, formatDuration, type ProgressStream } from './node/progress';
 export { type FigureFiles, renderFigure, svgToPng, vegaLiteToSvg } from './node/render';

@@ -32,7 +32,9 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     name: 'paper',
     description:
       "The paper's scale: width 64, all training and test images, its epochs (MNIST 20, CIFAR-10 40, " +
-      'CIFAR-100 60), N = 5,000, Boundary Attack on 1,000 images × 5 repeats, 7 seeds. Meant for a GPU engine.',
+      'CIFAR-100 60), N = 5,000, Boundary Attack on 1,000 images × 5 repeats, 7 seeds. Meant for a GPU, by ' +
+      'either route: --backend tensorflow with @tensorflow/tfjs-node-gpu (CUDA), or --backend webgpu ' +
+      '(tfjs-backend-webgpu on Dawn, the webgpu package: Vulkan/Metal/D3D12, no CUDA).',
     seeds: [1, 2, 3, 4, 5, 6, 7],
     imagenetStandIn: false,
   },

@@ -6,7 +6,8 @@ export type OnnxErrorCode =
   | 'ONNX_RUNTIME_FAILED'
   | 'INVALID_OPTION'
   | 'INVALID_INPUT'
-  | 'SESSION_DISPOSED';
+  | 'SESSION_DISPOSED'
+  | 'SYNC_READS_UNAVAILABLE';
 
 /** Marks every `OnnxError`, so {@link OnnxError.is} recognises errors from another copy of the package. */
 const BRAND = Symbol.for('@pixsim/onnx/OnnxError');
@@ -108,5 +109,20 @@ export class InvalidInputError extends OnnxError {
 export class SessionDisposedError extends OnnxError {
   constructor(message: string) {
     super('SESSION_DISPOSED', message);
+  }
+}
+
+/**
+ * The active tfjs engine has no synchronous read (`webgpu` in Node), which onnxruntime-node evaluation needs to
+ * copy the weights and every input batch out of tfjs. `createEvaluationModel` with `engine: 'auto'` evaluates
+ * with tfjs instead (on that engine); `engine: 'onnxruntime'` throws this.
+ */
+export class SyncReadsUnavailableError extends OnnxError {
+  /** The tfjs backend in use. */
+  readonly backend: string;
+
+  constructor(backend: string, message: string) {
+    super('SYNC_READS_UNAVAILABLE', message);
+    this.backend = backend;
   }
 }

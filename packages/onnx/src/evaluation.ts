@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertLiveInput, assertLiveModel, assertOptions, describe } from './arguments';
-import { InvalidInputError, InvalidOptionError, OnnxError } from './errors';
+import { InvalidInputError, InvalidOptionError, OnnxError, SyncReadsUnavailableError } from './errors';
 import { createOnnxModel } from './onnx-model';
 
 /** Which engine evaluates: onnxruntime-node, tfjs, or onnxruntime-node where it can and tfjs otherwise. */
@@ -100,6 +100,18 @@ export async function createEvaluationModel(
     );
   }
   if (engine === 'tfjs') return tfjsModel(model);
+  // tfjs engines whose tensors cannot be read synchronously (webgpu in Node): evaluate there with tfjs.
+  const backend = tf.getBackend();
+  if (backend === 'webgpu') {
+    const error = new SyncReadsUnavailableError(
+      backend,
+      `createEvaluationModel: the ${backend} engine has no synchronous read, which onnxruntime-node evaluation ` +
+        "needs to copy weights and images out of tfjs; evaluate with engine 'tfjs' (or 'auto') on this engine, " +
+        'or train on another engine.',
+    );
+    if (engine === 'auto') return tfjsModel(model, error);
+    throw error;
+  }
   try {
     return await createOnnxModel(model, { threads: options?.threads });
   } catch (error) {

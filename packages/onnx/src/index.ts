@@ -14,6 +14,7 @@ export {
   OnnxRuntimeFailedError,
   OnnxRuntimeUnavailableError,
   SessionDisposedError,
+  SyncReadsUnavailableError,
   UnsupportedLayerError,
   UnsupportedModelError,
 } from './errors';

@@ -1,3 +1,4 @@
+import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -124,6 +125,16 @@ export function assertLiveModel(
  * {@link InvalidLabelsError} for a label that is not an integer in `[0, classes)`.
  */
 export function readLabels(fn: string, labels: unknown, n: number, classes: number): Int32Array {
+  return runReadsSync(labelsReads(fn, labels, n, classes));
+}
+
+/** {@link readLabels} as a `TensorReads` computation (a tensor is read by the driver that runs it). */
+export function* labelsReads(
+  fn: string,
+  labels: unknown,
+  n: number,
+  classes: number,
+): TensorReads<Int32Array> {
   let values: ArrayLike<number>;
   if (isTensor(labels)) {
     assertLiveTensor(fn, 'labels', labels, '[B] of class indices');
@@ -134,7 +145,7 @@ export function readLabels(fn: string, labels: unknown, n: number, classes: numb
           'rows with tf.argMax(labels, 1).',
       );
     }
-    values = labels.dataSync();
+    values = yield labels;
   } else if (Array.isArray(labels) || ArrayBuffer.isView(labels)) {
     values = labels as ArrayLike<number>;
   } else {
@@ -159,10 +170,15 @@ export function readLabels(fn: string, labels: unknown, n: number, classes: numb
 
 /** Reads `k` similarity targets (a tensor or an array), each finite and in [−1, 1]. */
 export function readTargets(fn: string, targets: unknown, k: number): Float32Array {
+  return runReadsSync(targetsReads(fn, targets, k));
+}
+
+/** {@link readTargets} as a `TensorReads` computation (a tensor is read by the driver that runs it). */
+export function* targetsReads(fn: string, targets: unknown, k: number): TensorReads<Float32Array> {
   let values: ArrayLike<number>;
   if (isTensor(targets)) {
     assertLiveTensor(fn, 'targets', targets, '[k]');
-    values = targets.dataSync();
+    values = yield targets;
   } else if (Array.isArray(targets) || ArrayBuffer.isView(targets)) {
     values = targets as ArrayLike<number>;
   } else {

@@ -1,7 +1,8 @@
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertLiveTensor, assertNumberList, describe } from './arguments';
 import { InvalidOptionError, ShapeMismatchError } from './errors';
-import { assertTensorPixels, assertUnitPixels } from './pixel-range';
+import { assertUnitPixels, tensorPixelsReads } from './pixel-range';
 
 /** Pixel arrays the trainer accepts: `uint8` pixels in [0, 255] or floats already in [0, 1]. */
 export type PixelArray = Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
@@ -25,6 +26,107 @@ export interface ImageSet {
   name?: string;
 }
 
+/** What {@link ImageStore} keeps of a checked {@link ImageSet}. */
+interface StoreFields {
+  shape: number[];
+  labels: Int32Array | null;
+  pixels: PixelArray | null;
+  tensor: tf.Tensor4D | null;
+  scale: number;
+}
+
+/** Hands the fields checked by {@link ImageStore.createAsync} to the constructor. */
+class CheckedImageSet {
+  constructor(readonly fields: StoreFields) {}
+}
+
+/** Every check of an {@link ImageSet}, as a `TensorReads` computation (a tensor's pixels: one read). */
+function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
+  const fn = 'ImageStore';
+  if (set == null || set.images == null) {
+    throw new InvalidOptionError(
+      `${fn}: ${what} must be an object { images, shape, labels? }, got ${describe(set)}.`,
+    );
+  }
+  let shape: number[];
+  let tensor: tf.Tensor4D | null;
+  let pixels: PixelArray | null;
+  let scale: number;
+  if (set.images instanceof tf.Tensor) {
+    assertLiveTensor(fn, `${what}.images`, set.images, '[N, H, W, C]');
+    const t = set.images;
+    if (t.rank !== 4) {
+      throw new ShapeMismatchError(
+        `${fn}: ${what}.images must be a rank-4 [N, H, W, C] tensor, got [${t.shape.join(', ')}]. ` +
+          'Add a channel axis with tf.expandDims(x, 3) for grey images.',
+      );
+    }
+    shape = [...t.shape];
+    if (set.shape && !tf.util.arraysEqual([...set.shape], shape)) {
+      throw new ShapeMismatchError(
+        `${fn}: ${what}.shape [${set.shape.join(', ')}] disagrees with the tensor's shape [${shape.join(', ')}]; ` +
+          'drop shape or fix it.',
+      );
+    }
+    if (t.dtype !== 'float32' && t.dtype !== 'int32') {
+      throw new InvalidOptionError(
+        `${fn}: ${what}.images must be a float32 tensor in [0, 1] or an int32 tensor of 0..255 pixels, ` +
+          `got dtype ${t.dtype}; cast it with tf.cast first.`,
+      );
+    }
+    if (shape[0] > 0) yield* tensorPixelsReads(fn, `${what}.images`, t);
+    tensor = t;
+    pixels = null;
+    scale = t.dtype === 'int32' ? 1 / 255 : 1;
+  } else {
+    const px = set.images;
+    const isByte = px instanceof Uint8Array || px instanceof Uint8ClampedArray;
+    if (!(isByte || px instanceof Float32Array || px instanceof Float64Array)) {
+      throw new InvalidOptionError(
+        `${fn}: ${what}.images must be a Uint8Array, Uint8ClampedArray, Float32Array, Float64Array or a ` +
+          'tf.Tensor4D; convert other arrays first.',
+      );
+    }
+    if (set.shape?.length !== 4 || !set.shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new ShapeMismatchError(
+        `${fn}: ${what}.shape must be [N, H, W, C] with positive integers for a typed-array images field, ` +
+          `got ${set.shape ? `[${set.shape.join(', ')}]` : 'nothing'}.`,
+      );
+    }
+    shape = [...set.shape];
+    const size = shape[0] * shape[1] * shape[2] * shape[3];
+    if (px.length !== size) {
+      throw new ShapeMismatchError(
+        `${fn}: ${what}.images holds ${px.length} values but shape [${shape.join(', ')}] needs ${size}; ` +
+          'the array is truncated or the shape is wrong.',
+      );
+    }
+    if (!isByte) assertUnitPixels(fn, `${what}.images`, px as Float32Array | Float64Array);
+    pixels = px;
+    tensor = null;
+    scale = isByte ? 1 / 255 : 1;
+  }
+  if (shape[0] < 1) throw new ShapeMismatchError(`${fn}: ${what} holds no images (N = 0).`);
+  let labels: Int32Array | null = null;
+  if (set.labels != null) {
+    if (set.labels.length !== shape[0]) {
+      throw new ShapeMismatchError(
+        `${fn}: ${what}.labels has ${set.labels.length} entries for ${shape[0]} images; give one label per image.`,
+      );
+    }
+    const read = Int32Array.from(set.labels as ArrayLike<number>);
+    for (let i = 0; i < read.length; i++) {
+      if (read[i] !== set.labels[i] || read[i] < 0) {
+        throw new InvalidOptionError(
+          `${fn}: ${what}.labels[${i}] = ${set.labels[i]} is not a non-negative integer class index.`,
+        );
+      }
+    }
+    labels = read;
+  }
+  return { shape, labels, pixels, tensor, scale };
+}
+
 /**
  * A validated {@link ImageSet}: gathers batches of images as float32 `[B, H, W, C]` tensors in [0, 1]
  * without ever materialising the whole set as floats.
@@ -39,88 +141,35 @@ export class ImageStore {
   private readonly tensor: tf.Tensor4D | null;
   private readonly scale: number;
 
-  /** @param set - the images; `what` names it in error messages (e.g. `'train'`). */
+  /**
+   * Checks `set` (a tensor's pixels with one synchronous read; use {@link ImageStore.createAsync} on engines
+   * without synchronous reads, `webgpu` in Node). `what` names the set in error messages (e.g. `'train'`).
+   */
   constructor(set: ImageSet, what = 'images') {
-    const fn = 'ImageStore';
-    if (set == null || set.images == null) {
-      throw new InvalidOptionError(
-        `${fn}: ${what} must be an object { images, shape, labels? }, got ${describe(set)}.`,
-      );
-    }
-    let shape: number[];
-    if (set.images instanceof tf.Tensor) {
-      assertLiveTensor(fn, `${what}.images`, set.images, '[N, H, W, C]');
-      const t = set.images;
-      if (t.rank !== 4) {
-        throw new ShapeMismatchError(
-          `${fn}: ${what}.images must be a rank-4 [N, H, W, C] tensor, got [${t.shape.join(', ')}]. ` +
-            'Add a channel axis with tf.expandDims(x, 3) for grey images.',
-        );
-      }
-      shape = [...t.shape];
-      if (set.shape && !tf.util.arraysEqual([...set.shape], shape)) {
-        throw new ShapeMismatchError(
-          `${fn}: ${what}.shape [${set.shape.join(', ')}] disagrees with the tensor's shape [${shape.join(', ')}]; ` +
-            'drop shape or fix it.',
-        );
-      }
-      if (t.dtype !== 'float32' && t.dtype !== 'int32') {
-        throw new InvalidOptionError(
-          `${fn}: ${what}.images must be a float32 tensor in [0, 1] or an int32 tensor of 0..255 pixels, ` +
-            `got dtype ${t.dtype}; cast it with tf.cast first.`,
-        );
-      }
-      if (shape[0] > 0) assertTensorPixels(fn, `${what}.images`, t);
-      this.tensor = t;
-      this.pixels = null;
-      this.scale = t.dtype === 'int32' ? 1 / 255 : 1;
-    } else {
-      const px = set.images;
-      const isByte = px instanceof Uint8Array || px instanceof Uint8ClampedArray;
-      if (!(isByte || px instanceof Float32Array || px instanceof Float64Array)) {
-        throw new InvalidOptionError(
-          `${fn}: ${what}.images must be a Uint8Array, Uint8ClampedArray, Float32Array, Float64Array or a ` +
-            'tf.Tensor4D; convert other arrays first.',
-        );
-      }
-      if (set.shape?.length !== 4 || !set.shape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ShapeMismatchError(
-          `${fn}: ${what}.shape must be [N, H, W, C] with positive integers for a typed-array images field, ` +
-            `got ${set.shape ? `[${set.shape.join(', ')}]` : 'nothing'}.`,
-        );
-      }
-      shape = [...set.shape];
-      const size = shape[0] * shape[1] * shape[2] * shape[3];
-      if (px.length !== size) {
-        throw new ShapeMismatchError(
-          `${fn}: ${what}.images holds ${px.length} values but shape [${shape.join(', ')}] needs ${size}; ` +
-            'the array is truncated or the shape is wrong.',
-        );
-      }
-      if (!isByte) assertUnitPixels(fn, `${what}.images`, px as Float32Array | Float64Array);
-      this.pixels = px;
-      this.tensor = null;
-      this.scale = isByte ? 1 / 255 : 1;
-    }
-    [this.n, this.height, this.width, this.channels] = shape;
-    if (this.n < 1) throw new ShapeMismatchError(`${fn}: ${what} holds no images (N = 0).`);
-    this.labels = null;
-    if (set.labels != null) {
-      if (set.labels.length !== this.n) {
-        throw new ShapeMismatchError(
-          `${fn}: ${what}.labels has ${set.labels.length} entries for ${this.n} images; give one label per image.`,
-        );
-      }
-      const labels = Int32Array.from(set.labels as ArrayLike<number>);
-      for (let i = 0; i < labels.length; i++) {
-        if (labels[i] !== set.labels[i] || labels[i] < 0) {
-          throw new InvalidOptionError(
-            `${fn}: ${what}.labels[${i}] = ${set.labels[i]} is not a non-negative integer class index.`,
-          );
-        }
-      }
-      this.labels = labels;
-    }
+    const f = set instanceof CheckedImageSet ? set.fields : runReadsSync(imageSetReads(set, what));
+    [this.n, this.height, this.width, this.channels] = f.shape;
+    this.labels = f.labels;
+    this.pixels = f.pixels;
+    this.tensor = f.tensor;
+    this.scale = f.scale;
+  }
+
+  /**
+   * {@link ImageStore} built with an asynchronous read of a tensor's pixels (`await data()`): works on
+   * every engine, the `webgpu` engine in Node included. Same checks and errors as the constructor.
+   */
+  static async createAsync(set: ImageSet, what = 'images'): Promise<ImageStore> {
+    return runReadsAsync(ImageStore.checkReads(set, what));
+  }
+
+  /**
+   * The store as a `TensorReads` computation of `@pixsim/similarity` (for composition with `yield*`).
+   *
+   * @internal
+   */
+  static *checkReads(set: ImageSet, what = 'images'): TensorReads<ImageStore> {
+    const fields = yield* imageSetReads(set, what);
+    return new ImageStore(new CheckedImageSet(fields) as unknown as ImageSet, what);
   }
 
   /** Size of one image in values, `H·W·C`. */

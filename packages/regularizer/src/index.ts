@@ -33,9 +33,13 @@ export {
 } from './errors';
 export {
   type ClassifierEvaluation,
+  type ClassifierEvaluationOptions,
   evaluateClassifier,
+  evaluateClassifierAsync,
   evaluateSimilarity,
+  evaluateSimilarityAsync,
   type SimilarityEvaluation,
+  type SimilarityEvaluationOptions,
 } from './evaluate';
 export {
   type ImageSet,
@@ -73,9 +77,11 @@ export {
   type PairRangeOptions,
   type PairTargets,
   pixelTargets,
+  pixelTargetsAsync,
   type ThresholdedTargetOptions,
   targetsOf,
   thresholdedPixelTargets,
+  thresholdedPixelTargetsAsync,
 } from './targets';
 export {
   type PairBatch,
@@ -85,6 +91,7 @@ export {
   type TrainStepOptions,
   taskLossOf,
   trainStep,
+  trainStepAsync,
 } from './train-step';
 export { train } from './trainer';
 export type { EpochMetrics, RegularizationData, StepInfo, TrainOptions, TrainResult } from './trainer-types';

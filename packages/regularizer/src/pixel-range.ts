@@ -1,3 +1,4 @@
+import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteValueError, PixelRangeError } from './errors';
 
@@ -54,12 +55,23 @@ export function assertUnitPixels(fn: string, what: string, px: Float32Array | Fl
  * [0, 1] (up to {@link PIXEL_TOLERANCE}), `int32` in [0, 255]. Allocates nothing that outlives the call.
  */
 export function assertTensorPixels(fn: string, what: string, t: tf.Tensor): void {
+  runReadsSync(tensorPixelsReads(fn, what, t));
+}
+
+/** {@link assertTensorPixels} as a `TensorReads` computation (one read, by the driver that runs it). */
+export function* tensorPixelsReads(fn: string, what: string, t: tf.Tensor): TensorReads<void> {
   const stats = tf.tidy(() => {
     const f = tf.cast(t, 'float32');
     return tf.stack([tf.min(f), tf.max(f), tf.cast(tf.all(tf.isFinite(f)), 'float32')]);
   });
-  const [min, max, finite] = stats.dataSync();
-  stats.dispose();
+  let min: number;
+  let max: number;
+  let finite: number;
+  try {
+    [min, max, finite] = yield stats;
+  } finally {
+    stats.dispose();
+  }
   if (finite !== 1) {
     throw new NonFiniteValueError(`${fn}: ${what} contain NaN or ±Infinity; clean the data before training.`);
   }

@@ -1,10 +1,17 @@
-import { atanhSquaredLoss, cosineSimilarity, mseLoss } from '@pixsim/similarity';
+import {
+  atanhSquaredLoss,
+  cosineSimilarity,
+  mseLoss,
+  runReadsAsync,
+  runReadsSync,
+  type TensorReads,
+} from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertImageBatch, describe, isTensor, readOptions, readTargets } from './arguments';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
 import { buildFeatureModel } from './feature-model';
-import { firstNonFinite } from './step-guard';
+import { firstNonFiniteReads } from './step-guard';
 import { groupableBatchNorms, withGroupedBatchNorm } from './grouped-batch-norm';
 import { concatTaps, type PairPasses, resolvePairPasses } from './pair-passes';
 import { stopGradient } from './stop-gradient';
@@ -270,8 +277,11 @@ export class SimilarityRegularizer {
     return tf.tidy(() => {
       const pred = this.pairSimilarities(a, b, options);
       const y = tf.tensor1d(values);
-      if (this.loss === 'mse') return mseLoss(pred, y);
-      return atanhSquaredLoss(pred, y, { eps: this.eps, scale: this.loss });
+      // Inside the training step the loss is checked for NaN after the pass (a similarity outside
+      // [−1, 1] makes it NaN); reading the range here would need a synchronous read.
+      const checkRange = !imagesChecked;
+      if (this.loss === 'mse') return mseLoss(pred, y, { checkRange });
+      return atanhSquaredLoss(pred, y, { eps: this.eps, scale: this.loss, checkRange });
     });
   }
 
@@ -295,8 +305,25 @@ export class SimilarityRegularizer {
    * ignored). Throws {@link StateMismatchError} when an entry is missing or has the wrong shape.
    */
   setState(tensors: tf.NamedTensorMap): void {
+    runReadsSync(this.setStateReads('SimilarityRegularizer.setState', tensors));
+  }
+
+  /**
+   * {@link SimilarityRegularizer.setState} with an asynchronous read of the values it checks (`await
+   * data()`): works on every engine, the `webgpu` engine in Node included. Same checks and errors.
+   */
+  async setStateAsync(tensors: tf.NamedTensorMap): Promise<void> {
+    await runReadsAsync(this.setStateReads('SimilarityRegularizer.setStateAsync', tensors));
+  }
+
+  /**
+   * `setState` as a `TensorReads` computation; `checkValues: false` skips the finiteness read (the training
+   * step restoring its own snapshot after a failure, which must not wait for a read).
+   *
+   * @internal
+   */
+  *setStateReads(fn: string, tensors: tf.NamedTensorMap, checkValues = true): TensorReads<void> {
     this.assertLive();
-    const fn = 'SimilarityRegularizer.setState';
     if (tensors == null || typeof tensors !== 'object') {
       throw new StateMismatchError(
         `${fn}: pass the named tensors of getState() (or of a checkpoint), got ${describe(tensors)}.`,
@@ -327,8 +354,8 @@ export class SimilarityRegularizer {
         );
       }
     }
-    for (const [name] of targets) {
-      const values = tensors[name].dataSync();
+    for (const [name] of checkValues ? targets : []) {
+      const values = yield tensors[name];
       const bad = values.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
         throw new NonFiniteValueError(
@@ -426,14 +453,17 @@ function channelMean(f: tf.Tensor): tf.Tensor1D {
   return tf.mean(f, axes) as tf.Tensor1D;
 }
 
-/** True while `trainStep`, which checks its whole batch up front, runs (see {@link withCheckedImages}). */
+/** True while `f` of {@link withCheckedStep} runs. */
 let imagesChecked = false;
 
 /**
- * Runs `f` with the regularizer's finiteness check of pair images skipped, for `trainStep`, which has
- * already checked its whole batch in one fused reduction. Internal: not exported from the package.
+ * Runs `f` (synchronous: no read may wait inside it) with the regularizer's own reads skipped: the
+ * finiteness check of its images, for callers that checked them already (the training step, in one fused
+ * reduction; the evaluation, asynchronously), and the range check of `S^CNN` in {@link
+ * SimilarityRegularizer.lossOf}, for the training step, which checks its loss for NaN itself.
+ * Internal: not exported from the package.
  */
-export function withCheckedImages<T>(f: () => T): T {
+export function withCheckedStep<T>(f: () => T): T {
   const previous = imagesChecked;
   imagesChecked = true;
   try {
@@ -448,8 +478,19 @@ export function withCheckedImages<T>(f: () => T): T {
  * would set the running means to NaN, and every similarity after it would be NaN.
  */
 function assertFiniteImages(fn: string, names: readonly string[], images: readonly tf.Tensor[]): void {
-  if (imagesChecked) return;
-  const bad = firstNonFinite(images);
+  if (!imagesChecked) runReadsSync(finiteImagesReads(fn, names, images));
+}
+
+/**
+ * The regularizer's finiteness check of image batches as a `TensorReads` computation, for callers that
+ * check first and then run the regularizer under {@link withCheckedStep}. Internal.
+ */
+export function* finiteImagesReads(
+  fn: string,
+  names: readonly string[],
+  images: readonly tf.Tensor[],
+): TensorReads<void> {
+  const bad = yield* firstNonFiniteReads(images);
   if (bad >= 0) {
     throw new NonFiniteValueError(
       `${fn}: ${names[bad]} contains NaN or ±Infinity; similarities (and, in training mode, the running ` +

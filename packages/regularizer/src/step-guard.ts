@@ -1,3 +1,4 @@
+import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SimilarityRegularizer } from './similarity-regularizer';
@@ -8,15 +9,28 @@ import type { SimilarityRegularizer } from './similarity-regularizer';
  * value is, barring float overflow of huge finite values, which the exact per-tensor check then rules out.
  */
 export function firstNonFinite(tensors: readonly tf.Tensor[]): number {
+  return runReadsSync(firstNonFiniteReads(tensors));
+}
+
+/** {@link firstNonFinite} as a `TensorReads` computation (reads with the driver that runs it). */
+export function* firstNonFiniteReads(tensors: readonly tf.Tensor[]): TensorReads<number> {
   if (tensors.length === 0) return -1;
-  const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.cast(t, 'float32')))));
-  const finite = Number.isFinite(total.dataSync()[0]);
-  total.dispose();
+  const total = tf.tidy(() => sumOfScalars(tensors.map((t) => tf.sum(tf.cast(t, 'float32')))));
+  let finite: boolean;
+  try {
+    finite = Number.isFinite((yield total)[0]);
+  } finally {
+    total.dispose();
+  }
   if (finite) return -1;
   for (let i = 0; i < tensors.length; i++) {
     const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(tensors[i]))));
-    const found = bad.dataSync()[0] === 1;
-    bad.dispose();
+    let found: boolean;
+    try {
+      found = (yield bad)[0] === 1;
+    } finally {
+      bad.dispose();
+    }
     if (found) return i;
   }
   return -1;
@@ -48,7 +62,10 @@ export class StepSnapshot {
     this.variables.forEach((v, i) => {
       v.assign(this.values[i]);
     });
-    if (regularizer && this.regularizerState) regularizer.setState(this.regularizerState);
+    // The values this step started from: restored without a read (none may wait in a failed step's cleanup).
+    if (regularizer && this.regularizerState) {
+      runReadsSync(regularizer.setStateReads('trainStep', this.regularizerState, false));
+    }
   }
 
   dispose(): void {
@@ -56,3 +73,24 @@ export class StepSnapshot {
     if (this.regularizerState) tf.dispose(Object.values(this.regularizerState));
   }
 }
+
+/**
+ * The sum of many scalars by `addN` over groups of at most {@link ADD_N_GROUP}: the `webgpu` engine binds
+ * every input of one `addN` as a storage buffer, and a GPU allows only 8 per shader stage by default (a
+ * ResNet18 step checks over a hundred tensors). Allocates; call inside a tidy.
+ */
+function sumOfScalars(scalars: tf.Tensor[]): tf.Tensor {
+  let level = scalars;
+  while (level.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < level.length; i += ADD_N_GROUP) {
+      const group = level.slice(i, i + ADD_N_GROUP);
+      next.push(group.length === 1 ? group[0] : tf.addN(group));
+    }
+    level = next;
+  }
+  return level[0];
+}
+
+/** Inputs of one `addN` in {@link sumOfScalars} (7: the output takes the 8th storage buffer). */
+const ADD_N_GROUP = 7;

@@ -1,6 +1,7 @@
+import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertImageBatch, assertLiveModel, describe, readLabels, readTargets } from './arguments';
+import { assertImageBatch, assertLiveModel, describe, labelsReads, targetsReads } from './arguments';
 import { InvalidOptionError, ModelMismatchError, ShapeMismatchError } from './errors';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { SimilarityRegularizer } from './similarity-regularizer';
@@ -69,7 +70,11 @@ function checkVariables(fn: string, variables: unknown): tf.Variable[] {
   return variables;
 }
 
-function checkPairs(fn: string, options: TrainStepOptions, pairPasses: PairPasses): CheckedStep['sim'] {
+function* checkPairs(
+  fn: string,
+  options: TrainStepOptions,
+  pairPasses: PairPasses,
+): TensorReads<CheckedStep['sim']> {
   const { regularizer, pairs } = options;
   if (!(regularizer instanceof SimilarityRegularizer)) {
     throw new InvalidOptionError(`${fn}: pairs and alpha > 0 were given without a regularizer; pass one.`);
@@ -90,12 +95,20 @@ function checkPairs(fn: string, options: TrainStepOptions, pairPasses: PairPasse
     );
   }
   resolvePairPasses(fn, pairPasses);
-  const targets = readTargets(fn, pairs.targets, pairs.a.shape[0]);
+  const targets = yield* targetsReads(fn, pairs.targets, pairs.a.shape[0]);
   return { regularizer, a: pairs.a, b: pairs.b, targets };
 }
 
 /** Checks every option of {@link trainStep}, allocating no tensor. */
 export function checkStepOptions(fn: string, options: TrainStepOptions): CheckedStep {
+  return runReadsSync(checkStepOptionsReads(fn, options));
+}
+
+/**
+ * {@link checkStepOptions} as a `TensorReads` computation: labels and targets given as tensors are read by
+ * the driver that runs it.
+ */
+export function* checkStepOptionsReads(fn: string, options: TrainStepOptions): TensorReads<CheckedStep> {
   if (options == null || typeof options !== 'object') {
     throw new InvalidOptionError(`${fn}: pass an options object { model, optimizer, inputs, labels }.`);
   }
@@ -116,8 +129,8 @@ export function checkStepOptions(fn: string, options: TrainStepOptions): Checked
   const classes = classCount(fn, model, taskKind);
   warnIfSoftmaxLogits(fn, model, taskKind);
   assertImageBatch(fn, 'inputs', options.inputs, inputShapeOf(model), true);
-  const labels = readLabels(fn, options.labels, options.inputs.shape[0], classes);
-  const sim = alpha > 0 && options.pairs != null ? checkPairs(fn, options, pairPasses) : null;
+  const labels = yield* labelsReads(fn, options.labels, options.inputs.shape[0], classes);
+  const sim = alpha > 0 && options.pairs != null ? yield* checkPairs(fn, options, pairPasses) : null;
   const variables =
     options.variables != null
       ? checkVariables(fn, options.variables)

@@ -1,10 +1,14 @@
 import {
   categoricalTargets,
   type PairRange,
-  pixelSimilarity,
-  selectPairs,
+  pixelSimilarityReads,
+  runReadsAsync,
+  runReadsSync,
+  selectPairsReads,
   similarityMatrix,
+  type TensorReads,
   thresholdTargets,
+  thresholdTargetsReads,
 } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
@@ -53,17 +57,35 @@ export interface ThresholdedTargetOptions extends PairRangeOptions {
  * ```
  */
 export function thresholdedPixelTargets(images: ImageSet, options: ThresholdedTargetOptions): PairTargets {
-  const fn = 'thresholdedPixelTargets';
+  return runReadsSync(thresholdedPixelReads('thresholdedPixelTargets', images, options));
+}
+
+/**
+ * {@link thresholdedPixelTargets} with asynchronous reads (`await data()`): works on every engine, the
+ * `webgpu` engine in Node included. Same targets and errors.
+ */
+export async function thresholdedPixelTargetsAsync(
+  images: ImageSet,
+  options: ThresholdedTargetOptions,
+): Promise<PairTargets> {
+  return runReadsAsync(thresholdedPixelReads('thresholdedPixelTargetsAsync', images, options));
+}
+
+function* thresholdedPixelReads(
+  fn: string,
+  images: ImageSet,
+  options: ThresholdedTargetOptions,
+): TensorReads<PairTargets> {
   if (options == null || typeof options.th !== 'number') {
     throw new InvalidOptionError(
       `${fn}: options.th (the threshold Th in (0, 1)) is required, e.g. { th: 0.2 }.`,
     );
   }
-  const raw = pixelMatrix(images);
+  const raw = yield* pixelMatrixReads(images);
   try {
-    const thresholded = thresholdTargets(raw, options.th);
+    const thresholded = yield* thresholdTargetsReads(raw, options.th);
     try {
-      return finish(fn, 'thresholded-pixel', thresholded, raw, options);
+      return yield* finishReads(fn, 'thresholded-pixel', thresholded, raw, options);
     } finally {
       thresholded.dispose();
     }
@@ -74,10 +96,22 @@ export function thresholdedPixelTargets(images: ImageSet, options: ThresholdedTa
 
 /** Raw pixel similarity `S^pixel` as targets (no thresholding). */
 export function pixelTargets(images: ImageSet, options: PairRangeOptions = {}): PairTargets {
-  readOptions('pixelTargets', options);
-  const raw = pixelMatrix(images);
+  return runReadsSync(pixelReads('pixelTargets', images, options));
+}
+
+/** {@link pixelTargets} with asynchronous reads (see {@link thresholdedPixelTargetsAsync}). */
+export async function pixelTargetsAsync(
+  images: ImageSet,
+  options: PairRangeOptions = {},
+): Promise<PairTargets> {
+  return runReadsAsync(pixelReads('pixelTargetsAsync', images, options));
+}
+
+function* pixelReads(fn: string, images: ImageSet, options: PairRangeOptions): TensorReads<PairTargets> {
+  readOptions(fn, options);
+  const raw = yield* pixelMatrixReads(images);
   try {
-    return finish('pixelTargets', 'pixel', raw, raw, options);
+    return yield* finishReads(fn, 'pixel', raw, raw, options);
   } finally {
     raw.dispose();
   }
@@ -184,13 +218,13 @@ export function targetsOf(targets: PairTargets, pairs: Int32Array): Float32Array
   return out;
 }
 
-function pixelMatrix(images: ImageSet): tf.Tensor2D {
-  const store = new ImageStore(images, 'regularization images');
+function* pixelMatrixReads(images: ImageSet): TensorReads<tf.Tensor2D> {
+  const store = yield* ImageStore.checkReads(images, 'regularization images');
   const all = new Int32Array(store.n);
   for (let i = 0; i < store.n; i++) all[i] = i;
   const batch = store.gather(all);
   try {
-    return pixelSimilarity(batch);
+    return yield* pixelSimilarityReads(batch);
   } finally {
     batch.dispose();
   }
@@ -203,7 +237,17 @@ function finish(
   selectFrom: tf.Tensor2D | Float32Array,
   range: PairRangeOptions,
 ): PairTargets {
-  const matrix = target instanceof Float32Array ? Float32Array.from(target) : readMatrix(fn, target);
+  return runReadsSync(finishReads(fn, kind, target, selectFrom, range));
+}
+
+function* finishReads(
+  fn: string,
+  kind: string,
+  target: tf.Tensor2D | Float32Array,
+  selectFrom: tf.Tensor2D | Float32Array,
+  range: PairRangeOptions,
+): TensorReads<PairTargets> {
+  const matrix = target instanceof Float32Array ? Float32Array.from(target) : yield* matrixReads(fn, target);
   const n = Math.round(Math.sqrt(matrix.length));
   if (n * n !== matrix.length || n < 2) {
     throw new ShapeMismatchError(
@@ -223,7 +267,7 @@ function finish(
   if (selectN !== matrix.length) {
     throw new ShapeMismatchError(`${fn}: selectFrom must have the target matrix's shape ${n}×${n}.`);
   }
-  const pairs = selectPairs(selectFrom, { range: range.range, th: range.th, th2: range.th2 });
+  const pairs = yield* selectPairsReads(selectFrom, { range: range.range, th: range.th, th2: range.th2 });
   if (pairs.length === 0) {
     throw new InvalidOptionError(
       `${fn}: pair range '${range.range ?? 'all'}' selects no pairs; lower or raise th, or use range 'all'.`,
@@ -232,11 +276,11 @@ function finish(
   return { kind, n, matrix, pairs };
 }
 
-function readMatrix(fn: string, t: tf.Tensor2D): Float32Array {
+function* matrixReads(fn: string, t: tf.Tensor2D): TensorReads<Float32Array> {
   if (t.rank !== 2 || t.shape[0] !== t.shape[1]) {
     throw new ShapeMismatchError(
       `${fn}: the target matrix must be square [N, N], got [${t.shape.join(', ')}].`,
     );
   }
-  return Float32Array.from(t.dataSync());
+  return Float32Array.from(yield t);
 }

@@ -1,3 +1,4 @@
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertLiveTensor, describe, readOptions } from './arguments';
@@ -6,10 +7,10 @@ import type { PairPasses } from './pair-passes';
 import {
   type PairForwardOptions,
   type SimilarityRegularizer,
-  withCheckedImages,
+  withCheckedStep,
 } from './similarity-regularizer';
-import { StepSnapshot, firstNonFinite } from './step-guard';
-import { type CheckedStep, checkStepOptions } from './step-options';
+import { StepSnapshot, firstNonFiniteReads } from './step-guard';
+import { type CheckedStep, checkStepOptionsReads } from './step-options';
 
 /**
  * The task loss `L_task`:
@@ -136,17 +137,36 @@ export interface StepResult {
  * @throws {@link NonFiniteStepError} when an input or the computed update is not finite.
  */
 export function trainStep(options: TrainStepOptions): StepResult {
-  const fn = 'trainStep';
-  const step = checkStepOptions(fn, options);
+  return runReadsSync(trainStepReads('trainStep', options));
+}
+
+/**
+ * {@link trainStep} with asynchronous reads (`await data()` instead of `dataSync()`): the same step, the
+ * same checks, results and errors, on every engine, including `webgpu` in Node, which has no synchronous
+ * read. `train()` always steps this way.
+ *
+ * @throws the errors of {@link trainStep}.
+ */
+export async function trainStepAsync(options: TrainStepOptions): Promise<StepResult> {
+  return runReadsAsync(trainStepReads('trainStepAsync', options));
+}
+
+/**
+ * The training step as a `TensorReads` computation: {@link trainStep} runs it with synchronous reads,
+ * {@link trainStepAsync} and `train()` with asynchronous ones. `fn` names the caller in errors.
+ *
+ * @internal
+ */
+export function* trainStepReads(fn: string, options: TrainStepOptions): TensorReads<StepResult> {
+  const step = yield* checkStepOptionsReads(fn, options);
   const sim = step.sim;
   const images = sim ? [step.inputs, sim.a, sim.b] : [step.inputs];
-  const bad = firstNonFinite(images);
+  const bad = yield* firstNonFiniteReads(images);
   if (bad >= 0) throw new NonFiniteStepError(fn, INPUT_NAMES[bad], step.batch);
   const regularizer = sim?.regularizer ?? null;
   const snapshot = new StepSnapshot(step.model, regularizer);
   try {
-    // The batch was checked for non-finite values above: the regularizer need not check it again.
-    return withCheckedImages(() => guardedStep(fn, step, snapshot));
+    return yield* guardedStep(fn, step, snapshot);
   } catch (error) {
     snapshot.restore(regularizer);
     throw error;
@@ -158,7 +178,7 @@ export function trainStep(options: TrainStepOptions): StepResult {
 const INPUT_NAMES = ['inputs', 'pairs.a', 'pairs.b'] as const;
 
 /** Forward, gradients, finiteness check, update. Throws before the update on a non-finite value. */
-function guardedStep(fn: string, step: CheckedStep, snapshot: StepSnapshot): StepResult {
+function* guardedStep(fn: string, step: CheckedStep, snapshot: StepSnapshot): TensorReads<StepResult> {
   const { model, sim, alpha } = step;
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -166,42 +186,54 @@ function guardedStep(fn: string, step: CheckedStep, snapshot: StepSnapshot): Ste
     return t;
   };
   const labels = tf.tensor1d(step.labels, 'int32');
-  const targets = sim ? tf.tensor1d(sim.targets) : null;
   let grads: tf.NamedTensorMap | null = null;
   let value: tf.Scalar | null = null;
   try {
-    const computed = step.optimizer.computeGradients(() => {
-      const output = model.apply(step.inputs, { training: true }) as tf.Tensor;
-      const task = taskLossOf(step.taskKind, labels, output);
-      keep(tf.clone(task));
-      keep(tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), labels), 'int32')));
-      if (!sim) return task;
-      const l = sim.regularizer.lossOf(sim.a, sim.b, targets!, {
-        training: true,
-        pairPasses: step.pairPasses,
-      });
-      keep(tf.clone(l));
-      return tf.add(task, tf.mul(l, alpha)) as tf.Scalar;
-    }, step.variables);
+    // The batch was checked for non-finite values above, and the loss is checked below: the regularizer
+    // need not check its images nor read the range of its similarities (no read can happen in here).
+    const computed = withCheckedStep(() =>
+      step.optimizer.computeGradients(() => {
+        const output = model.apply(step.inputs, { training: true }) as tf.Tensor;
+        const task = taskLossOf(step.taskKind, labels, output);
+        keep(tf.clone(task));
+        keep(tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), labels), 'int32')));
+        if (!sim) return task;
+        // The targets were read and checked with the options: passed as numbers, not read again.
+        const l = sim.regularizer.lossOf(sim.a, sim.b, sim.targets, {
+          training: true,
+          pairPasses: step.pairPasses,
+        });
+        keep(tf.clone(l));
+        return tf.add(task, tf.mul(l, alpha)) as tf.Scalar;
+      }, step.variables),
+    );
     value = computed.value;
     grads = computed.grads;
     const { statistics, means } = snapshot.written(sim?.regularizer ?? null);
     const named = step.variables.map((v) => ({ name: v.name, tensor: grads![v.name] }));
     const gradList = named.map((g) => g.tensor);
-    const checked = [value, ...gradList, ...statistics, ...means];
-    const bad = firstNonFinite(checked);
-    tf.dispose(means);
+    let bad: number;
+    try {
+      bad = yield* firstNonFiniteReads([value, ...gradList, ...statistics, ...means]);
+    } finally {
+      tf.dispose(means);
+    }
     if (bad >= 0)
       throw new NonFiniteStepError(fn, sourceOf(bad, gradList.length, statistics.length), step.batch);
     step.optimizer.applyGradients(named);
-    return {
-      loss: value.dataSync()[0],
-      taskLoss: kept[0].dataSync()[0],
-      simLoss: sim ? kept[2].dataSync()[0] : null,
-      correct: kept[1].dataSync()[0],
-    };
+    // One read of the four numbers (float32 holds the count exactly).
+    const numbers = tf.tidy(() =>
+      tf.stack([value!, kept[0], sim ? kept[2] : tf.scalar(0), tf.cast(kept[1], 'float32')]),
+    );
+    let read: ArrayLike<number>;
+    try {
+      read = yield numbers;
+    } finally {
+      numbers.dispose();
+    }
+    return { loss: read[0], taskLoss: read[1], simLoss: sim ? read[2] : null, correct: read[3] };
   } finally {
-    tf.dispose([labels, ...(targets ? [targets] : []), ...kept]);
+    tf.dispose([labels, ...kept]);
     if (value) value.dispose();
     if (grads) tf.dispose(Object.values(grads));
   }

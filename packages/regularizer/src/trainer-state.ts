@@ -88,7 +88,7 @@ export async function restore(
           'resume with the same data, batch sizes, seed and α, or start a fresh checkpointDir.',
       );
     }
-    if (regularizer) regularizer.setState(loaded.tensors);
+    if (regularizer) await regularizer.setStateAsync(loaded.tensors);
     return meta;
   } finally {
     tf.dispose(Object.values(loaded.tensors));

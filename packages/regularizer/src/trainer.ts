@@ -1,8 +1,9 @@
+import { runReadsAsync } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertLabelRange, assertLiveModel } from './arguments';
 import { CheckpointError, InvalidOptionError } from './errors';
-import { evaluateClassifier, evaluateSimilarity } from './evaluate';
+import { evaluateClassifierAsync, evaluateSimilarityAsync } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { PairSampler } from './pair-sampler';
 import { formatEpoch, ProgressBar } from './progress';
@@ -14,7 +15,7 @@ import { type ResolvedOptions, resolveOptions } from './train-options';
 import type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from './trainer-types';
 import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, restore } from './trainer-state';
 import { targetsOf } from './targets';
-import { type StepResult, trainStep } from './train-step';
+import { type StepResult, trainStepReads } from './train-step';
 
 export type { EpochMetrics, RegularizationData, StepInfo, TrainOptions, TrainResult } from './trainer-types';
 
@@ -66,14 +67,15 @@ export async function trainWith(
   if (files && o.checkpointDir && options.checkpoint == null) {
     files.assertWritableFolder(fn, 'checkpointDir', o.checkpointDir);
   }
-  const trainSet = new ImageStore(options.train, 'train');
+  // Every read of train() is asynchronous (await data()): it trains on every engine, webgpu in Node included.
+  const trainSet = await ImageStore.createAsync(options.train, 'train');
   if (!trainSet.labels) throw new InvalidOptionError(`${fn}: train.labels are required for classification.`);
   assertLabelRange(fn, model, o.taskLoss, trainSet.labels);
   let trainIdx: Int32Array;
   let valStore: ImageStore | null = null;
   let valIdx: Int32Array | null = null;
   if (options.validation) {
-    valStore = new ImageStore(options.validation, 'validation');
+    valStore = await ImageStore.createAsync(options.validation, 'validation');
     if (valStore.labels) assertLabelRange(fn, model, o.taskLoss, valStore.labels);
     valIdx = Int32Array.from({ length: valStore.n }, (_, i) => i);
     trainIdx = Int32Array.from({ length: trainSet.n }, (_, i) => i);
@@ -100,7 +102,7 @@ export async function trainWith(
   if (reg) {
     if (!regularizer)
       throw new InvalidOptionError(`${fn}: regularization data was given without a regularizer.`);
-    regStore = new ImageStore(reg.images, 'regularization.images');
+    regStore = await ImageStore.createAsync(reg.images, 'regularization.images');
     if (regStore.n !== reg.targets.n) {
       throw new InvalidOptionError(
         `${fn}: ${regStore.n} regularization images but targets over ${reg.targets.n}; build the targets from these images.`,
@@ -135,9 +137,9 @@ export async function trainWith(
     ...model.trainableWeights.map((w) => w.read() as tf.Variable),
     ...(o.alpha > 0 && regularizer ? regularizer.trainableVariables : []),
   ];
-  const heldOutEval = () =>
+  const heldOutEval = async () =>
     heldOut && regularizer && regStore && reg
-      ? evaluateSimilarity(regularizer, regStore, reg.targets, heldOut, {
+      ? evaluateSimilarityAsync(regularizer, regStore, reg.targets, heldOut, {
           inputScaling: o.inputScaling,
           batchSize: o.evalBatchSize,
         })
@@ -170,7 +172,7 @@ export async function trainWith(
       state = await restore(o.checkpoint!, lastDir, model, optimizer, regularizer, fingerprint);
       if (sampler && state.sampler) sampler.setState(state.sampler);
     } else {
-      state.initialHeldOutCorrelation = heldOutEval()?.correlation ?? null;
+      state.initialHeldOutCorrelation = (await heldOutEval())?.correlation ?? null;
     }
     const bar = o.progress ? new ProgressBar(o.progress) : null;
     const save = async (dir: string) => {
@@ -203,7 +205,7 @@ export async function trainWith(
         for (let b = 0; b < idx.length; b++) idx[b] = trainIdx[order[s * o.batchSize + b]];
         const started = performance.now();
         const batch = `epoch ${epoch + 1}, step ${s + 1} (training images ${idx[0]}, ${idx[1] ?? ''}…)`;
-        const step = runStep(
+        const step = await runStep(
           batch,
           deriveSeed(o.seed, AUGMENT_STREAM, epoch, s),
           o,
@@ -256,13 +258,13 @@ export async function trainWith(
       const sums = state.sums;
       const val =
         valStore && valIdx
-          ? evaluateClassifier(model, valStore, valIdx, {
+          ? await evaluateClassifierAsync(model, valStore, valIdx, {
               inputScaling: o.inputScaling,
               taskLoss: o.taskLoss,
               batchSize: o.evalBatchSize,
             })
           : null;
-      const sim = heldOutEval();
+      const sim = await heldOutEval();
       const metrics: EpochMetrics = {
         epoch,
         learningRate: lr,
@@ -314,7 +316,7 @@ export async function trainWith(
     const kept = best as { weights: tf.Tensor[]; regularizer: tf.NamedTensorMap } | null;
     if (kept) {
       model.setWeights(kept.weights);
-      if (regularizer) regularizer.setState(kept.regularizer);
+      if (regularizer) await regularizer.setStateAsync(kept.regularizer);
       return;
     }
     // The best epoch predates a resume: read it back from best/.
@@ -327,14 +329,14 @@ export async function trainWith(
     }
     const loaded = await o.checkpoint!.load(bestDir, { model });
     try {
-      if (regularizer) regularizer.setState(loaded.tensors);
+      if (regularizer) await regularizer.setStateAsync(loaded.tensors);
     } finally {
       tf.dispose(Object.values(loaded.tensors));
     }
   }
 }
 
-function runStep(
+async function runStep(
   batch: string,
   augmentSeed: number,
   o: ResolvedOptions,
@@ -347,7 +349,7 @@ function runStep(
   regStore: ImageStore | null,
   reg: RegularizationData | undefined,
   variables: tf.Variable[],
-): StepResult {
+): Promise<StepResult> {
   const labels = trainSet.labelsOf(idx);
   const useSim = o.alpha > 0 && sampler !== null;
   const pairs = useSim ? sampler!.next() : null;
@@ -373,19 +375,21 @@ function runStep(
   });
   const [inputs, a, b] = tensors as [tf.Tensor, tf.Tensor4D?, tf.Tensor4D?];
   try {
-    return trainStep({
-      model,
-      optimizer,
-      inputs,
-      labels,
-      regularizer,
-      pairs: pairs ? { a: a!, b: b!, targets: targetsOf(reg!.targets, pairs) } : undefined,
-      alpha: o.alpha,
-      taskLoss: o.taskLoss,
-      variables,
-      pairPasses: o.pairPasses,
-      batch,
-    });
+    return await runReadsAsync(
+      trainStepReads('trainStep', {
+        model,
+        optimizer,
+        inputs,
+        labels,
+        regularizer,
+        pairs: pairs ? { a: a!, b: b!, targets: targetsOf(reg!.targets, pairs) } : undefined,
+        alpha: o.alpha,
+        taskLoss: o.taskLoss,
+        variables,
+        pairPasses: o.pairPasses,
+        batch,
+      }),
+    );
   } finally {
     tf.dispose(tensors);
   }

@@ -9,9 +9,18 @@ export {
   type SimilarityErrorCode,
   ZeroVarianceError,
 } from './errors';
-export { type AtanhLossOptions, type AtanhLossScale, atanhSquaredLoss, mseLoss } from './losses';
-export { PAIR_RANGES, type PairRange, type SelectPairsOptions, selectPairs } from './pairs';
-export { type PixelSimilarityOptions, pixelSimilarity } from './pixel-similarity';
+export {
+  type AtanhLossOptions,
+  type AtanhLossScale,
+  atanhSquaredLoss,
+  atanhSquaredLossReads,
+  type MseLossOptions,
+  mseLoss,
+  mseLossReads,
+} from './losses';
+export { PAIR_RANGES, type PairRange, type SelectPairsOptions, selectPairs, selectPairsReads } from './pairs';
+export { type PixelSimilarityOptions, pixelSimilarity, pixelSimilarityReads } from './pixel-similarity';
+export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';
 export {
   averageRanks,
   pearsonCorrelation,
@@ -19,6 +28,11 @@ export {
   rsaCorrelation,
   upperTriangle,
 } from './rsa';
-export { type SimilarityMatrixOptions, similarityMatrix, type ZeroVariancePolicy } from './similarity-matrix';
-export { categoricalTargets, thresholdTargets } from './targets';
+export {
+  type SimilarityMatrixOptions,
+  similarityMatrix,
+  similarityMatrixReads,
+  type ZeroVariancePolicy,
+} from './similarity-matrix';
+export { categoricalTargets, thresholdTargets, thresholdTargetsReads } from './targets';
 export type { SquareMatrix } from './validate';

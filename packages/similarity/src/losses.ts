@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, ShapeMismatchError } from './errors';
-import { assertTensorInput, assertTensorRange, optionsOf } from './validate';
+import { runReadsSync, type TensorReads } from './reads';
+import { assertTensorInput, optionsOf, tensorRangeReads } from './validate';
 
 /**
  * Scaling of {@link atanhSquaredLoss}:
@@ -16,6 +17,19 @@ export interface AtanhLossOptions {
   eps?: number;
   /** Default `'reference'`. */
   scale?: AtanhLossScale;
+  /**
+   * Check that `pred` and `target` lie in [−1, 1] first (one reduction and a read; throws
+   * {@link NonFiniteValueError}). Default `true`. `false` skips the read, for callers that check the loss
+   * for NaN themselves: the regularizer's training step, whose loss is computed inside a gradient
+   * function, where no read can wait for the `webgpu` engine.
+   */
+  checkRange?: boolean;
+}
+
+/** Options of {@link mseLoss}. */
+export interface MseLossOptions {
+  /** Check both arguments for NaN/±Infinity first (one read each). Default `true`; see {@link AtanhLossOptions.checkRange}. */
+  checkRange?: boolean;
 }
 
 function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
@@ -51,6 +65,18 @@ export function atanhSquaredLoss(
   target: tf.Tensor,
   options: AtanhLossOptions = {},
 ): tf.Scalar {
+  return runReadsSync(atanhSquaredLossReads(pred, target, options));
+}
+
+/**
+ * {@link atanhSquaredLoss} as a {@link TensorReads} computation: its range checks read with the driver
+ * (`runReadsAsync` on engines without synchronous reads). Returns the scalar the caller disposes.
+ */
+export function* atanhSquaredLossReads(
+  pred: tf.Tensor,
+  target: tf.Tensor,
+  options: AtanhLossOptions = {},
+): TensorReads<tf.Scalar> {
   const fn = 'atanhSquaredLoss';
   assertSameShape(fn, pred, target);
   const opts = optionsOf(fn, options);
@@ -62,8 +88,10 @@ export function atanhSquaredLoss(
   }
   // Beyond ±(1 + ε) a log argument turns negative (NaN); float rounding of a cosine stays well inside.
   const fix = 'similarities must lie in [−1, 1]; compute pred with cosineSimilarity and targets as S^Th.';
-  assertTensorRange(fn, 'pred', pred, -1 - eps / 2, 1 + eps / 2, fix);
-  assertTensorRange(fn, 'target', target, -1, 1, fix);
+  if (opts.checkRange ?? true) {
+    yield* tensorRangeReads(fn, 'pred', pred, -1 - eps / 2, 1 + eps / 2, fix);
+    yield* tensorRangeReads(fn, 'target', target, -1, 1, fix);
+  }
   return tf.tidy(() => {
     // (1 ± x) + ε in this order, as the reference does: folding 1 + ε first loses ε to float32 rounding.
     const logRatio = (x: tf.Tensor) =>
@@ -75,11 +103,23 @@ export function atanhSquaredLoss(
 }
 
 /** Mean squared error between similarities, `mean((S^CNN − S^target)²)`: the reference's non-atanh option. */
-export function mseLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
+export function mseLoss(pred: tf.Tensor, target: tf.Tensor, options: MseLossOptions = {}): tf.Scalar {
+  return runReadsSync(mseLossReads(pred, target, options));
+}
+
+/** {@link mseLoss} as a {@link TensorReads} computation (see {@link atanhSquaredLossReads}). */
+export function* mseLossReads(
+  pred: tf.Tensor,
+  target: tf.Tensor,
+  options: MseLossOptions = {},
+): TensorReads<tf.Scalar> {
   assertSameShape('mseLoss', pred, target);
+  const opts = optionsOf('mseLoss', options);
   const fix = 'clean or drop the non-finite similarities first.';
-  assertTensorRange('mseLoss', 'pred', pred, -Number.MAX_VALUE, Number.MAX_VALUE, fix);
-  assertTensorRange('mseLoss', 'target', target, -Number.MAX_VALUE, Number.MAX_VALUE, fix);
+  if (opts.checkRange ?? true) {
+    yield* tensorRangeReads('mseLoss', 'pred', pred, -Number.MAX_VALUE, Number.MAX_VALUE, fix);
+    yield* tensorRangeReads('mseLoss', 'target', target, -Number.MAX_VALUE, Number.MAX_VALUE, fix);
+  }
   return tf.tidy(
     () => tf.mean(tf.square(tf.sub(tf.cast(pred, 'float32'), tf.cast(target, 'float32')))) as tf.Scalar,
   );

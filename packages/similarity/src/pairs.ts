@@ -1,5 +1,6 @@
 import { InvalidOptionError } from './errors';
-import { assertTensorInput, assertThreshold, optionsOf, readSquare, type SquareMatrix } from './validate';
+import { runReadsSync, type TensorReads } from './reads';
+import { assertTensorInput, assertThreshold, optionsOf, type SquareMatrix, squareReads } from './validate';
 
 /**
  * Which i<j pairs are sampled for the regularizer (the reference's `range` option):
@@ -29,6 +30,14 @@ export interface SelectPairsOptions {
  * `(pairs[2p], pairs[2p+1])`). For N = 5,000 and `all` that is 12.5 M pairs in 100 MB.
  */
 export function selectPairs(s: SquareMatrix, options: SelectPairsOptions = {}): Int32Array {
+  return runReadsSync(selectPairsReads(s, options));
+}
+
+/** {@link selectPairs} as a {@link TensorReads} computation (a tensor `S` is read with the driver). */
+export function* selectPairsReads(
+  s: SquareMatrix,
+  options: SelectPairsOptions = {},
+): TensorReads<Int32Array> {
   const fn = 'selectPairs';
   options = optionsOf(fn, options);
   if (!(s instanceof Float32Array)) assertTensorInput(fn, 'S', s);
@@ -47,7 +56,7 @@ export function selectPairs(s: SquareMatrix, options: SelectPairsOptions = {}): 
       throw new InvalidOptionError(`${fn}: range 'double' needs th2 < th, got th = ${th}, th2 = ${th2}.`);
     }
   }
-  const { values, n } = readSquare(fn, s);
+  const { values, n } = yield* squareReads(fn, s);
   const keep = pairPredicate(range, th, th2);
 
   // Two passes (count, then fill) so the result is allocated once at its exact size.

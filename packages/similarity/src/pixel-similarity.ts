@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidRankError } from './errors';
 import { assertTensorInput, optionsOf } from './validate';
+import { runReadsSync, type TensorReads } from './reads';
 import { centredCosineGram, type SimilarityMatrixOptions } from './similarity-matrix';
 
 /** Options of {@link pixelSimilarity}. */
@@ -29,6 +30,17 @@ export function pixelSimilarity(
   images: tf.Tensor4D | tf.Tensor3D,
   options: PixelSimilarityOptions = {},
 ): tf.Tensor2D {
+  return runReadsSync(pixelSimilarityReads(images, options));
+}
+
+/**
+ * {@link pixelSimilarity} as a {@link TensorReads} computation: run it with `runReadsAsync` on engines
+ * without synchronous reads (`webgpu` in Node). Returns the tensor the caller disposes.
+ */
+export function* pixelSimilarityReads(
+  images: tf.Tensor4D | tf.Tensor3D,
+  options: PixelSimilarityOptions = {},
+): TensorReads<tf.Tensor2D> {
   const fn = 'pixelSimilarity';
   assertTensorInput(fn, 'images', images);
   options = optionsOf(fn, options);
@@ -45,7 +57,7 @@ export function pixelSimilarity(
     return tf.reshape(x, [n, -1]) as tf.Tensor2D;
   });
   try {
-    return centredCosineGram(fn, flat, options);
+    return yield* centredCosineGram(fn, flat, options);
   } finally {
     flat.dispose();
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, ZeroVarianceError } from './errors';
-import { assertFiniteTensor, assertRank, assertTensorInput, optionsOf } from './validate';
+import { runReadsSync, type TensorReads } from './reads';
+import { assertRank, assertTensorInput, finiteTensorReads, optionsOf } from './validate';
 
 /** What to do with an item whose centred response vector is (numerically) zero. */
 export type ZeroVariancePolicy = 'error' | 'zero';
@@ -35,15 +36,30 @@ const DEFAULT_BLOCK_VALUES = 16 * 1024 * 1024;
  * @returns `[N, N]` float32 tensor `S`, symmetric, entries in [−1, 1] up to float rounding.
  */
 export function similarityMatrix(responses: tf.Tensor2D, options: SimilarityMatrixOptions = {}): tf.Tensor2D {
+  return runReadsSync(similarityMatrixReads(responses, options));
+}
+
+/**
+ * {@link similarityMatrix} as a {@link TensorReads} computation: run it with `runReadsAsync` on engines
+ * without synchronous reads (`webgpu` in Node). Returns the tensor the caller disposes.
+ */
+export function* similarityMatrixReads(
+  responses: tf.Tensor2D,
+  options: SimilarityMatrixOptions = {},
+): TensorReads<tf.Tensor2D> {
   const fn = 'similarityMatrix';
   assertTensorInput(fn, 'responses', responses);
   options = optionsOf(fn, options);
   assertRank(fn, 'responses', responses, 2, '[N, D] (one row per item)');
-  return centredCosineGram(fn, responses, options);
+  return yield* centredCosineGram(fn, responses, options);
 }
 
 /** Shared by {@link similarityMatrix} and `pixelSimilarity`: validates, centres, normalises, multiplies. */
-export function centredCosineGram(fn: string, x: tf.Tensor2D, options: SimilarityMatrixOptions): tf.Tensor2D {
+export function* centredCosineGram(
+  fn: string,
+  x: tf.Tensor2D,
+  options: SimilarityMatrixOptions,
+): TensorReads<tf.Tensor2D> {
   const policy = options.zeroVariance ?? 'error';
   if (policy !== 'error' && policy !== 'zero') {
     throw new InvalidOptionError(`${fn}: zeroVariance must be 'error' or 'zero', got ${String(policy)}.`);
@@ -56,7 +72,7 @@ export function centredCosineGram(fn: string, x: tf.Tensor2D, options: Similarit
   if (!Number.isInteger(rowsPerBlock) || rowsPerBlock < 1) {
     throw new InvalidOptionError(`${fn}: rowsPerBlock must be a positive integer, got ${rowsPerBlock}.`);
   }
-  assertFiniteTensor(fn, 'the input', x);
+  yield* finiteTensorReads(fn, 'the input', x);
 
   // Centre and normalise once; zero rows are found against a scale-aware tolerance, since the mean of
   // identical rows is not bit-exact in float32.
@@ -75,8 +91,15 @@ export function centredCosineGram(fn: string, x: tf.Tensor2D, options: Similarit
     return [unit as tf.Tensor2D, tf.reshape(isZero, [n])];
   });
   const zeroRows: number[] = [];
-  const zeroFlags = zeroMask.dataSync();
-  zeroMask.dispose();
+  let zeroFlags: ArrayLike<number>;
+  try {
+    zeroFlags = yield zeroMask;
+  } catch (error) {
+    normed.dispose();
+    throw error;
+  } finally {
+    zeroMask.dispose();
+  }
   for (let i = 0; i < n; i++) if (zeroFlags[i]) zeroRows.push(i);
   if (zeroRows.length > 0 && policy === 'error') {
     normed.dispose();
@@ -96,8 +119,12 @@ export function centredCosineGram(fn: string, x: tf.Tensor2D, options: Similarit
         const left = tf.transpose(tf.slice(normedT, [0, start], [d, rows]));
         return tf.matMul(left, tf.slice(normedT, [0, start], [d, cols]));
       });
-      const v = block.dataSync();
-      block.dispose();
+      let v: ArrayLike<number>;
+      try {
+        v = yield block;
+      } finally {
+        block.dispose();
+      }
       for (let r = 0; r < rows; r++) {
         const i = start + r;
         for (let c = r; c < cols; c++) {

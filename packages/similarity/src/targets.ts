@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from './errors';
+import { runReadsSync, type TensorReads } from './reads';
 import {
   assertFiniteTensor,
   assertNumbers,
   assertRank,
   assertTensorInput,
   assertThreshold,
+  finiteTensorReads,
 } from './validate';
 
 /**
@@ -19,6 +21,11 @@ import {
  * @returns `[N, N]` float32 matrix of −1 / 0 / +1 with a diagonal of 1.
  */
 export function thresholdTargets(s: tf.Tensor2D, th: number): tf.Tensor2D {
+  return runReadsSync(thresholdTargetsReads(s, th));
+}
+
+/** {@link thresholdTargets} as a {@link TensorReads} computation (its finiteness check reads with the driver). */
+export function* thresholdTargetsReads(s: tf.Tensor2D, th: number): TensorReads<tf.Tensor2D> {
   const fn = 'thresholdTargets';
   assertTensorInput(fn, 'S', s);
   assertRank(fn, 'S', s, 2, '[N, N]');
@@ -26,7 +33,7 @@ export function thresholdTargets(s: tf.Tensor2D, th: number): tf.Tensor2D {
     throw new ShapeMismatchError(`${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
   }
   assertThreshold(fn, 'th', th);
-  assertFiniteTensor(fn, 'S', s);
+  yield* finiteTensorReads(fn, 'S', s);
   const n = s.shape[0];
   return tf.tidy(() => {
     const sf = tf.cast(s, 'float32');

@@ -6,6 +6,7 @@ import {
   NonFiniteValueError,
   ShapeMismatchError,
 } from './errors';
+import { runReadsSync, type TensorReads } from './reads';
 
 /** A square N×N similarity matrix, as a tensor or as a row-major `Float32Array` of length N². */
 export type SquareMatrix = tf.Tensor2D | Float32Array;
@@ -35,10 +36,19 @@ export function assertFiniteValues(fn: string, name: string, values: ArrayLike<n
 
 /** Throws {@link NonFiniteValueError} if tensor `t` holds NaN or ±Infinity. */
 export function assertFiniteTensor(fn: string, name: string, t: tf.Tensor): void {
-  const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
-  if (bad) {
-    assertFiniteValues(fn, name, t.dataSync());
+  runReadsSync(finiteTensorReads(fn, name, t));
+}
+
+/** {@link assertFiniteTensor} as a {@link TensorReads} computation (one read; a second one names the index). */
+export function* finiteTensorReads(fn: string, name: string, t: tf.Tensor): TensorReads<void> {
+  const flag = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))));
+  let bad: number;
+  try {
+    bad = (yield flag)[0];
+  } finally {
+    flag.dispose();
   }
+  if (bad) assertFiniteValues(fn, name, yield t);
 }
 
 /** Throws {@link InvalidOptionError} unless `th` lies strictly inside (0, 1). */
@@ -50,6 +60,11 @@ export function assertThreshold(fn: string, name: string, th: number): void {
 
 /** Reads a square matrix as `{ values, n }`, checking that it is square and finite. */
 export function readSquare(fn: string, s: SquareMatrix): { values: Float32Array; n: number } {
+  return runReadsSync(squareReads(fn, s));
+}
+
+/** {@link readSquare} as a {@link TensorReads} computation. */
+export function* squareReads(fn: string, s: SquareMatrix): TensorReads<{ values: Float32Array; n: number }> {
   let values: Float32Array;
   let n: number;
   if (s instanceof Float32Array) {
@@ -67,7 +82,7 @@ export function readSquare(fn: string, s: SquareMatrix): { values: Float32Array;
       throw new ShapeMismatchError(`${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
     }
     n = s.shape[0];
-    values = s.dataSync() as Float32Array;
+    values = (yield s) as Float32Array;
   }
   assertFiniteValues(fn, 'S', values);
   return { values, n };
@@ -132,14 +147,30 @@ export function assertTensorRange(
   hi: number,
   fix: string,
 ): void {
-  const [mn, mx] = tf.tidy(() => {
+  runReadsSync(tensorRangeReads(fn, name, t, lo, hi, fix));
+}
+
+/** {@link assertTensorRange} as a {@link TensorReads} computation (one read of `[min, max]`). */
+export function* tensorRangeReads(
+  fn: string,
+  name: string,
+  t: tf.Tensor,
+  lo: number,
+  hi: number,
+  fix: string,
+): TensorReads<void> {
+  const range = tf.tidy(() => {
     const f = tf.cast(t, 'float32');
     // NaN propagates through sum, not always through min/max.
-    return [tf.add(tf.min(f), tf.mul(tf.sum(f), 0)), tf.add(tf.max(f), tf.mul(tf.sum(f), 0))];
+    return tf.stack([tf.add(tf.min(f), tf.mul(tf.sum(f), 0)), tf.add(tf.max(f), tf.mul(tf.sum(f), 0))]);
   });
-  const low = mn.dataSync()[0];
-  const high = mx.dataSync()[0];
-  tf.dispose([mn, mx]);
+  let low: number;
+  let high: number;
+  try {
+    [low, high] = yield range;
+  } finally {
+    range.dispose();
+  }
   if (!(low >= lo && high <= hi)) {
     throw new NonFiniteValueError(
       `${fn}: ${name} spans [${low}, ${high}], outside [${lo}, ${hi}] (or holds NaN); ${fix}`,

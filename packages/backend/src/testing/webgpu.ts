@@ -20,6 +20,8 @@ const VULKAN_LOADERS = [
  * Why the webgpu suites cannot run on this machine (`null` when they can). Unless `VK_ICD_FILENAMES` is
  * already set (a real GPU's driver, say), points Vulkan at Chromium's SwiftShader and gives Dawn an
  * `XDG_RUNTIME_DIR`; the Vulkan loader reads both when Dawn starts, so this must run before `initWebGPU`.
+ * Also exported as `useSoftwareWebGPU` from `@pixsim/backend/node` (for tests of other packages, in this
+ * process and in the processes it starts, which inherit `process.env`).
  */
 export function webgpuSkipReason(): string | null {
   if (!VULKAN_LOADERS.some((path) => existsSync(path))) {

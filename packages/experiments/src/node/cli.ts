@@ -53,7 +53,7 @@ function engineOptions(cmd: Command): Command {
     .option('-o, --out <dir>', 'results folder', 'results')
     .addOption(
       new Option('--backend <engine>', 'TensorFlow.js engine')
-        .choices(['auto', 'tensorflow', 'wasm', 'cpu'])
+        .choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
         .default('auto'),
     )
     .option('--threads <n>', 'wasm threads: 1–8 or auto (all cores)', threadsFlag, 'auto')

@@ -1,5 +1,6 @@
 import type { ImageDataset } from '@pixsim/datasets';
 import {
+  type BoundaryAttackResult,
   type Classifier,
   createClassifier,
   deriveSeed,
@@ -7,14 +8,15 @@ import {
   gaussianNoiseAttack,
   type PerturbationAttack,
   type PredictingModel,
-  predictLabels,
-  robustnessCurve,
-  runBoundaryAttack,
+  predictLabelsReads,
+  robustnessCurveReads,
+  runBoundaryAttackReads,
   saltAndPepperNoiseAttack,
   scaleShift,
   uniformNoiseAttack,
 } from '@pixsim/attacks';
 import { permutation } from '@pixsim/regularizer';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { resolveGrid } from '../grid';
@@ -62,8 +64,7 @@ function perturbation(attack: AttackSpec, surrogate: Classifier | null): Perturb
   }
 }
 
-/** Accuracy of `model` against one perturbation attack over its ε grid (noise seeded by the cell seed). */
-export function evaluateCurve(
+type CurveArguments = [
   model: tfl.LayersModel | PredictingModel,
   role: ModelRole,
   attack: Exclude<AttackSpec, { kind: 'boundary' }>,
@@ -71,10 +72,27 @@ export function evaluateCurve(
   test: TestImages,
   seed: number,
   surrogate: tfl.LayersModel | null,
-): CurveRecord {
+];
+
+/** Accuracy of `model` against one perturbation attack over its ε grid (noise seeded by the cell seed). */
+export function evaluateCurve(...args: CurveArguments): CurveRecord {
+  return runReadsSync(curveReads(...args));
+}
+
+/**
+ * {@link evaluateCurve} with asynchronous reads (`await data()`): what the runner calls, so that it
+ * evaluates on every engine, `webgpu` in Node included. Same record.
+ */
+export async function evaluateCurveAsync(...args: CurveArguments): Promise<CurveRecord> {
+  return runReadsAsync(curveReads(...args));
+}
+
+function* curveReads(
+  ...[model, role, attack, spec, test, seed, surrogate]: CurveArguments
+): TensorReads<CurveRecord> {
   const epsilons = resolveGrid('epsilons', attack.epsilons);
   const attacker = perturbation(attack, surrogate ? classifierOf(surrogate, spec) : null);
-  const curve = robustnessCurve(classifierOf(model, spec), test, attacker, epsilons, {
+  const curve = yield* robustnessCurveReads(classifierOf(model, spec), test, attacker, epsilons, {
     seed,
     batchSize: spec.evaluation.batchSize,
   });
@@ -99,21 +117,34 @@ export function boundaryIndices(testSize: number, count: number, seed: number): 
  * cell's chosen test images, `boundaryRepeats` times: per image the success, L2 distance, squared L2
  * per pixel and queries, and per repeat the median squared L2 per pixel over successful images.
  */
-export function evaluateBoundary(
+export function evaluateBoundary(...args: BoundaryArguments): BoundaryRecord {
+  return runReadsSync(boundaryReads(...args));
+}
+
+/** {@link evaluateBoundary} with asynchronous reads (see {@link evaluateCurveAsync}). */
+export async function evaluateBoundaryAsync(...args: BoundaryArguments): Promise<BoundaryRecord> {
+  return runReadsAsync(boundaryReads(...args));
+}
+
+type BoundaryArguments = [
   model: tfl.LayersModel | PredictingModel,
   role: ModelRole,
   steps: number,
   spec: ExperimentSpec,
   test: TestImages,
   seed: number,
-): BoundaryRecord {
+];
+
+function* boundaryReads(
+  ...[model, role, steps, spec, test, seed]: BoundaryArguments
+): TensorReads<BoundaryRecord> {
   const clf = classifierOf(model, spec);
   const indices = boundaryIndices(test.labels.length, spec.scale.boundaryImages, seed);
   const images = tf.tidy(() => tf.gather(test.images, tf.tensor1d(indices, 'int32')) as tf.Tensor4D);
   try {
     const [n, h, w, c] = images.shape;
     const d = h * w * c;
-    const predicted = predictLabels(clf, images);
+    const predicted = yield* predictLabelsReads(clf, images);
     const cleanAccuracy = indices.filter((i, k) => predicted[k] === test.labels[i]).length / n;
     const repeats: BoundaryRepeat[] = [];
     for (let r = 0; r < spec.scale.boundaryRepeats; r++) {
@@ -130,8 +161,13 @@ export function evaluateBoundary(
       for (let start = 0; start < n; start += spec.evaluation.batchSize) {
         const size = Math.min(spec.evaluation.batchSize, n - start);
         const batch = tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D;
-        const out = runBoundaryAttack(clf, batch, { seed: repeatSeed, steps, indexOffset: start });
-        tf.dispose([batch, out.adversarials]);
+        let out: BoundaryAttackResult;
+        try {
+          out = yield* runBoundaryAttackReads(clf, batch, { seed: repeatSeed, steps, indexOffset: start });
+        } finally {
+          batch.dispose();
+        }
+        out.adversarials.dispose();
         for (let i = 0; i < size; i++) {
           const ok = out.success[i];
           rep.success.push(ok);

@@ -3,12 +3,21 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** First 12 hex digits of the SHA-256 of all the model's weights' bytes, in `getWeights()` order. */
 export function weightFingerprint(model: tfl.LayersModel): string {
-  const hash = createHash('sha256');
   // getWeights() returns the variables themselves (not copies): read them, never dispose them.
-  for (const w of model.getWeights()) {
-    const data = w.dataSync();
-    hash.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-  }
+  return fingerprintOf(model.getWeights().map((w) => w.dataSync()));
+}
+
+/**
+ * {@link weightFingerprint} with asynchronous reads (`await data()`): the same fingerprint on every engine,
+ * the `webgpu` engine in Node included.
+ */
+export async function weightFingerprintAsync(model: tfl.LayersModel): Promise<string> {
+  return fingerprintOf(await Promise.all(model.getWeights().map((w) => w.data())));
+}
+
+function fingerprintOf(weights: readonly ArrayBufferView[]): string {
+  const hash = createHash('sha256');
+  for (const data of weights) hash.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   return hash.digest('hex').slice(0, 12);
 }
 

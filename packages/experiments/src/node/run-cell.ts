@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { filterGradientPaths } from '@pixsim/backend';
-import { type PairTargets, thresholdedPixelTargets } from '@pixsim/regularizer';
+import { type PairTargets, thresholdedPixelTargetsAsync } from '@pixsim/regularizer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidOptionError, SpecHashMismatchError } from '../errors';
@@ -17,7 +17,7 @@ import {
 import type { AttackSpec, ExperimentSpec } from '../spec';
 import { type DataOptions, loadRegularizationData, loadTaskData } from './data';
 import { currentEngine, type EngineInfo, packageVersions } from './environment';
-import { evaluateBoundary, evaluateCurve, type TestImages, testImages } from './evaluate';
+import { evaluateBoundaryAsync, evaluateCurveAsync, type TestImages, testImages } from './evaluate';
 import { createEvaluationModel, type EvaluationEngine } from '@pixsim/onnx';
 import type { PredictingModel } from '@pixsim/attacks';
 import { acquireCellLock } from './cell-lock';
@@ -210,8 +210,9 @@ async function prepareInputs(
   const reg = await timed('data:regularization', () =>
     loadRegularizationData(spec, options.seed, dataOptions, task),
   );
+  // Asynchronous reads: the targets are computed on the engine in use, webgpu in Node included.
   const targets = await timed('targets', () =>
-    thresholdedPixelTargets(reg.images, {
+    thresholdedPixelTargetsAsync(reg.images, {
       th: spec.regularization.th,
       range: spec.regularization.pairRange,
       th2: spec.regularization.th2,
@@ -377,8 +378,8 @@ async function evaluateCached(
   const before = tf.memory().numTensors;
   const record =
     attack.kind === 'boundary'
-      ? evaluateBoundary(model, role, attack.steps, spec, ctx.test, seed)
-      : evaluateCurve(model, role, attack, spec, ctx.test, seed, surrogate);
+      ? await evaluateBoundaryAsync(model, role, attack.steps, spec, ctx.test, seed)
+      : await evaluateCurveAsync(model, role, attack, spec, ctx.test, seed, surrogate);
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`${phase}: ${leaked} tensors leaked (internal error).`);
   const seconds = (performance.now() - t0) / 1000;

@@ -6,7 +6,7 @@ import { type PairTargets, SimilarityRegularizer, train } from '@pixsim/regulari
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelRecord, ModelRole } from '../result';
 import type { ExperimentSpec } from '../spec';
-import { weightFingerprint } from './fingerprint';
+import { weightFingerprintAsync } from './fingerprint';
 import { readJsonIfExists, writeJson } from './files';
 import type { CellProgress } from './progress';
 
@@ -98,7 +98,7 @@ export async function trainModel(job: ModelJob): Promise<TrainedModel | null> {
       role,
       seed,
       alpha,
-      fingerprint: weightFingerprint(model),
+      fingerprint: await weightFingerprintAsync(model),
       parameters: model.countParams(),
       bestEpoch: result.bestEpoch,
       bestValidationLoss: result.bestValidationLoss,
