@@ -109,6 +109,44 @@ describe('noise attacks', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('the per-image clamp equals the tensor formula min(max(x + noise, min x), max x), bit for bit', () => {
+    const start = tf.memory().numTensors;
+    // Non-dyadic pixel values (grey CIFAR-like, 5·(x − 0.5)) so that x + noise rounds in float32.
+    const x = tf.tidy(() =>
+      tf.mul(tf.sub(tf.randomUniform([3, 8, 8, 3], 0, 1, 'float32', 7), 0.5), 5),
+    ) as tf.Tensor4D;
+    const bounds = [-2.5, 2.5] as const;
+    for (const [kind, eps] of [
+      ['gaussian', 0.7],
+      ['uniform', 0.9],
+      ['salt-and-pepper', 0.3],
+    ] as const) {
+      const attack = {
+        gaussian: gaussianNoise,
+        uniform: uniformNoise,
+        'salt-and-pepper': saltAndPepperNoise,
+      }[kind];
+      const unclamped = attack(x, eps, { seed: 5, clamp: 'none', bounds });
+      const expected = tf.tidy(() =>
+        tf.minimum(tf.maximum(unclamped, tf.min(x, [1, 2, 3], true)), tf.max(x, [1, 2, 3], true)),
+      );
+      const clamped = attack(x, eps, { seed: 5, bounds });
+      const got = clamped.dataSync();
+      const want = expected.dataSync();
+      let clampedCount = 0;
+      for (let i = 0; i < got.length; i++) {
+        expect(Object.is(got[i], want[i])).toBe(true);
+        if (want[i] !== unclamped.dataSync()[i]) clampedCount++;
+      }
+      // The case is not vacuous: some values were clamped, most were not.
+      expect(clampedCount).toBeGreaterThan(0);
+      expect(clampedCount).toBeLessThan(got.length);
+      tf.dispose([unclamped, expected, clamped]);
+    }
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it('same seed gives the same images, independent of batching; ε = 0 gives the clean images', () => {
     const x = tf.randomUniform([3, 4, 4, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
     const a = gaussianNoise(x, 0.1, { seed: 9 });
