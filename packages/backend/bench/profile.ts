@@ -4,16 +4,22 @@
 //   idle-spinning pool threads against whichever kernel is running); `--threads N` starts the threaded build
 //   (`initWasmThreads`) first.
 //   `tsx bench/profile.ts [width] [batch] --compare [--rounds R]`: where the second core idles. Runs one
-//   thread and two threads in alternating child processes, R rounds (default 3), and prints per kernel the
+//   thread and two threads in alternating child processes (the order rotates every round), R rounds (default 3), and prints per kernel the
 //   median wall ms on 1 and 2 threads, their ratio, and the CPU ms on 2 threads (CPU ÷ wall ≈ 2: both cores
 //   busy; ≈ 1: the second core idles or only spins).
+//   `--configs 1/0,2/1,1/1,2/0` (with `--compare`): XNNPACK pool threads / filter-gradient helper threads per
+//   column instead of the default `1/0,2/1`, to tell the two pools apart (`1/1`: only our helper runs beside
+//   the calling thread; `2/0`: only XNNPACK's pool thread).
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { getKernelsForBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { randomBatch, resnet18, trainStep } from '../src/testing/resnet';
+import { setKernelWorkers } from '../src/wasm-training/kernel-workers';
+import { startKernelWorkers } from '../src/wasm-training/kernel-workers-node';
 import { registerWasmTrainingKernels } from '../src/wasm-training/register';
+import { backendMemory } from '../src/wasm-training/simd-kernels';
 
 const argv = process.argv.slice(2);
 const positional = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
@@ -31,14 +37,48 @@ interface Profile {
   step: { wall: number; cpu: number };
 }
 
-/** Times every wasm kernel of `STEPS` training steps (after one warm-up step) in this process. */
-async function profile(threads: number): Promise<Profile> {
-  if (threads > 1) {
-    const started = await (await import('../src/wasm-threads')).initWasmThreads({ threads });
-    if (started.threads !== threads) throw new Error(`asked for ${threads} threads, got ${started.threads}`);
-  } else {
+/** One engine configuration: XNNPACK pool threads and filter-gradient helper threads. */
+interface Config {
+  xnn: number;
+  helpers: number;
+}
+
+const parseConfig = (text: string): Config => {
+  const [xnn, helpers] = text.split('/').map(Number);
+  if (!(xnn >= 1) || !(helpers >= 0)) throw new Error(`--configs: want XNN/HELPERS such as 2/1, got ${text}`);
+  return { xnn, helpers };
+};
+
+/** Starts the wasm engine as `config` says (the plain single-threaded build for `1/0`). */
+async function start({ xnn, helpers }: Config): Promise<void> {
+  if (xnn === 1 && helpers === 0) {
     registerWasmTrainingKernels();
+    return;
   }
+  const started = await (await import('../src/wasm-threads')).initWasmThreads({ threads: xnn });
+  if (started.threads !== xnn) throw new Error(`asked for ${xnn} threads, got ${started.threads}`);
+  if (helpers === started.kernelWorkers) return;
+  const memory = backendMemory(tf.backend());
+  if (memory === null) throw new Error('no wasm memory');
+  if (helpers === 0) {
+    // The filter gradient then runs on the calling thread only (it takes 1 + count threads).
+    setKernelWorkers(memory, {
+      count: 0,
+      alive: false,
+      runShares: (shares, run) => {
+        for (const share of shares) run(share);
+      },
+    });
+  } else if (started.kernelWorkers === 0) {
+    await startKernelWorkers(memory, helpers);
+  } else {
+    throw new Error(`--configs ${xnn}/${helpers}: initWasmThreads already started ${started.kernelWorkers}`);
+  }
+}
+
+/** Times every wasm kernel of `STEPS` training steps (after one warm-up step) in this process. */
+async function profile(config: Config): Promise<Profile> {
+  await start(config);
   const cpuNow = () => {
     const c = process.cpuUsage();
     return (c.user + c.system) / 1000;
@@ -77,7 +117,7 @@ async function profile(threads: number): Promise<Profile> {
 }
 
 /** Runs {@link profile} in a fresh process (the thread count of the wasm engine is fixed per process). */
-function profileInChild(threads: number): Profile {
+function profileInChild({ xnn, helpers }: Config): Profile {
   const out = spawnSync(
     process.execPath,
     [
@@ -86,8 +126,8 @@ function profileInChild(threads: number): Profile {
       String(width),
       String(batch),
       '--json',
-      '--threads',
-      String(threads),
+      '--config',
+      `${xnn}/${helpers}`,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
@@ -102,52 +142,76 @@ const median = (values: number[]) => {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function compare(rounds: number): void {
-  const one: Profile[] = [];
-  const two: Profile[] = [];
+function compare(rounds: number, configs: Config[]): void {
+  const runs: Profile[][] = configs.map(() => []);
+  // The order rotates every round: on this machine whichever process runs first in a round is often the
+  // slowest (measured up to 1.3× on identical configurations), so a fixed order would bias the ratios.
   for (let r = 0; r < rounds; r++) {
-    one.push(profileInChild(1));
-    two.push(profileInChild(2));
+    for (let k = 0; k < configs.length; k++) {
+      const i = (k + r) % configs.length;
+      runs[i].push(profileInChild(configs[i]));
+    }
   }
-  const names = [...new Set([...one, ...two].flatMap((p) => Object.keys(p.kernels)))];
+  const names = [...new Set(runs.flat().flatMap((p) => Object.keys(p.kernels)))];
   const stat = (ps: Profile[], name: string, key: 'wall' | 'cpu') =>
     median(ps.map((p) => p.kernels[name]?.[key] ?? 0));
   const rows = names
     .map((name) => ({
       name,
-      wall1: stat(one, name, 'wall'),
-      wall2: stat(two, name, 'wall'),
-      cpu2: stat(two, name, 'cpu'),
-      calls: one[0].kernels[name]?.calls ?? two[0].kernels[name]?.calls ?? 0,
+      wall: runs.map((ps) => stat(ps, name, 'wall')),
+      cpu: runs.map((ps) => stat(ps, name, 'cpu')),
+      calls: runs.flat().find((p) => p.kernels[name] !== undefined)?.kernels[name].calls ?? 0,
     }))
-    .filter((r) => r.wall1 > 0.5 || r.wall2 > 0.5)
-    .sort((a, b) => b.wall1 - a.wall1);
+    .filter((r) => r.wall.some((w) => w > 0.5))
+    .sort((a, b) => b.wall[0] - a.wall[0]);
   const f = (v: number) => v.toFixed(1).padStart(7);
+  const label = ({ xnn, helpers }: Config) => `${xnn}/${helpers}`;
   console.log(
-    `ResNet18 w = ${width}, batch ${batch}, ${STEPS} steps per process, medians of ${rounds} rounds (ms per step)`,
+    `ResNet18 w = ${width}, batch ${batch}, ${STEPS} steps per process, medians of ${rounds} rounds (ms per step);` +
+      ' columns: XNNPACK threads / filter-gradient helpers; ratio: first column ÷ this one',
   );
-  console.log('| kernel | calls | 1 thread | 2 threads | 1 ÷ 2 | CPU on 2 threads | CPU ÷ wall |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  const line = (name: string, calls: string, w1: number, w2: number, c2: number) =>
+  const rest = configs.slice(1);
+  console.log(
+    `| kernel | calls | ${label(configs[0])} | ${rest.map((c) => `${label(c)} | ratio | CPU ÷ wall`).join(' | ')} |`,
+  );
+  console.log(`| --- | --- | --- |${rest.map(() => ' --- | --- | --- |').join('')}`);
+  const line = (name: string, calls: string, wall: number[], cpu: number[]) =>
     console.log(
-      `| ${name} | ${calls} | ${f(w1)} | ${f(w2)} | ${(w1 / w2).toFixed(2)} | ${f(c2)} | ${(c2 / w2).toFixed(2)} |`,
+      `| ${name} | ${calls} | ${f(wall[0])} | ${rest
+        .map(
+          (_, j) =>
+            `${f(wall[j + 1])} | ${(wall[0] / wall[j + 1]).toFixed(2)} | ${(cpu[j + 1] / wall[j + 1]).toFixed(2)}`,
+        )
+        .join(' | ')} |`,
     );
-  let [k1, k2, kc] = [0, 0, 0];
+  const kernelWall = configs.map(() => 0);
+  const kernelCpu = configs.map(() => 0);
   for (const r of rows) {
-    line(r.name, String(r.calls), r.wall1, r.wall2, r.cpu2);
-    [k1, k2, kc] = [k1 + r.wall1, k2 + r.wall2, kc + r.cpu2];
+    line(r.name, String(r.calls), r.wall, r.cpu);
+    r.wall.forEach((w, i) => {
+      kernelWall[i] += w;
+      kernelCpu[i] += r.cpu[i];
+    });
   }
-  const s1 = median(one.map((p) => p.step.wall));
-  const s2 = median(two.map((p) => p.step.wall));
-  const c2 = median(two.map((p) => p.step.cpu));
-  line('outside kernels', '', s1 - k1, s2 - k2, c2 - kc);
-  line('**step**', '', s1, s2, c2);
+  const stepWall = runs.map((ps) => median(ps.map((p) => p.step.wall)));
+  const stepCpu = runs.map((ps) => median(ps.map((p) => p.step.cpu)));
+  line(
+    'outside kernels',
+    '',
+    stepWall.map((w, i) => w - kernelWall[i]),
+    stepCpu.map((c, i) => c - kernelCpu[i]),
+  );
+  line('**step**', '', stepWall, stepCpu);
 }
 
 if (argv.includes('--compare')) {
-  compare(Number(option('rounds', '3')));
+  compare(Number(option('rounds', '3')), option('configs', '1/0,2/1').split(',').map(parseConfig));
 } else {
-  const result = await profile(Number(option('threads', '1')));
+  const threads = Number(option('threads', '1'));
+  const config = argv.includes('--config')
+    ? parseConfig(option('config', '1/0'))
+    : { xnn: threads, helpers: threads - 1 };
+  const result = await profile(config);
   if (argv.includes('--json')) {
     console.log(JSON.stringify(result));
   } else {
