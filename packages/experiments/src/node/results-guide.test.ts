@@ -1,0 +1,191 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The numbers that docs/guides/results.md and the root README print in their tables are checked against the
+// committed summary.json files they cite (issue #13: "each claim in the guide cites a number that is in a
+// committed summary.json"). A table cell "98.4 ± 0.1" is accuracy % (mean ± SEM over seeds) rounded to its
+// printed decimals; a ratio is R/U of the unrounded means.
+
+const ROOT = resolve(__dirname, '../../../..');
+const GUIDE = resolve(ROOT, 'docs/guides/results.md');
+const README = resolve(ROOT, 'README.md');
+
+interface Curve {
+  model: string;
+  attack: string;
+  epsilons: number[];
+  mean: number[];
+  sem: Array<number | null>;
+}
+interface Summary {
+  curves: Curve[];
+}
+
+const summaries = new Map<string, Summary>();
+function summary(experiment: string, preset: string): Summary {
+  const key = `${experiment}/${preset}`;
+  let s = summaries.get(key);
+  if (s === undefined) {
+    const file = resolve(ROOT, 'docs/results', experiment, preset, 'summary.json');
+    if (!existsSync(file)) throw new Error(`cited summary ${key} is not committed`);
+    s = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+    summaries.set(key, s);
+  }
+  return s;
+}
+
+/** Half a unit in the last printed decimal of `text` (the rounding a printed number allows). */
+const slack = (text: string) => 0.5 * 10 ** -(text.split('.')[1]?.length ?? 0) + 1e-9;
+
+interface Table {
+  /** Character offset of the table in the document (to find the summary cited before it). */
+  at: number;
+  header: string[];
+  rows: string[][];
+}
+
+function tables(text: string): Table[] {
+  const out: Table[] = [];
+  const lines = text.split('\n');
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const cells = (l: string) =>
+      l
+        .trim()
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim());
+    if (lines[i].trim().startsWith('|') && /^\|\s*-{3}/.test(lines[i + 1]?.trim() ?? '')) {
+      const table: Table = { at: offset, header: cells(lines[i]), rows: [] };
+      let j = i + 2;
+      for (; j < lines.length && lines[j].trim().startsWith('|'); j++) table.rows.push(cells(lines[j]));
+      out.push(table);
+    }
+    offset += lines[i].length + 1;
+  }
+  return out;
+}
+
+/** The curve of `model` in `s` and the index of ε = `epsText` (as printed). */
+function point(s: Summary, model: string, epsText: string): { curve: Curve; k: number } {
+  const curve = s.curves.find((c) => c.model === model);
+  if (curve === undefined) throw new Error(`no curve for ${model}`);
+  const printed = epsText.replace(/^ε\s*=\s*/, '');
+  const eps = Number(printed);
+  // The nearest ε of the curve, which must round to the printed one.
+  const k = curve.epsilons.reduce(
+    (best, e, i) => (Math.abs(e - eps) < Math.abs(curve.epsilons[best] - eps) ? i : best),
+    0,
+  );
+  if (!(Math.abs(curve.epsilons[k] - eps) <= slack(printed))) {
+    throw new Error(`no ε = ${epsText} in ${curve.epsilons.join(', ')}`);
+  }
+  return { curve, k };
+}
+
+/** Checks one "mean ± sem" (or, for one seed, "mean") accuracy cell against the summary. */
+function checkCell(cell: string, s: Summary, model: string, epsText: string, where: string): void {
+  const { curve, k } = point(s, model, epsText);
+  const [m, e] = cell.split('±').map((t) => t.trim());
+  expect(
+    Math.abs(Number(m) - 100 * curve.mean[k]),
+    `${where}: mean ${m} vs ${curve.mean[k]}`,
+  ).toBeLessThanOrEqual(slack(m));
+  const sem = curve.sem[k];
+  if (e === undefined) {
+    expect(sem, `${where}: no SEM printed but the summary has one`).toBeNull();
+  } else {
+    expect(sem, `${where}: SEM printed for one seed`).not.toBeNull();
+    expect(Math.abs(Number(e) - 100 * (sem as number)), `${where}: SEM ${e} vs ${sem}`).toBeLessThanOrEqual(
+      slack(e),
+    );
+  }
+}
+
+const ratio = (s: Summary, epsText: string) => {
+  const u = point(s, 'unregularized', epsText);
+  const r = point(s, 'regularized', epsText);
+  return r.curve.mean[r.k] / u.curve.mean[u.k];
+};
+
+const cited = (text: string, before: number): [string, string] => {
+  const links = [...text.slice(0, before).matchAll(/results\/([\w-]+)\/([\w-]+)\/summary\.json/g)];
+  const last = links.at(-1);
+  if (last === undefined) throw new Error('table without a cited summary.json before it');
+  return [last[1], last[2]];
+};
+
+/** Training-length table rows: epochs → preset. */
+const LENGTH_PRESETS: Record<string, string> = {
+  '2': 'quick',
+  '4': 'length-e4',
+  '6': 'length-e6',
+  '12': 'length-e12',
+};
+
+describe.skipIf(!existsSync(GUIDE))('the results guide and README print the committed summaries', () => {
+  const guide = readFileSync(GUIDE, 'utf8');
+  const guideTables = tables(guide);
+
+  it('curve tables (model × ε) equal the summary.json cited before each', () => {
+    const curveTables = guideTables.filter((t) => t.header[0] === 'model' && t.header[1].startsWith('ε'));
+    expect(curveTables.length).toBeGreaterThanOrEqual(3);
+    for (const t of curveTables) {
+      const [experiment, preset] = cited(guide, t.at);
+      const s = summary(experiment, preset);
+      for (const row of t.rows) {
+        for (let c = 1; c < row.length; c++) {
+          checkCell(row[c], s, row[0], t.header[c], `${experiment}/${preset} ${row[0]} ${t.header[c]}`);
+        }
+      }
+    }
+  });
+
+  it("the selection-rule table's ratios are those of the summaries", () => {
+    const t = guideTables.find((x) => x.header.includes('rule'));
+    expect(t).toBeDefined();
+    const col = (name: string) => (t as Table).header.findIndex((h) => h.includes(name));
+    const [r0, eps, rd] = [col('R_0/U_0'), col('ε'), col('R_D/U_D')];
+    for (const row of (t as Table).rows) {
+      const s = summary(row[0].replaceAll('`', ''), row[1].split('`')[1]);
+      const where = `${row[0]} ${row[1]}`;
+      expect(Math.abs(Number(row[r0]) - ratio(s, '0')), `${where} R0/U0`).toBeLessThanOrEqual(slack(row[r0]));
+      expect(Math.abs(Number(row[rd]) - ratio(s, row[eps])), `${where} RD/UD`).toBeLessThanOrEqual(
+        slack(row[rd]),
+      );
+    }
+  });
+
+  it('the training-length table equals the length summaries', () => {
+    const t = guideTables.find((x) => x.header[0] === 'epochs');
+    expect(t).toBeDefined();
+    for (const row of (t as Table).rows) {
+      const s = summary('fig2a', LENGTH_PRESETS[row[0]]);
+      const where = `${row[0]} epochs`;
+      checkCell(row[1], s, 'unregularized', '0', where);
+      checkCell(row[2], s, 'regularized', '0', where);
+      expect(Math.abs(Number(row[3]) - ratio(s, '0'))).toBeLessThanOrEqual(slack(row[3]));
+      checkCell(row[4], s, 'unregularized', '0.5', where);
+      checkCell(row[5], s, 'regularized', '0.5', where);
+      expect(Math.abs(Number(row[6]) - ratio(s, '0.5'))).toBeLessThanOrEqual(slack(row[6]));
+    }
+  });
+
+  it("the README's results table equals the summaries it names", () => {
+    const readme = readFileSync(README, 'utf8');
+    const t = tables(readme).find((x) => x.header[0] === 'run' && x.header[1] === 'model');
+    expect(t).toBeDefined();
+    let run: [string, string] | undefined;
+    for (const row of (t as Table).rows) {
+      const names = [...row[0].matchAll(/`([\w-]+)`/g)].map((m) => m[1]);
+      if (names.length >= 2) run = [names[0], names[1]];
+      if (run === undefined) throw new Error(`README row without a run: ${row.join(' | ')}`);
+      const s = summary(run[0], run[1]);
+      for (let c = 2; c < row.length; c++) {
+        const eps = (t as Table).header[c] === 'clean' ? '0' : (t as Table).header[c];
+        checkCell(row[c], s, row[1], eps, `README ${run.join('/')} ${row[1]} ${eps}`);
+      }
+    }
+  });
+});
