@@ -172,6 +172,42 @@ describe.skipIf(!existsSync(GUIDE))('the results guide and README print the comm
     }
   });
 
+  it('the Boundary Attack means ± SEM in the guide and the README are those of the summary', () => {
+    const s = JSON.parse(readFileSync(resolve(ROOT, 'docs/results/boundary/cpu/summary.json'), 'utf8')) as {
+      boundary: Array<{ model: string; mean: number; sem: number | null }>;
+    };
+    const by = (model: string) => s.boundary.find((b) => b.model === model);
+    // "x ± y" in scientific notation: within half a unit of the printed mantissa's last digit.
+    const close = (printed: string, value: number | null | undefined, where: string) => {
+      const [mantissa, exponent] = printed.split('e');
+      const tolerance = slack(mantissa) * 10 ** Number(exponent ?? 0);
+      expect(
+        Math.abs(Number(printed) - (value ?? Number.NaN)),
+        `${where}: ${printed} vs ${value}`,
+      ).toBeLessThanOrEqual(tolerance);
+    };
+    const guideMatch = /unregularized \*\*(\S+) ± (\S+)\*\*, regularized \*\*(\S+) ± (\S+)\*\*/.exec(guide);
+    const readmeMatch = /squared L2 per pixel (\S+) ± (\S+) against\s+(\S+) ± ([^;\s]+)/.exec(
+      readFileSync(README, 'utf8'),
+    );
+    expect(guideMatch, 'the guide states both means ± SEM').not.toBeNull();
+    expect(readmeMatch, 'the README states both means ± SEM').not.toBeNull();
+    const [, gu, gue, gr, gre] = guideMatch as RegExpExecArray;
+    const [, rr, rre, ru, rue] = readmeMatch as RegExpExecArray;
+    for (const [printed, value, where] of [
+      [gu, by('unregularized')?.mean, 'guide unregularized'],
+      [gue, by('unregularized')?.sem, 'guide unregularized SEM'],
+      [gr, by('regularized')?.mean, 'guide regularized'],
+      [gre, by('regularized')?.sem, 'guide regularized SEM'],
+      [ru, by('unregularized')?.mean, 'README unregularized'],
+      [rue, by('unregularized')?.sem, 'README unregularized SEM'],
+      [rr, by('regularized')?.mean, 'README regularized'],
+      [rre, by('regularized')?.sem, 'README regularized SEM'],
+    ] as Array<[string, number | null | undefined, string]>) {
+      close(printed, value, where);
+    }
+  });
+
   it("the README's results table equals the summaries it names", () => {
     const readme = readFileSync(README, 'utf8');
     const t = tables(readme).find((x) => x.header[0] === 'run' && x.header[1] === 'model');
