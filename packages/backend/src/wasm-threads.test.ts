@@ -27,7 +27,7 @@ function train(threads: number | string): {
 }
 
 describe('initWasmThreads', () => {
-  it('trains with 2 XNNPACK threads and a kernel helper thread, with the same loss curve as one thread', () => {
+  it('trains with 2 XNNPACK threads and a kernel helper thread, with bit-identical losses to one thread', () => {
     const single = train(0);
     const threaded = train(2);
     expect(single.backend).toBe('wasm');
@@ -39,9 +39,9 @@ describe('initWasmThreads', () => {
     expect(threaded.filterGradient).toEqual(single.filterGradient);
     expect(threaded.filterGradient.some((v) => v !== 0)).toBe(true);
     expect(single.losses[3]).not.toBeCloseTo(single.losses[0], 3); // the weights really moved
-    for (let s = 0; s < single.losses.length; s++) {
-      expect(Math.abs(threaded.losses[s] - single.losses[s])).toBeLessThanOrEqual(1e-6);
-    }
+    // Every output element is summed by one thread in one order, whatever the thread count: the same bits
+    // (`bench/threads.ts` checks 50 steps of the full ResNet18).
+    expect(threaded.losses).toEqual(single.losses);
   }, 240_000);
 
   it("starts the same way through initBackend('wasm', { wasmThreads: 2 })", () => {
@@ -50,9 +50,7 @@ describe('initWasmThreads', () => {
     expect(viaInit.backend).toBe('wasm');
     expect(viaInit.threads).toBe(2);
     expect(viaInit.kernelWorkers).toBe(1);
-    for (let s = 0; s < single.losses.length; s++) {
-      expect(Math.abs(viaInit.losses[s] - single.losses[s])).toBeLessThanOrEqual(1e-6);
-    }
+    expect(viaInit.losses).toEqual(single.losses);
     expect(viaInit.filterGradient).toEqual(single.filterGradient);
   }, 240_000);
 

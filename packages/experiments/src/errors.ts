@@ -14,7 +14,8 @@ export type ExperimentsErrorCode =
   | 'SCHEDULER_NOT_FOUND'
   | 'SUBMIT_FAILED'
   | 'SWEEP_STILL_QUEUED'
-  | 'WAIT_TIMEOUT';
+  | 'WAIT_TIMEOUT'
+  | 'CELL_PROCESS_FAILED';
 
 /** Marks our errors so {@link ExperimentsError.isInstance} recognises them across two copies of the package. */
 const BRAND = Symbol.for('@pixsim/experiments/error');
@@ -277,5 +278,42 @@ export class WaitTimeoutError extends ExperimentsError {
     this.dir = dir;
     this.seconds = seconds;
     this.unfinished = unfinished;
+  }
+}
+
+/** What one failed cell process of `pixsim reproduce --jobs N` reported. */
+export interface FailedCellProcess {
+  seed: number;
+  /** Its exit status, or null when a signal ended it. */
+  status: number | null;
+  /** The signal that ended it, if one did. */
+  signal: string | null;
+  /** Its last line of standard error (the typed error it printed, or the crash). */
+  lastError: string;
+}
+
+/**
+ * A cell of `pixsim reproduce --jobs N` (run in a process of its own) failed; the other cells ran to their end,
+ * and nothing was aggregated.
+ */
+export class CellProcessFailedError extends ExperimentsError {
+  readonly dir: string;
+  readonly failed: readonly FailedCellProcess[];
+
+  constructor(dir: string, failed: readonly FailedCellProcess[]) {
+    const what = failed
+      .map(
+        (f) =>
+          `seed ${f.seed} (${f.signal ? `killed by ${f.signal}` : `exit status ${f.status}`}${f.lastError ? `: ${f.lastError}` : ''})`,
+      )
+      .join('; ');
+    super(
+      'CELL_PROCESS_FAILED',
+      `${dir}: ${failed.length} cell process${failed.length === 1 ? '' : 'es'} failed: ${what}. ` +
+        `\`pixsim status ${dir}\` shows the recorded failures; fix the cause and run the same command again ` +
+        '(finished cells are skipped).',
+    );
+    this.dir = dir;
+    this.failed = failed;
   }
 }

@@ -17,9 +17,11 @@ export {
 } from './aggregate';
 export {
   CellLockedError,
+  CellProcessFailedError,
   DataNotFoundError,
   ExperimentsError,
   type ExperimentsErrorCode,
+  type FailedCellProcess,
   InvalidOptionError,
   InvalidPresetError,
   InvalidSpecError,

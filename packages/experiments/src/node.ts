@@ -28,7 +28,20 @@ export { loadExperiment, loadPreset } from './node/load';
 export { CellProgress, formatDuration, type ProgressStream } from './node/progress';
 export { type FigureFiles, renderFigure, svgToPng, vegaLiteToSvg } from './node/render';
 export { writeReport } from './node/report';
-export { presetDir, type ReproduceOptions, type ReproduceOutcome, reproduce } from './node/reproduce';
+export {
+  type CellProcessesOptions,
+  type CellProcessOutcome,
+  runCellProcesses,
+} from './node/cell-processes';
+export {
+  presetDir,
+  type ReproduceInProcessesOptions,
+  type ReproduceInProcessesOutcome,
+  type ReproduceOptions,
+  type ReproduceOutcome,
+  reproduce,
+  reproduceInProcesses,
+} from './node/reproduce';
 export { aggregateDir, findSummaries, readCells } from './node/results-dir';
 export {
   cellDir,

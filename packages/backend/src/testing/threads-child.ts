@@ -29,7 +29,7 @@ else {
 const model = resnet18({ width: 8, inputSize: 16, classes: 5, blocks: [1, 1], seed: 3 });
 const optimizer = tf.train.momentum(0.05, 0.9);
 const losses: number[] = [];
-for (let step = 0; step < 4; step++) {
+for (let step = 0; step < 8; step++) {
   const { x, y } = randomBatch(16, 16, 5, 50 + step);
   losses.push(trainStep(model, optimizer, x, y));
   tf.dispose([x, y]);

@@ -94,6 +94,61 @@ describe('the pixsim CLI', () => {
     expect(readFileSync(join(dir, 'seed-1/result.json'), 'utf8')).toContain('"specHash"');
   });
 
+  it('reproduce --jobs 2 runs the cells in two processes and gives the results of the sequential run', () => {
+    const parallelOut = join(out, 'jobs');
+    const r = pixsim(
+      ...['reproduce', 'fig2a', '--preset', 'smoke', '--seeds', '1,2', '--out', parallelOut],
+      ...['--backend', 'wasm', '--jobs', '2'],
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('2 cells, 2 at a time, each in its own process');
+    expect(r.stderr).toContain('seed-2'); // the cells' progress lines are passed on
+    expect(r.stdout).toContain('| unregularized |');
+    // Same weights and curves as the sequential run of the test above (one thread there; here
+    // cores ÷ 2 threads per cell: results do not depend on the thread count).
+    for (const seed of [1, 2]) {
+      const read = (root: string) =>
+        JSON.parse(readFileSync(join(root, 'fig2a', 'smoke', `seed-${seed}`, 'result.json'), 'utf8'));
+      const [sequential, parallel] = [read(out), read(parallelOut)];
+      // Everything but the speed of each epoch.
+      const withoutSpeed = (models: Array<{ history: Array<Record<string, unknown>> }>) =>
+        models.map((m) => ({ ...m, history: m.history.map(({ imagesPerSecond: _, ...epoch }) => epoch) }));
+      expect(parallel.models.length).toBe(2);
+      expect(withoutSpeed(parallel.models)).toEqual(withoutSpeed(sequential.models));
+      expect(parallel.curves).toEqual(sequential.curves);
+    }
+    const summary = (root: string) =>
+      JSON.parse(readFileSync(join(root, 'fig2a', 'smoke', 'summary.json'), 'utf8')).curves;
+    expect(summary(parallelOut)).toEqual(summary(out));
+  });
+
+  it('reproduce --jobs: a failing cell is a typed error naming the seed and its error (a typed error of another package, printed by the cell as one line); bad --jobs values too', () => {
+    const r = pixsim(
+      ...['reproduce', 'fig3b', '--preset', 'smoke', '--seeds', '1,2', '--out', join(out, 'failing')],
+      ...['--backend', 'wasm', '--jobs', '2', '--data-dir', join(out, 'no-cifar-here')],
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('CELL_PROCESS_FAILED');
+    expect(r.stderr).toMatch(/seed 1 \(exit status 2: pixsim: MISSING_FILE: CIFAR-10/);
+    expect(r.stderr).toMatch(/seed 2 \(exit status 2: pixsim: MISSING_FILE: CIFAR-10/);
+    expect(existsSync(join(out, 'failing', 'fig3b', 'smoke', 'summary.json'))).toBe(false);
+    for (const jobs of ['0', '1.5', 'two', '65']) {
+      const bad = pixsim(
+        'reproduce',
+        'fig2a',
+        '--preset',
+        'smoke',
+        '--jobs',
+        jobs,
+        '--out',
+        join(out, 'bad'),
+      );
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('INVALID_OPTION');
+      expect(bad.stderr).toContain('--jobs');
+    }
+  });
+
   it('sweep writes Slurm or Kubernetes files and status lists the expected cells; bad targets are typed errors', () => {
     const sweepOut = join(out, 'sweep');
     const common = ['fig2a', '--preset', 'smoke', '--seeds', '1-2', '--out', sweepOut];

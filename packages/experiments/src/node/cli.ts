@@ -1,4 +1,5 @@
 import type { EvaluationEngine } from '@pixsim/onnx';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type BackendPreference, initBackend } from '@pixsim/backend/node';
 import { Command, CommanderError, Option } from 'commander';
@@ -11,7 +12,7 @@ import { summaryTables } from '../table';
 import { readJsonIfExists } from './files';
 import { loadExperiment, loadPreset } from './load';
 import { renderFigure } from './render';
-import { reproduce } from './reproduce';
+import { reproduce, reproduceInProcesses } from './reproduce';
 import { aggregateDir } from './results-dir';
 import { writeReport } from './report';
 import { runCell } from './run-cell';
@@ -36,6 +37,18 @@ function threadsOf(text: string): number | 'auto' {
     throw new InvalidOptionError(
       'threads',
       `--threads: '${text}' is not 1–8 or auto; pass e.g. --threads 2.`,
+    );
+  }
+  return n;
+}
+
+/** Parses `--jobs` (cells at once in `pixsim reproduce`): an integer 1–64. */
+function jobsFlag(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64) {
+    throw new InvalidOptionError(
+      'jobs',
+      `--jobs: '${text}' is not an integer 1–64; pass e.g. --jobs 2 (one cell per core, each on one wasm thread).`,
     );
   }
   return n;
@@ -117,6 +130,42 @@ function stopOnSignals(): AbortController & { exitStatus: number } {
   return controller;
 }
 
+/**
+ * `pixsim reproduce --jobs N`: the cells run as `pixsim run` processes (this program, same flags), N at a time;
+ * this process only validates, waits, then aggregates and plots.
+ */
+async function reproduceByJobs(name: string, flags: EngineFlags & { seeds?: number[]; jobs: number }) {
+  // Validates the experiment and preset before any process starts.
+  const experiment = resolveExperiment(await loadExperiment(name), await loadPreset(flags.preset));
+  const seeds = flags.seeds ?? experiment.preset.seeds;
+  const threads =
+    flags.threads === 'auto'
+      ? String(Math.max(1, Math.floor(availableParallelism() / Math.min(flags.jobs, seeds.length))))
+      : flags.threads;
+  const shared = [
+    ...['--preset', flags.preset, '--out', flags.out, '--backend', flags.backend],
+    ...['--threads', threads, '--eval-engine', flags.evalEngine],
+    ...(flags.dataDir ? ['--data-dir', flags.dataDir] : []),
+    ...(flags.imagenet ? ['--imagenet', flags.imagenet] : []),
+  ];
+  process.stderr.write(
+    `${seeds.length} cell${seeds.length === 1 ? '' : 's'}, ${flags.jobs} at a time, each in its own process ` +
+      `(engine ${flags.backend}, ${threads} thread${threads === '1' ? '' : 's'} each)\n`,
+  );
+  const controller = stopOnSignals();
+  const outcome = await reproduceInProcesses({
+    experiment,
+    out: flags.out,
+    seeds,
+    jobs: flags.jobs,
+    // This very program (and the loader flags it runs under, e.g. tsx's), one cell per process.
+    command: [process.execPath, ...process.execArgv, process.argv[1]],
+    argsFor: (seed) => ['run', name, '--seed', String(seed), ...shared],
+    signal: controller.signal,
+  });
+  if (!outcome.summary) process.exitCode = controller.exitStatus;
+}
+
 function printSummary(summary: Summary): void {
   process.stdout.write(
     `${summary.title} — preset ${summary.preset}, seeds ${summary.seeds.join(', ')}\n\n${summaryTables(summary)}\n`,
@@ -165,7 +214,17 @@ export function createProgram(): Command {
   engineOptions(program.command('reproduce <experiment>'))
     .description('every seed, then aggregate and plot')
     .option('--seeds <list>', "seeds, e.g. 1-3 or 1,2 (default: the preset's)", parseSeeds)
-    .action(async (name: string, flags: EngineFlags & { seeds?: number[] }) => {
+    .option(
+      '--jobs <n>',
+      'cells at once, each in a process of its own (with --threads auto: cores ÷ jobs wasm threads each); same results',
+      jobsFlag,
+      1,
+    )
+    .action(async (name: string, flags: EngineFlags & { seeds?: number[]; jobs: number }) => {
+      if (flags.jobs > 1) {
+        await reproduceByJobs(name, flags);
+        return;
+      }
       const { experiment, common, interruptedStatus } = await prepare(name, flags);
       const outcome = await reproduce({ ...common, seeds: flags.seeds ?? experiment.preset.seeds });
       if (!outcome.summary) process.exitCode = interruptedStatus();
@@ -212,6 +271,17 @@ function usageError(error: CommanderError): InvalidOptionError | null {
 }
 
 /**
+ * A typed error of any `@pixsim` package (a missing dataset file, a bad model input…): each package brands
+ * its errors with a registered symbol named after the package, so this holds across copies of a package.
+ */
+function isPixsimError(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
+  return Object.getOwnPropertySymbols(error).some(
+    (s) => s.description?.startsWith('@pixsim/') && (error as unknown as Record<symbol, unknown>)[s] === true,
+  );
+}
+
+/**
  * Runs the CLI on `argv`; typed errors, usage errors included, are printed as one line with their code
  * (after the help of the command, for usage errors), exit status 2.
  */
@@ -221,7 +291,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } catch (caught) {
     const error = caught instanceof CommanderError ? usageError(caught) : caught;
     if (error === null) return;
-    if (ExperimentsError.is(error)) {
+    if (ExperimentsError.is(error) || isPixsimError(error)) {
       process.stderr.write(`pixsim: ${error.code}: ${error.message}\n`);
       process.exitCode = 2;
       return;
