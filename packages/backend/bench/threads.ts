@@ -20,6 +20,8 @@ interface Run {
   weights: string;
   /** Wall ms of every step (the first includes compilation and warm-up). */
   stepMs: number[];
+  /** Process CPU ms (all threads) in user and in system mode over steps 2…N. */
+  cpu: { user: number; system: number };
 }
 
 const argv = process.argv.slice(2);
@@ -52,16 +54,25 @@ async function child(threads: number, width: number, batch: number, steps: numbe
   const optimizer = tf.train.momentum(0.01, 0.9);
   const losses: string[] = [];
   const stepMs: number[] = [];
+  let cpu0 = process.cpuUsage();
   for (let step = 0; step < steps; step++) {
     const { x, y } = randomBatch(batch, 32, 10, 1000 + step);
+    if (step === 1) cpu0 = process.cpuUsage();
     const t0 = performance.now();
     losses.push(bits(trainStep(model, optimizer, x, y)));
     stepMs.push(performance.now() - t0);
     tf.dispose([x, y]);
   }
+  const used = process.cpuUsage(cpu0);
   const hash = createHash('sha256');
   for (const w of model.getWeights()) hash.update(new Uint8Array((w.dataSync() as Float32Array).buffer));
-  return { threads, losses, weights: hash.digest('hex').slice(0, 16), stepMs };
+  return {
+    threads,
+    losses,
+    weights: hash.digest('hex').slice(0, 16),
+    stepMs,
+    cpu: { user: used.user / 1000, system: used.system / 1000 },
+  };
 }
 
 function run(threads: number, width: number, batch: number, steps: number): Run {
@@ -97,9 +108,9 @@ if (argv[0] === '--child') {
       `${rounds} round(s), one- and two-thread processes alternating\n`,
   );
   console.log(
-    '| width | round | 1 thread (ms/step) | 2 threads (ms/step) | 1 ÷ 2 | losses | final weights |',
+    '| width | round | 1 thread (ms/step) | 2 threads (ms/step) | 1 ÷ 2 | 2 threads: CPU ÷ wall (system) | losses | final weights |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const width of widths) {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? [1, 2] : [2, 1];
@@ -108,6 +119,9 @@ if (argv[0] === '--child') {
       const firstDiff = one.losses.findIndex((l, i) => l !== two.losses[i]);
       const t1 = median(one.stepMs.slice(1));
       const t2 = median(two.stepMs.slice(1));
+      // Wall ms of steps 2…N, against which the CPU time of the same steps is set.
+      const wall2 = two.stepMs.slice(1).reduce((a, b) => a + b, 0);
+      const cpuCell = `${((two.cpu.user + two.cpu.system) / wall2).toFixed(2)} (${(two.cpu.system / wall2).toFixed(2)})`;
       const lossCell =
         firstDiff < 0
           ? `all ${steps} bit-identical`
@@ -117,7 +131,7 @@ if (argv[0] === '--child') {
           ? `identical (${one.weights})`
           : `differ (${one.weights} vs ${two.weights})`;
       console.log(
-        `| ${width} | ${round + 1} | ${t1.toFixed(1)} | ${t2.toFixed(1)} | ${(t1 / t2).toFixed(2)} | ${lossCell} | ${weightCell} |`,
+        `| ${width} | ${round + 1} | ${t1.toFixed(1)} | ${t2.toFixed(1)} | ${(t1 / t2).toFixed(2)} | ${cpuCell} | ${lossCell} | ${weightCell} |`,
       );
     }
   }

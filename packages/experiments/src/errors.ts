@@ -283,6 +283,7 @@ export class WaitTimeoutError extends ExperimentsError {
 
 /** What one failed cell process of `pixsim reproduce --jobs N` reported. */
 export interface FailedCellProcess {
+  /** The cell's seed. */
   seed: number;
   /** Its exit status, or null when a signal ended it. */
   status: number | null;
@@ -297,7 +298,9 @@ export interface FailedCellProcess {
  * and nothing was aggregated.
  */
 export class CellProcessFailedError extends ExperimentsError {
+  /** `<out>/<experiment>/<preset>`. */
   readonly dir: string;
+  /** Each failed cell. */
   readonly failed: readonly FailedCellProcess[];
 
   constructor(dir: string, failed: readonly FailedCellProcess[]) {

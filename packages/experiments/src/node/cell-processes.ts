@@ -7,6 +7,7 @@ export interface CellProcessesOptions {
   command: readonly string[];
   /** The arguments after {@link command} for the cell of `seed` (`run fig2a --seed 3 …`). */
   argsFor(seed: number): string[];
+  /** The cells' seeds, started in this order. */
   seeds: readonly number[];
   /** How many cells run at once (each in its own process). */
   jobs: number;
@@ -18,10 +19,13 @@ export interface CellProcessesOptions {
 
 /** How one cell process ended. */
 export interface CellProcessOutcome {
+  /** The cell's seed. */
   seed: number;
   /** `interrupted`: stopped by a signal at a step (exit status 130 or 143), resumable from its checkpoints. */
   status: 'finished' | 'interrupted' | 'failed' | 'not-started';
+  /** Its exit status (null when a signal ended it, or it never started). */
   exitCode: number | null;
+  /** The signal that ended it, if one did. */
   signal: NodeJS.Signals | null;
   /** The last non-empty line the process wrote to standard error. */
   lastError: string;

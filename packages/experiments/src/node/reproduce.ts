@@ -61,9 +61,11 @@ async function summarize(dir: string, output: ProgressStream | null) {
 
 /** Options of {@link reproduceInProcesses}. */
 export interface ReproduceInProcessesOptions {
+  /** The experiment at its preset (for the folder that is aggregated). */
   experiment: ResolvedExperiment;
   /** The results folder the cells write to (`<out>/<experiment>/<preset>/seed-<S>`). */
   out: string;
+  /** The cells' seeds. */
   seeds: readonly number[];
   /** Cells at once, each in its own process. */
   jobs: number;
@@ -71,6 +73,7 @@ export interface ReproduceInProcessesOptions {
   command: readonly string[];
   /** Its arguments for the cell of `seed`: `run <experiment> --seed <seed> …`. */
   argsFor(seed: number): string[];
+  /** Aborting it stops the running cells at their next step (SIGTERM) and starts no more. */
   signal?: AbortSignal;
   /** Where the summary table is printed (default `process.stdout`; `null` for silence). */
   output?: ProgressStream | null;
@@ -80,10 +83,13 @@ export interface ReproduceInProcessesOptions {
 
 /** What {@link reproduceInProcesses} did. */
 export interface ReproduceInProcessesOutcome {
+  /** How each cell process ended, in the order of the seeds. */
   cells: CellProcessOutcome[];
   /** Null when a cell was interrupted or never started (nothing aggregated). */
   summary: Summary | null;
+  /** The figure's files, when it was drawn. */
   figure: FigureFiles | null;
+  /** `<out>/<experiment>/<preset>`. */
   dir: string;
 }
 
