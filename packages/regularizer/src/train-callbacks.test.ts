@@ -93,6 +93,19 @@ describe('train callbacks', () => {
     model.dispose();
   });
 
+  it('an abort from outside (a timer, as a signal handler runs) stops training within a step, not at the epoch end', async () => {
+    const controller = new AbortController();
+    const model = tinyModel();
+    const start = tf.memory().numTensors;
+    // Runs as a macrotask, as Node runs a SIGINT/SIGTERM handler: only when the training loop yields to it.
+    setTimeout(() => controller.abort(), 0);
+    const result = await train({ ...common, model, signal: controller.signal });
+    expect(result.interrupted).toBe(true);
+    expect(result.steps).toBeLessThan(5); // 5 steps per epoch
+    expect(tf.memory().numTensors).toBe(start);
+    model.dispose();
+  });
+
   it('a callback that is not a function is a typed error before any work', async () => {
     const model = tinyModel();
     const start = tf.memory().numTensors;

@@ -16,6 +16,7 @@ import type { EpochMetrics, RegularizationData, TrainOptions, TrainResult } from
 import { checkpointExists, disposeOptimizer, emptySums, type ResumeMetadata, restore } from './trainer-state';
 import { targetsOf } from './targets';
 import { type StepResult, trainStepReads } from './train-step';
+import { yieldToEventLoop } from './yield-to-event-loop';
 
 export type { EpochMetrics, RegularizationData, StepInfo, TrainOptions, TrainResult } from './trainer-types';
 
@@ -196,6 +197,8 @@ export async function trainWith(
       optimizer.setLearningRate(lr);
       const order = permutation(trainIdx.length, deriveSeed(o.seed, EPOCH_STREAM, epoch));
       for (; state.stepInEpoch < stepsPerEpoch; ) {
+        // Lets a signal handler (Ctrl-C, a scheduler's SIGTERM) abort the signal between any two steps.
+        if (options.signal) await yieldToEventLoop();
         if (state.globalStep >= o.stopAfterSteps || options.signal?.aborted) {
           bar?.finish(`interrupted at epoch ${epoch + 1}, step ${state.stepInEpoch}`);
           return result(state, true, o.inputScaling);
