@@ -48,23 +48,20 @@ export function runCellProcesses(options: CellProcessesOptions): Promise<CellPro
   const queue = [...options.seeds];
   const outcomes = new Map<number, CellProcessOutcome>();
   const running = new Set<ReturnType<typeof spawn>>();
-  // When this process exits early (a second Ctrl-C), the cells still running are told to stop too.
-  const onExit = () => {
+  // On abort, and when this process exits early (a second Ctrl-C), the running cells are told to stop.
+  const stopRunning = () => {
     for (const child of running) child.kill('SIGTERM');
   };
-  process.on('exit', onExit);
-  const onAbort = () => {
-    for (const child of running) child.kill('SIGTERM');
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  process.on('exit', stopRunning);
+  signal?.addEventListener('abort', stopRunning, { once: true });
 
   return new Promise((resolve) => {
     let finished = false;
     const finish = () => {
       if (finished) return;
       finished = true;
-      process.off('exit', onExit);
-      signal?.removeEventListener('abort', onAbort);
+      process.off('exit', stopRunning);
+      signal?.removeEventListener('abort', stopRunning);
       for (const seed of queue) {
         outcomes.set(seed, { seed, status: 'not-started', exitCode: null, signal: null, lastError: '' });
       }
