@@ -49,6 +49,15 @@ export {
   type RegularizationSetOptions,
   regularizationSet,
 } from './regularization';
+export {
+  DATA_FOLDERS,
+  type DataFolderName,
+  type DataRoot,
+  type FindDataRootOptions,
+  findDataFolder,
+  findDataRoot,
+  findPixsimCheckout,
+} from './data-root';
 export { type DownloadOptions, type DownloadResult, download, downloadFile } from './download';
 export {
   DATASET_SOURCES,
