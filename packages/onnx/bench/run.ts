@@ -18,13 +18,13 @@ import {
   toGrey,
 } from '@pixsim/attacks';
 import { initWasmThreads } from '@pixsim/backend/node';
-import { cifar10 } from '@pixsim/datasets';
+import { cifar10, findDataFolder } from '@pixsim/datasets';
 import { resnet18 } from '@pixsim/models';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createOnnxModel } from '../src/index';
-import { CIFAR_DIR, randomizeBatchNorms } from '../src/test-helpers';
+import { randomizeBatchNorms } from '../src/test-helpers';
 
 type Engine = 'tfjs-wasm' | 'onnxruntime';
 type Task = 'forward' | 'boundary' | 'noise';
@@ -79,7 +79,13 @@ async function evaluationSetup(engine: Engine, threads: number, n: number) {
   const model = resnet18({ inputShape: [32, 32, 1], classes: 10, width: 16, seed: 2 });
   randomizeBatchNorms(model, 2);
   const m = await setup(engine, threads, model);
-  const { test } = await cifar10(CIFAR_DIR);
+  const cifarDir = findDataFolder('cifar10');
+  if (cifarDir == null) {
+    throw new Error(
+      'bench: CIFAR-10 not found; set PIXSIM_DATA_DIR to a folder holding cifar-10-batches-bin/.',
+    );
+  }
+  const { test } = await cifar10(cifarDir);
   const indices = Array.from({ length: Math.min(n, test.size) }, (_, i) => i);
   const clf = createClassifier(m, { preprocess: [toGrey(), scaleShift(5, 0.5)] });
   return {

@@ -1,21 +1,13 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cifar10, mnist } from '@pixsim/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-/** CIFAR-10 binaries beside the repository (`<repo>/../shared/data`). */
-export const CIFAR_DIR = join(
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'),
-  '..',
-  'shared',
-  'data',
-  'cifar-10-batches-bin',
-);
-
-/** The first `n` CIFAR-10 test images, `[n, 32, 32, 3]` in `[0, 1]`, and their labels. */
-export async function cifarTest(n: number): Promise<{ images: tf.Tensor4D; labels: Int32Array }> {
-  const { test } = await cifar10(CIFAR_DIR);
+/** The first `n` CIFAR-10 test images of the binary batches in `dir`, `[n, 32, 32, 3]` in `[0, 1]`, and their labels. */
+export async function cifarTest(
+  dir: string,
+  n: number,
+): Promise<{ images: tf.Tensor4D; labels: Int32Array }> {
+  const { test } = await cifar10(dir);
   const indices = Array.from({ length: n }, (_, i) => i);
   return { images: test.toTensor(indices, { scale: 'unit' }), labels: test.labels.slice(0, n) };
 }

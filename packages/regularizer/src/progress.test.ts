@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressBar } from './progress';
+import { formatEpoch, ProgressBar } from './progress';
 
 describe('ProgressBar', () => {
   it('redraws in place on a custom writer', () => {
@@ -45,5 +45,30 @@ describe('consoleLines (progress where there is no terminal)', () => {
       console.log = log;
     }
     expect(logged).toEqual(['epoch 1/2 done', 'epoch 2/2 done']);
+  });
+});
+
+describe('formatEpoch', () => {
+  it('labels every figure: training L_task / L_sim / accuracy, validation L_task / accuracy, r, speed', () => {
+    const line = formatEpoch(
+      {
+        epoch: 0,
+        learningRate: 0.1,
+        taskLoss: 2.30258,
+        simLoss: 0.1444,
+        trainAccuracy: 0.1125,
+        validationLoss: 10279.49021,
+        validationAccuracy: 0.2,
+        heldOutCorrelation: null,
+        heldOutSimLoss: null,
+        imagesPerSecond: 812.4,
+        steps: 10,
+      },
+      2,
+    );
+    expect(line).toBe(
+      'epoch 1/2 lr 0.100 | train L_task 2.3026 L_sim 0.144 acc 0.113 | val L_task 10279.4902 acc 0.200 | ' +
+        'r(S^CNN,S^target) – | 812 img/s',
+    );
   });
 });

@@ -54,12 +54,19 @@ export function consoleLines(): { write(s: string): void; isTTY: false } {
   };
 }
 
-/** The summary line of one epoch. */
+/**
+ * The summary line of one epoch, every figure labelled: the training means (`L_task`, `L_sim` = the mean
+ * similarity loss over the pair batches, training accuracy), then the validation split's task loss and
+ * accuracy (inference mode: batch norm uses its moving statistics, which after a short or strongly
+ * regularized run can still be far from the batch statistics and give a large validation loss), then the
+ * held-out correlation r(S^CNN, S^target) and the speed.
+ */
 export function formatEpoch(m: EpochMetrics, epochs: number): string {
   const f = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
   return (
-    `epoch ${m.epoch + 1}/${epochs} lr ${m.learningRate.toPrecision(3)} loss ${f(m.taskLoss)} L_sim ${f(m.simLoss, 3)} ` +
-    `acc ${f(m.trainAccuracy, 3)} val ${f(m.validationLoss)}/${f(m.validationAccuracy, 3)} ` +
-    `r(S^CNN,S^target) ${f(m.heldOutCorrelation, 3)} ${m.imagesPerSecond.toFixed(0)} img/s`
+    `epoch ${m.epoch + 1}/${epochs} lr ${m.learningRate.toPrecision(3)} | train L_task ${f(m.taskLoss)} ` +
+    `L_sim ${f(m.simLoss, 3)} acc ${f(m.trainAccuracy, 3)} | val L_task ${f(m.validationLoss)} ` +
+    `acc ${f(m.validationAccuracy, 3)} | r(S^CNN,S^target) ${f(m.heldOutCorrelation, 3)} | ` +
+    `${m.imagesPerSecond.toFixed(0)} img/s`
   );
 }

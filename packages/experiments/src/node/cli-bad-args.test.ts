@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -123,6 +123,21 @@ describe('the pixsim CLI on generated bad command lines', () => {
     vi.restoreAllMocks();
     expect(lines.join('')).toMatch(/Usage: pixsim/);
     expect(process.exitCode).toBeUndefined();
+  });
+
+  it('--version and -V print the version of @pixsim/experiments and end normally', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const lines: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+      await main(['node', 'pixsim', flag]);
+      vi.restoreAllMocks();
+      expect(lines.join('')).toBe(`${version}\n`);
+      expect(process.exitCode).toBeUndefined();
+    }
   });
 
   it('no command at all is a typed usage error too', async () => {

@@ -18,6 +18,7 @@ import { writeReport } from './report';
 import { runCell } from './run-cell';
 import { parseSeed, parseSeeds } from './seeds';
 import { addSweepCommands } from './sweep/commands';
+import { experimentsVersion } from './version';
 
 interface EngineFlags {
   backend: BackendPreference;
@@ -182,6 +183,7 @@ export function createProgram(): Command {
     .description(
       "Runs the pixsim paper's experiments over seeds, aggregates mean ± SEM and plots the figures.",
     )
+    .version(experimentsVersion(), '-V, --version', 'print the version of @pixsim/experiments')
     .showHelpAfterError()
     // Set before the sub-commands are added, which inherit both settings.
     .exitOverride()

@@ -327,11 +327,6 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
         surrogate = trained.model;
         continue;
       }
-      ctx.progress.line(
-        `${role}: weights sha256 ${trained.record.fingerprint}, best epoch ${
-          trained.record.bestEpoch === null ? '–' : trained.record.bestEpoch + 1
-        }`,
-      );
       const evaluator = await createEvaluationModel(trained.model, {
         engine: ctx.options.evaluationEngine ?? 'auto',
         threads: ctx.options.engine?.threads ?? 1,
@@ -341,6 +336,15 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
         description: evaluator.description,
         fallback: evaluator.fallback ? evaluator.fallback.message : null,
       };
+      // Which engine `--eval-engine auto` picked, and why when it fell back to tfjs.
+      const fallback = evaluator.fallback
+        ? ` (auto: ${evaluator.fallback.code.toLowerCase().replaceAll('_', ' ')})`
+        : '';
+      ctx.progress.line(
+        `${role}: weights sha256 ${trained.record.fingerprint}, best epoch ${
+          trained.record.bestEpoch === null ? '–' : trained.record.bestEpoch + 1
+        }; evaluated on ${evaluator.description}${fallback}`,
+      );
       try {
         for (const attack of spec.evaluation.attacks) {
           const out = await evaluateCached(ctx, evaluator, role, attack, surrogate);

@@ -1,26 +1,20 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { getExperiment, getPreset } from '../index';
 import { resolveExperiment } from '../resolve';
 import { type ReproduceOutcome, reproduce } from './reproduce';
-
-/** The real CIFAR-10 copy beside the repository (`../shared/data`). */
-export const CIFAR10_DIR = fileURLToPath(
-  new URL('../../../../../shared/data/cifar-10-batches-bin', import.meta.url),
-);
 
 /**
  * CIFAR-100 is not on the development machines: a small file pair in the official CIFAR-100 binary layout
  * (coarse byte, fine byte, 3,072 pixel bytes), holding real CIFAR-10 images with their CIFAR-10 labels as
  * fine labels. It exercises the CIFAR-100 path of the pipeline, not CIFAR-100 itself.
  */
-export function writeCifar100Stand(dir: string, train = 600, test = 200): string {
+export function writeCifar100Stand(cifar10Dir: string, dir: string, train = 600, test = 200): string {
   const folder = join(dir, 'cifar-100-binary');
   mkdirSync(folder, { recursive: true });
   const convert = (file: string, n: number) => {
-    const src = readFileSync(join(CIFAR10_DIR, file));
+    const src = readFileSync(join(cifar10Dir, file));
     const out = Buffer.alloc(n * 3074);
     for (let i = 0; i < n; i++) {
       out[i * 3074] = 0;
