@@ -29,6 +29,14 @@ export function describe(x: unknown): string {
   return typeof x === 'string' ? `the string '${x.slice(0, 20)}'` : typeof x;
 }
 
+/**
+ * `x` for an error message about a number: the number itself, else what {@link describe} says (so that
+ * `alpha: '0.1'` reads "got the string '0.1'", not "got 0.1").
+ */
+export function describeNumber(x: unknown): string {
+  return typeof x === 'number' ? String(x) : describe(x);
+}
+
 /** Throws {@link InvalidInputError} unless `x` is a live (not disposed) tensor. */
 export function assertLiveTensor(
   fn: string,

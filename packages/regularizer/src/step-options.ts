@@ -1,7 +1,14 @@
 import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertImageBatch, assertLiveModel, describe, labelsReads, targetsReads } from './arguments';
+import {
+  assertImageBatch,
+  assertLiveModel,
+  describe,
+  describeNumber,
+  labelsReads,
+  targetsReads,
+} from './arguments';
 import { InvalidOptionError, ModelMismatchError, ShapeMismatchError } from './errors';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { SimilarityRegularizer } from './similarity-regularizer';
@@ -122,7 +129,9 @@ export function* checkStepOptionsReads(fn: string, options: TrainStepOptions): T
   }
   const alpha = options.alpha ?? 0;
   if (!(typeof alpha === 'number' && Number.isFinite(alpha) && alpha >= 0)) {
-    throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
+    throw new InvalidOptionError(
+      `${fn}: alpha α must be a finite number ≥ 0, got ${describeNumber(options.alpha)}; pass e.g. alpha: 4.`,
+    );
   }
   const pairPasses = resolvePairPasses(fn, options.pairPasses);
   const taskKind = options.taskLoss ?? 'logits';

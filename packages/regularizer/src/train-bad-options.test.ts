@@ -222,4 +222,18 @@ describe('checkpoint stores on generated bad arguments', () => {
     await expect(memory.load('saved', { model: wide })).rejects.toThrow(/does not fit this model/);
     wide.dispose();
   });
+
+  it('a string where a number belongs says it got a string', async () => {
+    const cases: [string, unknown][] = [
+      ['alpha', '0.1'],
+      ['epochs', '2'],
+      ['batchSize', '4'],
+      ['learningRate', '0.1'],
+      ['momentum', '0.5'],
+    ];
+    for (const [field, value] of cases) {
+      const options = { ...valid(), [field]: value } as TrainOptions;
+      await expect(train(options), field).rejects.toThrow(new RegExp(`${field}.*got the string '${value}'`));
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { describeNumber } from './arguments';
 import { type Augmenter, resolveAugmentation } from './augment';
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
 import { InvalidOptionError } from './errors';
@@ -58,20 +59,22 @@ export function resolveOptions(
   const positiveInt = (name: string, v: unknown, dflt: number) => {
     const x = v ?? dflt;
     if (!(Number.isInteger(x) && (x as number) >= 1)) {
-      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${String(v)}.`);
+      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${describeNumber(v)}.`);
     }
     return x as number;
   };
   const alpha = options.alpha ?? 0;
   if (!(Number.isFinite(alpha) && alpha >= 0)) {
-    throw new InvalidOptionError(`${fn}: alpha α must be a finite number ≥ 0, got ${options.alpha}.`);
+    throw new InvalidOptionError(
+      `${fn}: alpha α must be a finite number ≥ 0, got ${describeNumber(options.alpha)}; pass e.g. alpha: 4.`,
+    );
   }
   assertSeed(fn, options.seed);
   const lr = options.learningRate ?? cyclicStepDecay();
   let schedule: LearningRateSchedule;
   if (typeof lr === 'number') {
     if (!(Number.isFinite(lr) && lr > 0)) {
-      throw new InvalidOptionError(`${fn}: learningRate must be > 0, got ${lr}.`);
+      throw new InvalidOptionError(`${fn}: learningRate must be > 0, got ${describeNumber(lr)}.`);
     }
     schedule = () => lr;
   } else if (typeof lr === 'function') {
@@ -85,11 +88,15 @@ export function resolveOptions(
       return v;
     };
   } else {
-    throw new InvalidOptionError(`${fn}: learningRate must be a number or a function of the epoch.`);
+    throw new InvalidOptionError(
+      `${fn}: learningRate must be a number or a function of the epoch, got ${describeNumber(lr)}.`,
+    );
   }
   const momentum = options.momentum ?? 0.9;
   if (!(typeof momentum === 'number' && momentum >= 0 && momentum < 1))
-    throw new InvalidOptionError(`${fn}: momentum must be in [0, 1), got ${momentum}.`);
+    throw new InvalidOptionError(
+      `${fn}: momentum must be a number in [0, 1), got ${describeNumber(momentum)}.`,
+    );
   // Node: the terminal's stderr; elsewhere (browsers) `true` prints the epoch summaries to the console.
   const stderr = globalThis.process?.stderr;
   const progressOption = options.progress ?? stderr?.isTTY === true;
