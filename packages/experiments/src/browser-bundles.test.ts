@@ -57,7 +57,12 @@ async function run() {
 window.pixsimResult = run().catch((error) => ({ error: String(error && error.stack || error) }));
 `;
 
-describe.skipIf(!existsSync(CHROMIUM))('browser bundles in headless Chromium', () => {
+const skipReason = existsSync(CHROMIUM)
+  ? null
+  : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set PIXSIM_CHROMIUM)`;
+if (skipReason) console.warn(`[pixsim] skipped suite "browser bundles in headless Chromium": ${skipReason}.`);
+
+describe.skipIf(skipReason !== null)('browser bundles in headless Chromium', () => {
   it('train one regularized step and measure a noise curve on the cpu engine', async () => {
     const bundle = await build({
       stdin: { contents: PAGE, resolveDir: here, sourcefile: 'page.js' },
