@@ -8,17 +8,21 @@ const ATTACK_LABELS: Record<string, string> = {
   'transferred-fgsm': 'transferred FGSM ε (L∞)',
 };
 
+/** Legend labels; `Sᵀʰ` is the thresholded pixel similarity S^Th, written with Unicode superscripts. */
 const MODEL_LABELS: Record<string, string> = {
   unregularized: 'unregularized',
-  regularized: 'regularized (S^Th)',
+  regularized: 'regularized (Sᵀʰ)',
   surrogate: 'surrogate',
 };
 
 /** Colours close to the paper's: the control in grey, the S^Th-regularized model in red. */
-const COLOURS = { domain: ['unregularized', 'regularized (S^Th)'], range: ['#4d4d4d', '#d62728'] };
+const COLOURS = { domain: ['unregularized', 'regularized (Sᵀʰ)'], range: ['#4d4d4d', '#d62728'] };
 
-/** Wraps long subtitle text into lines of at most `width` characters. */
-function wrap(text: string, width = 90): string[] {
+/**
+ * Wraps long text into lines of at most `width` characters. vega's headless renderer sizes the canvas from
+ * an estimate of the text's width, so a long unwrapped title widens the canvas far beyond the plot.
+ */
+function wrap(text: string, width = 72): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -73,8 +77,8 @@ function curveChart(summary: Summary): Record<string, unknown> {
     },
     resolve: { scale: { x: 'independent' } },
     spec: {
-      width: 320,
-      height: 260,
+      width: 400,
+      height: 280,
       layer: [
         {
           mark: { type: 'area', opacity: 0.25 },
@@ -154,7 +158,7 @@ export function figureSpec(summary: Summary): Record<string, unknown> {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: summary.title,
+      text: wrap(summary.title, 64),
       subtitle: subtitle(summary),
       anchor: 'start',
       fontSize: 15,
