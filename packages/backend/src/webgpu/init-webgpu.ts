@@ -10,6 +10,7 @@ import {
 import { type AdapterLike, adapterSummary, describeAdapter, type WebGPUAdapterDescription } from './adapter';
 import { detectPlatform, type Platform } from '../platform';
 import { type GPUSource, gpuSource } from './gpu-source';
+import { builtinNodeHost, type NodeHost } from '../node-host';
 
 /** The npm package with the TensorFlow.js WebGPU engine (an optional peer dependency). */
 export const TFJS_WEBGPU_MODULE = '@tensorflow/tfjs-backend-webgpu';
@@ -98,7 +99,8 @@ function deviceDescriptor(adapter: GPUAdapterLike): unknown {
   };
 }
 
-const NO_ADAPTER_FIX: Record<GPUSource, string> = {
+/** Why WebGPU offers no adapter and what to install, by where WebGPU came from. */
+export const NO_ADAPTER_FIX: Record<GPUSource, string> = {
   'navigator.gpu':
     'the browser offers no WebGPU adapter (GPU blocklisted or WebGPU disabled; headless Chromium needs --enable-unsafe-webgpu)',
   webgpu:
@@ -119,19 +121,24 @@ const NO_ADAPTER_FIX: Record<GPUSource, string> = {
  * const { adapter } = await initWebGPU();
  * console.log(adapter.vendor, adapter.architecture); // e.g. nvidia ampere
  * ```
+ * `host` (internal; default: this process) is what Node offers Dawn ({@link gpuSource}).
+ *
  * @throws {WebGPUPackageMissingError} when `webgpu` (Node) or `@tensorflow/tfjs-backend-webgpu` is missing.
  * @throws {NoWebGPUAdapterError} when WebGPU offers no adapter.
  * @throws {SoftwareAdapterRefusedError} when the adapter is software and `allowSoftware` is `false`.
  * @throws {InvalidOptionError} when `options` is not an object or `allowSoftware` not a boolean.
  * @throws {BackendUnavailableError} when the device or the engine fails to start.
  */
-export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUInit> {
+export async function initWebGPU(
+  options: InitWebGPUOptions = {},
+  host: NodeHost | null = builtinNodeHost(),
+): Promise<WebGPUInit> {
   assertOptionsObject('initWebGPU', options, '{ allowSoftware: false }');
   assertOptionalBoolean('initWebGPU', 'allowSoftware', options.allowSoftware);
   const allowSoftware = options.allowSoftware ?? true;
   const platform = options.platform ?? detectPlatform();
   if (registered === undefined || tf.findBackend('webgpu') == null) {
-    const { gpu, source } = await gpuSource(platform);
+    const { gpu, source } = await gpuSource(platform, host);
     // null: the engine the app registered by importing the package (a browser bundle, where the bare
     // package name cannot be imported from here).
     let tfjsWebGPU: TfjsWebGPU | null = null;
