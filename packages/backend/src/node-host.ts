@@ -85,10 +85,12 @@ export function nodeHost(node: NodeBuiltins, from: string): NodeHost {
     runChild: (source, args, env, timeoutMs) =>
       new Promise((resolve) => {
         const argv = ['--input-type=module', '--eval', source, ...args];
+        // Electron's binary is Node only when told so.
+        const childEnv = process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env;
         node.childProcess.execFile(
           process.execPath,
           argv,
-          { env, timeout: timeoutMs, encoding: 'utf8' },
+          { env: childEnv, timeout: timeoutMs, encoding: 'utf8' },
           (error, stdout, stderr) => {
             const code = error?.code;
             resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr });
