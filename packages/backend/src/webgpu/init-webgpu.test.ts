@@ -20,7 +20,9 @@ describe.skipIf(skip !== null)(
       const webgpu = choice.tried.find((a) => a.backend === 'webgpu');
       expect(webgpu).toMatchObject({ ok: false, module: '@tensorflow/tfjs-backend-webgpu' });
       // Seen by the probe in a child process: Dawn is not loaded here for auto.
-      expect(webgpu?.detail).toMatch(/^only a software adapter, google swiftshader .*which 'auto' does not use$/);
+      expect(webgpu?.detail).toMatch(
+        /^only a software adapter, google swiftshader .*which 'auto' does not use$/,
+      );
       expect(webgpu?.fix).toMatch(/initBackend\('webgpu'\)/);
       expect(choice.adapter).toBeNull();
       await expect(initWebGPU({ allowSoftware: false })).rejects.toBeInstanceOf(SoftwareAdapterRefusedError);
