@@ -8,7 +8,7 @@ import { adapterSummary, type WebGPUAdapterDescription } from './webgpu/adapter'
 import { importFailure, rawMessage, firstClause, webgpuFailure } from './failure-summary';
 import type { NodeHost } from './node-host';
 import { dawnSkipReason } from './webgpu/dawn-probe';
-import { initWebGPU, TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
+import { startWebGPU, TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
 
 /** The npm packages of each engine, in the order they are tried. */
 export const MODULES: Record<BackendName, readonly string[]> = {
@@ -80,7 +80,7 @@ export async function tryWebGPU(
   const skip = auto && platform === 'node' && host !== null ? await dawnSkipReason(host) : null;
   if (skip !== null) return { attempt: { backend: 'webgpu', module, ok: false, ...skip }, adapter: null };
   try {
-    const { adapter, source } = await initWebGPU({ allowSoftware: !auto, platform }, host);
+    const { adapter, source } = await startWebGPU({ allowSoftware: !auto, platform }, host);
     const via = source === 'webgpu' ? "Dawn (the 'webgpu' package)" : 'navigator.gpu';
     const detail = `on ${adapterSummary(adapter)} through ${via}`;
     return { attempt: { backend: 'webgpu', module, ok: true, detail }, adapter };

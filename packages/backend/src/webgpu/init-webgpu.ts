@@ -121,18 +121,22 @@ export const NO_ADAPTER_FIX: Record<GPUSource, string> = {
  * const { adapter } = await initWebGPU();
  * console.log(adapter.vendor, adapter.architecture); // e.g. nvidia ampere
  * ```
- * `host` (internal; default: this process) is what Node offers Dawn ({@link gpuSource}).
- *
  * @throws {WebGPUPackageMissingError} when `webgpu` (Node) or `@tensorflow/tfjs-backend-webgpu` is missing.
  * @throws {NoWebGPUAdapterError} when WebGPU offers no adapter.
  * @throws {SoftwareAdapterRefusedError} when the adapter is software and `allowSoftware` is `false`.
  * @throws {InvalidOptionError} when `options` is not an object or `allowSoftware` not a boolean.
  * @throws {BackendUnavailableError} when the device or the engine fails to start.
  */
-export async function initWebGPU(
-  options: InitWebGPUOptions = {},
-  host: NodeHost | null = builtinNodeHost(),
-): Promise<WebGPUInit> {
+export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUInit> {
+  return startWebGPU(options, builtinNodeHost());
+}
+
+/**
+ * {@link initWebGPU} with `host`, what Node offers Dawn (a private `XDG_RUNTIME_DIR`), injected.
+ *
+ * @internal
+ */
+export async function startWebGPU(options: InitWebGPUOptions, host: NodeHost | null): Promise<WebGPUInit> {
   assertOptionsObject('initWebGPU', options, '{ allowSoftware: false }');
   assertOptionalBoolean('initWebGPU', 'allowSoftware', options.allowSoftware);
   const allowSoftware = options.allowSoftware ?? true;
