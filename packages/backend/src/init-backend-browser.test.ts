@@ -53,7 +53,7 @@ describe("initBackend('auto') in a browser", () => {
     );
     expect(choice.trainingKernels).toContain('Conv2DBackpropFilter');
     expect(choice.reason).toBe(
-      'wasm (auto in a browser, 1 thread): no webgpu — navigator.gpu offers no adapter; no webgl — @tensorflow/tfjs-backend-webgl not loaded',
+      'wasm (auto in a browser: webgpu → webgl → wasm → cpu, 1 thread): no webgpu — navigator.gpu offers no adapter; no webgl — @tensorflow/tfjs-backend-webgl not loaded',
     );
     expect(choice.warning).toBeUndefined(); // the Node-only advice to install wasm
     expect(lines).toEqual([`[@pixsim/backend] ${choice.reason}`]);
@@ -71,7 +71,9 @@ describe("initBackend('auto') in a browser", () => {
       ['webgl', true],
     ]);
     expect(choice).toMatchObject({ module: '@tensorflow/tfjs-backend-webgl', trainingKernels: [] });
-    expect(choice.reason).toBe('webgl (auto in a browser): no webgpu — navigator.gpu offers no adapter');
+    expect(choice.reason).toBe(
+      'webgl (auto in a browser: webgpu → webgl → wasm → cpu): no webgpu — navigator.gpu offers no adapter',
+    );
   });
 
   it('ends on cpu when wasm cannot start, naming every reason', async () => {
@@ -89,7 +91,7 @@ describe("initBackend('auto') in a browser", () => {
       ['cpu', true],
     ]);
     expect(choice.reason).toMatch(
-      /^cpu \(auto in a browser\): .*; no wasm — @tensorflow\/tfjs-backend-wasm failed to start \(tf\.setBackend\('wasm'\) returned false\)$/,
+      /^cpu \(auto in a browser: webgpu → webgl → wasm → cpu\): .*; no wasm — @tensorflow\/tfjs-backend-wasm failed to start \(tf\.setBackend\('wasm'\) returned false\)$/,
     );
     expect(choice.warning).toBeUndefined();
     tf.removeBackend('wasm');

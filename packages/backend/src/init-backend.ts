@@ -189,7 +189,7 @@ export async function initBackend(
 /** How the engine was asked for, as the reason says it. */
 function howAsked(requested: BackendPreference, fromEnv: string | undefined, platform: Platform): string {
   if (requested !== 'auto') return fromEnv ? `PIXSIM_BACKEND=${fromEnv}` : 'requested';
-  return platform === 'browser' ? 'auto in a browser' : 'auto';
+  return platform === 'browser' ? `auto in a browser: ${AUTO_ORDER.browser.join(' → ')}` : 'auto';
 }
 
 /** Logs the reason (once per engine and process, or every call with `verbose`) and the slow-engine warning. */
