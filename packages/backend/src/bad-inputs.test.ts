@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSubjects, type Subject } from '../../../test-support/bad-inputs';
+import { describeBackendChoice } from './choice-lines';
 import { BackendError, InvalidOptionError, InvalidThreadsError, UnknownBackendError } from './errors';
 import { initBackend, slowEngineWarning } from './init-backend';
 import { initWasmThreads } from './wasm-threads';
@@ -20,6 +21,7 @@ const badOptions = [
   () => ({ env: { PIXSIM_BACKEND: 7 }, log: false }),
   () => ({ env: { PIXSIM_BACKEND: 'quantum' }, log: false }),
   () => ({ env: {}, log: false, wasmTrainingKernels: 'yes' }),
+  () => ({ env: {}, log: false, verbose: 'yes' }),
   () => ({ env: {}, log: false, wasmThreads: 0 }),
   () => ({ env: {}, log: false, wasmThreads: 9 }),
   () => ({ env: {}, log: false, wasmThreads: 2.5 }),
@@ -52,6 +54,15 @@ const subjects: Subject[] = [
         () => ({ threads: Number.NaN }),
       ],
     },
+  },
+  {
+    name: 'describeBackendChoice',
+    args: () => [
+      { backend: 'cpu', reason: 'cpu (requested)', tried: [], trainingKernels: [], platform: 'node' },
+      { verbose: true },
+    ],
+    call: (c, o) => describeBackendChoice(c as never, o as never),
+    bad: { 0: [() => ({ reason: 'x', tried: [1], trainingKernels: [] })], 1: [() => ({ verbose: 'yes' })] },
   },
   {
     name: 'slowEngineWarning',

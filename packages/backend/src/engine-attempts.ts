@@ -5,7 +5,10 @@ import type { Platform } from './platform';
 import type { WasmThreadsResult } from './wasm-threads';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 import { adapterSummary, type WebGPUAdapterDescription } from './webgpu/adapter';
-import { initWebGPU, TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
+import { importFailure, rawMessage, firstClause, webgpuFailure } from './failure-summary';
+import type { NodeHost } from './node-host';
+import { dawnSkipReason } from './webgpu/dawn-probe';
+import { startWebGPU, TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
 
 /** The npm packages of each engine, in the order they are tried. */
 export const MODULES: Record<BackendName, readonly string[]> = {
@@ -25,11 +28,6 @@ export interface NodeThreads {
 /** Imports a module by a name the bundler must not resolve (all backends are optional peers). */
 async function importOptional(name: string): Promise<unknown> {
   return import(/* webpackIgnore: true */ /* @vite-ignore */ name);
-}
-
-export function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0].slice(0, 200);
 }
 
 /**
@@ -62,25 +60,36 @@ export function wasmThreadCount(): number {
   return wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
-/** Tries the webgpu engine; `auto` refuses a software adapter. */
+/** A result of {@link tryWebGPU}. */
+export interface WebGPUAttempt {
+  attempt: BackendAttempt;
+  adapter: WebGPUAdapterDescription | null;
+  error?: unknown;
+}
+
+/**
+ * Tries the webgpu engine; `auto` refuses a software adapter and, in Node, loads Dawn only where `host`
+ * shows it would find a hardware adapter ({@link dawnSkipReason}).
+ */
 export async function tryWebGPU(
   auto: boolean,
   platform: Platform,
-): Promise<{ attempt: BackendAttempt; adapter: WebGPUAdapterDescription | null; error?: unknown }> {
+  host: NodeHost | null,
+): Promise<WebGPUAttempt> {
   const module = TFJS_WEBGPU_MODULE;
+  const skip = auto && platform === 'node' && host !== null ? await dawnSkipReason(host) : null;
+  if (skip !== null) return { attempt: { backend: 'webgpu', module, ok: false, ...skip }, adapter: null };
   try {
-    const { adapter, source } = await initWebGPU({ allowSoftware: !auto, platform });
+    const { adapter, source } = await startWebGPU({ allowSoftware: !auto, platform }, host);
     const via = source === 'webgpu' ? "Dawn (the 'webgpu' package)" : 'navigator.gpu';
-    const detail = `${module} initialised on ${adapterSummary(adapter)} through ${via}`;
+    const detail = `on ${adapterSummary(adapter)} through ${via}`;
     return { attempt: { backend: 'webgpu', module, ok: true, detail }, adapter };
   } catch (error) {
-    const attempt: BackendAttempt = {
-      backend: 'webgpu',
-      module,
-      ok: false,
-      detail: `webgpu: ${describe(error)}`,
+    return {
+      attempt: { backend: 'webgpu', module, ok: false, ...webgpuFailure(error) },
+      adapter: null,
+      error,
     };
-    return { attempt, adapter: null, error };
   }
 }
 
@@ -96,7 +105,7 @@ async function tryWasmThreads(
       platform !== 'node'
         ? 'runs in Node only'
         : "needs initBackend from '@pixsim/backend/node' (this is the universal one of '@pixsim/backend')";
-    return { backend: 'wasm', module, ok: false, detail: `the threaded build ${why}, using one thread` };
+    return { backend: 'wasm', module, ok: false, detail: `one thread: the threaded build ${why}` };
   }
   try {
     const started = await nodeThreads.start(threads);
@@ -105,14 +114,15 @@ async function tryWasmThreads(
       backend: 'wasm',
       module,
       ok: true,
-      detail: `${module} loaded and initialised with ${started.threads} threads (${helpers})`,
+      detail: `${started.threads} threads, ${helpers}`,
     };
   } catch (error) {
     return {
       backend: 'wasm',
       module,
       ok: false,
-      detail: `the threaded build did not start (${describe(error)}), using one thread`,
+      detail: `one thread: the threaded build did not start (${firstClause(rawMessage(error))})`,
+      error: rawMessage(error),
     };
   }
 }
@@ -141,11 +151,7 @@ export async function tryBackend(
       try {
         await importOptional(module);
       } catch (error) {
-        const detail =
-          platform === 'browser'
-            ? `${module} is not loaded (import '${module}' in your app before initBackend; ${describe(error)})`
-            : `${module} is not installed (${describe(error)})`;
-        attempts.push({ backend, module, ok: false, detail });
+        attempts.push({ backend, module, ok: false, ...importFailure(module, error, platform) });
         continue;
       }
     }
@@ -154,14 +160,16 @@ export async function tryBackend(
       const ok = await tf.setBackend(backend);
       if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') returned false`);
       await tf.ready();
-      attempts.push({ backend, module, ok: true, detail: `${module} loaded and initialised` });
+      attempts.push({ backend, module, ok: true, detail: 'loaded' });
       return attempts;
     } catch (error) {
+      const raw = rawMessage(error);
       attempts.push({
         backend,
         module,
         ok: false,
-        detail: `${module} failed to initialise (${describe(error)})`,
+        detail: `${module} failed to start (${firstClause(raw)})`,
+        error: raw,
       });
     }
   }

@@ -10,6 +10,7 @@
  * @module @pixsim/backend
  */
 export { ASYNC_ONLY_BACKEND, registerAsyncOnlyBackend } from './async-only-backend';
+export { type DescribeChoiceOptions, describeBackendChoice } from './choice-lines';
 export {
   BackendError,
   type BackendErrorCode,

@@ -1,3 +1,4 @@
+import { choiceReason, describeBackendChoice } from './choice-lines';
 import { BackendUnavailableError, UnknownBackendError } from './errors';
 import {
   MODULES,
@@ -7,6 +8,7 @@ import {
   tryWebGPU,
   wasmThreadCount,
 } from './engine-attempts';
+import { builtinNodeHost, type NodeHost } from './node-host';
 import { detectPlatform, type Platform } from './platform';
 import type { WebGPUAdapterDescription } from './webgpu/adapter';
 import { TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
@@ -48,8 +50,15 @@ export interface BackendAttempt {
   module: string;
   /** Whether it loaded and initialised. */
   ok: boolean;
-  /** Why it failed (the import or initialisation error), or what succeeded. */
+  /**
+   * A short phrase without file paths: why it failed (`@tensorflow/tfjs-node not installed`,
+   * `no Vulkan loader (libvulkan.so.1) found`) or what started (`loaded`, the WebGPU adapter).
+   */
   detail: string;
+  /** The raw error message when it failed on an error (file paths and all). */
+  error?: string;
+  /** How to make this engine available, when known (whole sentences). */
+  fix?: string;
 }
 
 /** The result of {@link initBackend}. */
@@ -58,7 +67,12 @@ export interface BackendChoice {
   backend: BackendName;
   /** The npm package that provides it. */
   module: string;
-  /** A one-line human explanation of the choice. */
+  /**
+   * One short line: the engine, how it was asked for, its threads (wasm) or adapter (webgpu), and why each
+   * engine tried before it was skipped, e.g. `wasm (auto, 1 thread): no tensorflow — @tensorflow/tfjs-node-gpu,
+   * @tensorflow/tfjs-node not installed; no webgpu — no Vulkan loader (libvulkan.so.1) found`. The raw
+   * errors and fixes are in `tried` ({@link describeBackendChoice} with `verbose` lists them).
+   */
   reason: string;
   /** Every candidate tried, in order, including the chosen one (last). */
   tried: BackendAttempt[];
@@ -103,6 +117,11 @@ export interface InitBackendOptions {
    * once per process (later calls that pick the same engine stay quiet).
    */
   log?: ((line: string) => void) | false;
+  /**
+   * Also log every engine tried, with its raw error and fix, and the training kernels registered
+   * ({@link describeBackendChoice}), on every call. Default `false`: the one-line reason only.
+   */
+  verbose?: boolean;
   /** Register the wasm training kernels when `wasm` is chosen (default `true`). */
   wasmTrainingKernels?: boolean;
   /** The environment to read `PIXSIM_BACKEND` from (default `process.env`). */
@@ -133,13 +152,16 @@ let lastLogged: string | undefined;
  * `'auto'` (the default) tries, in Node, `tensorflow` (`@tensorflow/tfjs-node-gpu`, then
  * `@tensorflow/tfjs-node`, imported dynamically: both are optional peer dependencies), `webgpu`
  * (`@tensorflow/tfjs-backend-webgpu` through {@link initWebGPU}, only on a hardware adapter: `auto` never
- * trains on a software one such as SwiftShader), `wasm` (`@tensorflow/tfjs-backend-wasm`, with this
+ * trains on a software one such as SwiftShader; Dawn, the `webgpu` package, is loaded only where the GPU
+ * loader it needs is installed, `libvulkan.so.1` on Linux, so a machine without a GPU stays free of
+ * Dawn's native warnings), `wasm` (`@tensorflow/tfjs-backend-wasm`, with this
  * package's training kernels registered) and `cpu`. In a browser it tries `webgpu` (hardware only),
  * `webgl`, `wasm` (with the training kernels) and `cpu`, using the engines the app has imported
  * (`import '@tensorflow/tfjs-backend-webgl'`, …: a bundler cannot follow the optional imports made here).
- * An explicit name forces that engine; `'webgpu'` accepts a software adapter. The result's `reason` (also
- * logged once) names the engine chosen, why each one tried before it was skipped, and the adapter's vendor
- * and architecture. The environment variable `PIXSIM_BACKEND` overrides the argument (in Node), so scripts
+ * An explicit name forces that engine; `'webgpu'` always loads Dawn and accepts a software adapter. The
+ * result's `reason` (also logged once) says in one short line which engine was chosen and why each one
+ * tried before it was skipped; `tried` keeps every attempt with its raw error and fix (logged too with
+ * `verbose`). The environment variable `PIXSIM_BACKEND` overrides the argument (in Node), so scripts
  * can be switched without code changes.
  *
  * This is the universal `initBackend` (browsers, web workers, Node): in Node it runs the `wasm` engine on one
@@ -148,7 +170,9 @@ let lastLogged: string | undefined;
  * @example
  * ```ts
  * const choice = await initBackend();        // 'auto'
- * console.log(choice.backend, choice.reason); // wasm  "wasm: … not installed; @tensorflow/tfjs-backend-wasm loaded …"
+ * console.log(choice.reason);
+ * // wasm (auto, 1 thread): no tensorflow — @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node not installed;
+ * //   no webgpu — no Vulkan loader (libvulkan.so.1) found
  * ```
  * @throws {UnknownBackendError} when the preference (or `PIXSIM_BACKEND`) is not `auto|tensorflow|webgpu|wasm|cpu`.
  * @throws {BackendUnavailableError} when an explicitly named engine (or, for `auto`, every engine) fails.
@@ -162,8 +186,66 @@ export async function initBackend(
   return chooseBackend(preference, options, null);
 }
 
+/** How the engine was asked for, as the reason says it. */
+function howAsked(requested: BackendPreference, fromEnv: string | undefined, platform: Platform): string {
+  if (requested !== 'auto') return fromEnv ? `PIXSIM_BACKEND=${fromEnv}` : 'requested';
+  return platform === 'browser' ? `auto in a browser: ${AUTO_ORDER.browser.join(' → ')}` : 'auto';
+}
+
+/** Logs the reason (once per engine and process, or every call with `verbose`) and the slow-engine warning. */
+function report(choice: BackendChoice, requested: BackendPreference, options: InitBackendOptions): void {
+  const log = options.log === undefined ? console.info : options.log;
+  if (log !== false && (options.verbose || lastLogged !== choice.backend)) {
+    lastLogged = choice.backend;
+    for (const line of describeBackendChoice(choice, { verbose: options.verbose }))
+      log(`[@pixsim/backend] ${line}`);
+  }
+  const warning = choice.platform === 'node' ? slowEngineWarning(requested, choice.backend) : null;
+  if (warning) {
+    choice.warning = warning;
+    const warn = options.warn === undefined ? console.warn : options.warn;
+    if (warn !== false && !slowEngineWarned) {
+      slowEngineWarned = true;
+      warn(`[@pixsim/backend] ${warning}`);
+    }
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The typed error when no candidate started: the short reasons, then the fix. */
+function unavailable(
+  requested: BackendPreference,
+  platform: Platform,
+  tried: BackendAttempt[],
+  webgpuError: unknown,
+): BackendUnavailableError {
+  const summary = tried.map((a) => `${a.backend}: ${a.detail}`).join('; ');
+  const fix =
+    requested === 'tensorflow'
+      ? "install @tensorflow/tfjs-node (or -gpu), or ask for 'auto'"
+      : requested === 'webgpu'
+        ? `pnpm add ${TFJS_WEBGPU_MODULE} webgpu (webgpu: Dawn for Node) and install a GPU driver (Linux: libvulkan1 and the vendor's Vulkan driver), or ask for 'auto'`
+        : requested === 'auto'
+          ? platform === 'browser'
+            ? "import '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-wasm' or '@tensorflow/tfjs-backend-cpu' in your app before initBackend"
+            : 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
+          : `install ${MODULES[requested as BackendName].join(' or ')}, or ask for 'auto'`;
+  // Explicit webgpu: what its attempt knows beyond a missing package (the driver to install, say).
+  const specific = tried.find((a) => a.backend === 'webgpu' && a.fix && !a.detail.endsWith(' not installed'));
+  const more = requested === 'webgpu' && specific?.fix ? ` ${capitalise(specific.fix)}` : '';
+  return new BackendUnavailableError(
+    requested,
+    `no usable backend for '${requested}': ${summary}. Fix: ${fix}.${more}`,
+    requested === 'webgpu' ? { cause: webgpuError } : undefined,
+  );
+}
+
 /**
- * {@link initBackend} with the Node entry's threaded wasm start (`nodeThreads`), or without (`null`).
+ * {@link initBackend} with the Node entry's threaded wasm start (`nodeThreads`), or without (`null`), and
+ * `host`, what the WebGPU probe reads (default: this process; `null`: no probe, as in a browser).
  *
  * @internal
  */
@@ -171,6 +253,7 @@ export async function chooseBackend(
   preference: BackendPreference,
   options: InitBackendOptions,
   nodeThreads: NodeThreads | null,
+  host: NodeHost | null = builtinNodeHost(),
 ): Promise<BackendChoice> {
   const fn = 'initBackend';
   assertOptionsObject(fn, options, '{ wasmThreads: 2, log: false }');
@@ -178,6 +261,7 @@ export async function chooseBackend(
   assertOptionalSink(fn, 'log', options.log);
   assertOptionalSink(fn, 'warn', options.warn);
   assertOptionalBoolean(fn, 'wasmTrainingKernels', options.wasmTrainingKernels);
+  assertOptionalBoolean(fn, 'verbose', options.verbose);
   const platform = options.platform ?? detectPlatform();
   const env = options.env ?? globalThis.process?.env ?? {};
   const fromEnv = env.PIXSIM_BACKEND?.trim();
@@ -196,73 +280,28 @@ export async function chooseBackend(
   let webgpuError: unknown;
   for (const backend of candidates) {
     if (backend === 'webgpu') {
-      const attempt = await tryWebGPU(requested === 'auto', platform);
+      const attempt = await tryWebGPU(requested === 'auto', platform, platform === 'node' ? host : null);
       tried.push(attempt.attempt);
       adapter = attempt.adapter;
       webgpuError = attempt.error;
     } else {
       tried.push(...(await tryBackend(backend, registerTraining, threads, platform, nodeThreads)));
     }
-    const last = tried[tried.length - 1];
-    if (last?.ok) {
-      const failures = tried.filter((a) => !a.ok).map((a) => a.detail);
-      const how =
-        requested !== 'auto'
-          ? fromEnv
-            ? 'PIXSIM_BACKEND'
-            : 'requested'
-          : platform === 'browser'
-            ? `auto in a browser: ${AUTO_ORDER.browser.join(' → ')}`
-            : 'auto';
-      const trainingKernels = backend === 'wasm' && registerTraining ? registerWasmTrainingKernels() : [];
-      const reason =
-        `${backend} (${how}): ` +
-        (failures.length > 0 ? `${failures.join('; ')}; ` : '') +
-        last.detail +
-        (trainingKernels.length > 0
-          ? `; wasm training kernels registered (${trainingKernels.join(', ')})`
-          : '');
-      const choice: BackendChoice = {
-        backend,
-        module: last.module,
-        reason,
-        tried,
-        trainingKernels,
-        threads: backend === 'wasm' ? wasmThreadCount() : 1,
-        adapter,
-        platform,
-      };
-      const log = options.log === undefined ? console.info : options.log;
-      if (log !== false && lastLogged !== backend) {
-        lastLogged = backend;
-        log(`[@pixsim/backend] ${reason}`);
-      }
-      const warning = platform === 'node' ? slowEngineWarning(requested, backend) : null;
-      if (warning) {
-        choice.warning = warning;
-        const warn = options.warn === undefined ? console.warn : options.warn;
-        if (warn !== false && !slowEngineWarned) {
-          slowEngineWarned = true;
-          warn(`[@pixsim/backend] ${warning}`);
-        }
-      }
-      return choice;
-    }
+    if (!tried[tried.length - 1]?.ok) continue;
+    const trainingKernels = backend === 'wasm' && registerTraining ? registerWasmTrainingKernels() : [];
+    const usedThreads = backend === 'wasm' ? wasmThreadCount() : 1;
+    const choice: BackendChoice = {
+      backend,
+      module: tried[tried.length - 1].module,
+      reason: choiceReason(backend, howAsked(requested, fromEnv, platform), usedThreads, tried),
+      tried,
+      trainingKernels,
+      threads: usedThreads,
+      adapter,
+      platform,
+    };
+    report(choice, requested, options);
+    return choice;
   }
-  const summary = tried.map((a) => a.detail).join('; ');
-  const fix =
-    requested === 'tensorflow'
-      ? "install @tensorflow/tfjs-node (or -gpu), or ask for 'auto'"
-      : requested === 'webgpu'
-        ? `pnpm add ${TFJS_WEBGPU_MODULE} webgpu (webgpu: Dawn for Node) and install a GPU driver (Linux: libvulkan1 and the vendor's Vulkan driver), or ask for 'auto'`
-        : requested === 'auto'
-          ? platform === 'browser'
-            ? "import '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-wasm' or '@tensorflow/tfjs-backend-cpu' in your app before initBackend"
-            : 'install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu'
-          : `install ${MODULES[requested as BackendName].join(' or ')}, or ask for 'auto'`;
-  throw new BackendUnavailableError(
-    requested,
-    `no usable backend for '${requested}': ${summary}. Fix: ${fix}.`,
-    requested === 'webgpu' ? { cause: webgpuError } : undefined,
-  );
+  throw unavailable(requested, platform, tried, webgpuError);
 }

@@ -10,6 +10,7 @@ import {
 import { type AdapterLike, adapterSummary, describeAdapter, type WebGPUAdapterDescription } from './adapter';
 import { detectPlatform, type Platform } from '../platform';
 import { type GPUSource, gpuSource } from './gpu-source';
+import { builtinNodeHost, type NodeHost } from '../node-host';
 
 /** The npm package with the TensorFlow.js WebGPU engine (an optional peer dependency). */
 export const TFJS_WEBGPU_MODULE = '@tensorflow/tfjs-backend-webgpu';
@@ -98,7 +99,8 @@ function deviceDescriptor(adapter: GPUAdapterLike): unknown {
   };
 }
 
-const NO_ADAPTER_FIX: Record<GPUSource, string> = {
+/** Why WebGPU offers no adapter and what to install, by where WebGPU came from. */
+export const NO_ADAPTER_FIX: Record<GPUSource, string> = {
   'navigator.gpu':
     'the browser offers no WebGPU adapter (GPU blocklisted or WebGPU disabled; headless Chromium needs --enable-unsafe-webgpu)',
   webgpu:
@@ -126,12 +128,21 @@ const NO_ADAPTER_FIX: Record<GPUSource, string> = {
  * @throws {BackendUnavailableError} when the device or the engine fails to start.
  */
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUInit> {
+  return startWebGPU(options, builtinNodeHost());
+}
+
+/**
+ * {@link initWebGPU} with `host`, what Node offers Dawn (a private `XDG_RUNTIME_DIR`), injected.
+ *
+ * @internal
+ */
+export async function startWebGPU(options: InitWebGPUOptions, host: NodeHost | null): Promise<WebGPUInit> {
   assertOptionsObject('initWebGPU', options, '{ allowSoftware: false }');
   assertOptionalBoolean('initWebGPU', 'allowSoftware', options.allowSoftware);
   const allowSoftware = options.allowSoftware ?? true;
   const platform = options.platform ?? detectPlatform();
   if (registered === undefined || tf.findBackend('webgpu') == null) {
-    const { gpu, source } = await gpuSource(platform);
+    const { gpu, source } = await gpuSource(platform, host);
     // null: the engine the app registered by importing the package (a browser bundle, where the bare
     // package name cannot be imported from here).
     let tfjsWebGPU: TfjsWebGPU | null = null;
