@@ -50,7 +50,7 @@ function randInt(rng: SeededRandom, k: number): number {
 }
 
 function clip(v: number, g: SquareGeometry): number {
-  return v < g.lo ? g.lo : v > g.hi ? g.hi : v;
+  return Math.min(Math.max(v, g.lo), g.hi);
 }
 
 /**
