@@ -52,6 +52,14 @@ export {
   ShapeMismatchError,
 } from './errors';
 export { type FgsmOptions, fgsm } from './fgsm';
+export {
+  type DistanceHistory,
+  type HopSkipJumpOptions,
+  type HopSkipJumpResult,
+  runHopSkipJump,
+  runHopSkipJumpAsync,
+  runHopSkipJumpReads,
+} from './hop-skip-jump';
 export { lossGradient } from './gradient';
 export {
   addNoise,
@@ -66,6 +74,12 @@ export { createOracle, type DecisionOracle } from './oracle';
 export { type PgdNorm, type PgdOptions, pgd } from './pgd';
 export { deriveSeed, SeededRandom } from './random';
 export {
+  type BudgetOutcome,
+  type RobustAccuracy,
+  type RobustAccuracyOptions,
+  robustAccuracyAt,
+} from './robust-accuracy';
+export {
   type LabelledImages,
   type MinimizationSummary,
   type RobustnessCurve,
@@ -74,6 +88,14 @@ export {
   robustnessCurveAsync,
   robustnessCurveReads,
 } from './robustness-curve';
+export {
+  type BlackBoxNorm,
+  runSquareAttack,
+  runSquareAttackAsync,
+  runSquareAttackReads,
+  type SquareAttackOptions,
+  type SquareAttackResult,
+} from './square-attack';
 export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';
 export { type Summary, summarize } from './summary';
 export type { Labels } from './validate';
