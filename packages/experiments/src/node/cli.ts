@@ -90,7 +90,8 @@ async function prepare(experimentArg: string, flags: EngineFlags) {
   const experiment = resolveExperiment(await loadExperiment(experimentArg), await loadPreset(flags.preset));
   const choice = await initBackend(flags.backend, { wasmThreads: threadsOf(flags.threads), log: false });
   process.stderr.write(
-    `engine: ${choice.backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}; evaluations: ${flags.evalEngine}\n`,
+    // One line: what was chosen and why (initBackend's reason), e.g. "wasm (auto, 2 threads): no tensorflow — …".
+    `engine: ${choice.reason}; evaluations: ${flags.evalEngine}\n`,
   );
   const controller = stopOnSignals();
   return {
