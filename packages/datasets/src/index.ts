@@ -33,6 +33,7 @@ export { type FashionMnistOptions, fashionMnist } from './fashion-mnist';
 export { type IdxArray, parseIdx, readIdx } from './idx';
 export { type Holdout, ImageDataset, type ImageDatasetInit, type Split } from './image-dataset';
 export { type ImageFolderOptions, imageFolder } from './image-folder';
+export type { ImageFolderTransform } from './image-folder-options';
 export { FASHION_MNIST_CLASSES, type IdxFolderOptions, MNIST_CLASSES, mnist, type TrainTest } from './mnist';
 export {
   type GreyMode,
