@@ -5,6 +5,7 @@ import { assertSeed } from '../random';
 import type { LabelledImages } from '../robustness-curve';
 import {
   assertClassifier,
+  assertImageBatch,
   assertLabelsInClasses,
   assertOptions,
   classCount,
@@ -30,7 +31,8 @@ export interface CorruptionEvaluationOptions {
   seed: number;
   /**
    * Families to evaluate, in order. Default: every family that needs no encoder
-   * ({@link ALGORITHMIC_CORRUPTIONS}), plus `'jpeg-compression'` when `jpeg` is given.
+   * ({@link ALGORITHMIC_CORRUPTIONS}) but `'saturate'` on grey images (C = 1, no saturation to scale), plus
+   * `'jpeg-compression'` when `jpeg` is given.
    */
   families?: readonly CorruptionFamily[];
   /** Severities (integers 1–5, default all five). */
@@ -58,15 +60,17 @@ export interface CorruptionEvaluation {
   families: CorruptionFamilyAccuracy[];
 }
 
-function checkPlan(fn: string, options: CorruptionEvaluationOptions, mode: RunMode) {
+/** The default families: no JPEG without a codec, no saturate on grey images (they have no saturation). */
+function defaultFamilies(options: CorruptionEvaluationOptions, channels: number): CorruptionFamily[] {
+  const families = ALGORITHMIC_CORRUPTIONS.filter((f) => !(f === 'saturate' && channels === 1));
+  return options.jpeg === undefined ? families : [...families, 'jpeg-compression'];
+}
+
+function checkPlan(fn: string, options: CorruptionEvaluationOptions, mode: RunMode, channels: number) {
   assertOptions(fn, options);
   assertSeed(fn, options?.seed);
   const batchSize = positiveInteger(fn, 'batchSize', options.batchSize ?? 100);
-  const families =
-    options.families ??
-    (options.jpeg === undefined
-      ? ALGORITHMIC_CORRUPTIONS
-      : [...ALGORITHMIC_CORRUPTIONS, 'jpeg-compression' as const]);
+  const families = options.families ?? defaultFamilies(options, channels);
   const severities = options.severities ?? CORRUPTION_SEVERITIES;
   for (const [name, list] of [
     ['families', families],
@@ -101,10 +105,11 @@ function* evaluationSteps(
         `[${classifier.bounds.join(', ')}]; create it with bounds [0, 1] and move the model's scaling into preprocess.`,
     );
   }
-  const plan = checkPlan(fn, options, mode);
   const images = data?.images;
-  yield* imagesReads(fn, images, [0, 1]);
+  assertImageBatch(fn, images);
+  const plan = checkPlan(fn, options, mode, images.shape[3]);
   for (const f of plan.families) assertChannels(fn, images, f);
+  yield* imagesReads(fn, images, [0, 1]);
   const [n, h, w, c] = images.shape;
   const labels = yield* labelsReads(fn, data.labels, n);
   assertLabelsInClasses(fn, labels, classCount(classifier, images).k);

@@ -4,12 +4,13 @@ import type { JpegCodec, RawImage } from './jpeg';
 
 type Sharp = typeof SharpModule;
 
-/** Encodes one 8-bit image as JPEG at `quality`, with 4:2:0 chroma subsampling (Pillow's default, as CIFAR-10-C). */
+/** Encodes one 8-bit image as JPEG at `quality`: RGB with 4:2:0 chroma subsampling (Pillow's default, as CIFAR-10-C), grey as one component. */
 export async function encodeJpeg(sharp: Sharp, image: RawImage, quality: number): Promise<Buffer> {
   const { data, width, height, channels } = image;
-  return sharp(data, { raw: { width, height, channels } })
-    .jpeg({ quality, chromaSubsampling: '4:2:0' })
-    .toBuffer();
+  let pipeline = sharp(data, { raw: { width, height, channels } });
+  // Grey stays a one-component JPEG (as Pillow saves mode 'L'); libvips would otherwise write sRGB.
+  if (channels === 1) pipeline = pipeline.toColourspace('b-w');
+  return pipeline.jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
 }
 
 /** Decodes a JPEG into `channels` 8-bit channels. */
