@@ -4,6 +4,7 @@ import { deriveSeed, SeededRandom } from '../random';
 import { uniformImages } from '../test-helpers';
 import { corrupt } from './corrupt';
 import { affineFromPoints, elasticImage, warpAffine } from './elastic';
+import { gaussianWeights, reflectSymmetric, separableFilter } from './image-ops';
 
 const SIZE = { h: 6, w: 5, c: 1 };
 const ramp = Float32Array.from({ length: 30 }, (_, i) => i / 29);
@@ -29,6 +30,63 @@ describe('elastic transform', () => {
         [1, 0, 1, 2, 3].map((x) => expect.closeTo(ramp[5 * y + x], 7)),
       );
     }
+  });
+
+  it('warpAffine samples the inverse map: swapping x and y transposes a square image', () => {
+    const sq = Float32Array.from({ length: 25 }, (_, i) => i / 24);
+    const out = warpAffine(sq, { h: 5, w: 5, c: 1 }, [0, 1, 0, 1, 0, 0]);
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < 5; x++) expect(out[5 * y + x]).toBeCloseTo(sq[5 * x + y], 7);
+    // A shear (x, y) ↦ (x, x + y): dst(x, y) = src(x, y − x), rows above the top mirrored (reflect-101).
+    const shear = warpAffine(sq, { h: 5, w: 5, c: 1 }, [1, 0, 0, 1, 1, 0]);
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 5; x++) expect(shear[5 * y + x]).toBeCloseTo(sq[5 * Math.abs(y - x) + x], 7);
+    }
+    const shearX = warpAffine(sq, { h: 5, w: 5, c: 1 }, [1, 1, 0, 0, 1, 0]);
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 5; x++) expect(shearX[5 * y + x]).toBeCloseTo(sq[5 * y + Math.abs(x - y)], 7);
+    }
+    // A scaling by 2 about the origin: dst(x, y) = src(x/2, y/2), bilinear between pixels.
+    const half = warpAffine(sq, { h: 5, w: 5, c: 1 }, [2, 0, 0, 0, 2, 0]);
+    expect(half[5 * 1 + 3]).toBeCloseTo(
+      (sq[5 * 0 + 1] + sq[5 * 0 + 2] + sq[5 * 1 + 1] + sq[5 * 1 + 2]) / 4,
+      7,
+    );
+  });
+
+  it('displaces by α·(2u − 1) per pixel, x from the first h·w draws after the 6 of the points, y from the next', () => {
+    // σ = 0: no smoothing, so the displacement is the raw draws; ramps read it back exactly (away from borders).
+    const size = { h: 6, w: 7, c: 1 };
+    const xRamp = Float32Array.from({ length: 42 }, (_, i) => 0.25 + (0.5 * (i % 7)) / 6);
+    const yRamp = Float32Array.from({ length: 42 }, (_, i) => 0.25 + (0.5 * Math.floor(i / 7)) / 5);
+    const draws = new SeededRandom(5);
+    for (let k = 0; k < 6; k++) draws.uniform();
+    const dx = Array.from({ length: 42 }, () => 0.8 * (2 * draws.uniform() - 1));
+    const dy = Array.from({ length: 42 }, () => 0.8 * (2 * draws.uniform() - 1));
+    const outX = new Float32Array(42);
+    const outY = new Float32Array(42);
+    elasticImage(xRamp, outX, size, [0.8, 0, 0], new SeededRandom(5));
+    elasticImage(yRamp, outY, size, [0.8, 0, 0], new SeededRandom(5));
+    for (let y = 1; y < 5; y++) {
+      for (let x = 1; x < 6; x++) {
+        const p = 7 * y + x;
+        expect(outX[p]).toBeCloseTo(0.25 + (0.5 * (x + dx[p])) / 6, 6);
+        expect(outY[p]).toBeCloseTo(0.25 + (0.5 * (y + dy[p])) / 5, 6);
+      }
+    }
+  });
+
+  it('smooths the fields with a normalised Gaussian and mirrored borders (SciPy reflect), by hand at a corner', () => {
+    // An impulse at (0, 0) with 3 taps [a, b, a]: index −1 mirrors onto 0, so out(0, 0) = (a + b)².
+    const w = gaussianWeights(0.8, 1);
+    const plane = new Float64Array(16);
+    plane[0] = 1;
+    const out = separableFilter(plane, 4, 4, w, reflectSymmetric);
+    expect(out[0]).toBeCloseTo((w[0] + w[1]) ** 2, 14);
+    expect(out[1]).toBeCloseTo((w[0] + w[1]) * w[2], 14);
+    expect(out[5]).toBeCloseTo(w[2] * w[2], 14);
+    expect(w[0] + w[1] + w[2]).toBeCloseTo(1, 14);
+    expect(w[0] / w[1]).toBeCloseTo(Math.exp(-1 / (2 * 0.8 * 0.8)), 14);
   });
 
   it('with no jitter and no displacement it is the identity', () => {

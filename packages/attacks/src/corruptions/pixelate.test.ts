@@ -61,6 +61,16 @@ describe('pixelate (Pillow BOX down to ⌊side·f⌋, then BOX back up; f = 0.95
     tf.dispose([x, y]);
   });
 
+  it('3×3 at severity 4 (⌊2.25⌋ = 2): a centre on a box edge belongs to the box on its left (Pillow’s (−½, ½])', () => {
+    // 3 → 2: boxes [0, 1.5] and (1.5, 3]; pixel 1's centre 1.5 is on the edge, so box 0 = {0, 1}, box 1 = {2}.
+    // 2 → 3: nearest small pixel of ⌊(j + ½)·2/3⌋ = 0, 1, 1.
+    const { x, at } = indexImage(3);
+    const y = corrupt(x, 'pixelate', 4);
+    const groups = [[0, 1], [2], [2]];
+    expect(Array.from(y.dataSync())).toEqual(expected(3, groups, at).map((v) => expect.closeTo(v, 7)));
+    tf.dispose([x, y]);
+  });
+
   it('32 → 30 (CIFAR, severity 1): 30 boxes of 16/15 px, two of which hold two pixel centres', () => {
     const taps = boxTaps(32, 30);
     const sizes = taps.map((t) => t.weights.filter((w) => w > 0).length);

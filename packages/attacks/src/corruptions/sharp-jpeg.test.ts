@@ -39,6 +39,16 @@ describe('jpeg-compression through sharp (@pixsim/attacks/node)', () => {
     }
   });
 
+  it('encodes grey images as one-component JPEGs (as Pillow saves mode L): one table, one channel', async () => {
+    const s = await loadSharp();
+    const data = Uint8Array.from({ length: 16 * 16 }, (_, i) => (i * 37) % 256);
+    const file = await encodeJpeg(s, { data, width: 16, height: 16, channels: 1 }, 58);
+    expect((await sharp(file).metadata()).channels).toBe(1);
+    const tables = quantTables(file);
+    expect([...tables.keys()]).toEqual([0]);
+    expect(tables.get(0)?.[0]).toBe(scaled(16, 58));
+  });
+
   it('corruptAsync equals decoding sharp’s own JPEG of the byte image, RGB and grey', async () => {
     const start = tf.memory().numTensors;
     const jpeg = await sharpJpeg();
