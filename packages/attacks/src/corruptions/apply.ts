@@ -33,7 +33,8 @@ function imageCorruption(
     case 'impulse-noise':
       return (src, dst, rng) => impulseNoiseImage(src, dst, p['impulse-noise'][level], rng);
     case 'defocus-blur': {
-      const kernel = defocusKernel(...p['defocus-blur'][level]);
+      const [radius, aliasBlur] = p['defocus-blur'][level];
+      const kernel = defocusKernel(radius, aliasBlur);
       return (src, dst) => correlate(src, dst, size, kernel);
     }
     case 'motion-blur': {
@@ -49,8 +50,10 @@ function imageCorruption(
       return (src, dst) => brightnessImage(src, dst, size, p.brightness[level]);
     case 'contrast':
       return (src, dst) => contrastImage(src, dst, size, p.contrast[level]);
-    case 'saturate':
-      return (src, dst) => saturateImage(src, dst, ...p.saturate[level]);
+    case 'saturate': {
+      const [scale, shift] = p.saturate[level];
+      return (src, dst) => saturateImage(src, dst, scale, shift);
+    }
     case 'pixelate':
       return (src, dst) => pixelateImage(src, dst, size, p.pixelate[level]);
     case 'elastic-transform': {

@@ -70,19 +70,17 @@ const UNAVAILABLE: Readonly<Record<string, { reason: CorruptionUnavailableReason
 /** The severities of CIFAR-10-C. */
 export const CORRUPTION_SEVERITIES: readonly number[] = Object.freeze([1, 2, 3, 4, 5]);
 
-type Five<T> = readonly [T, T, T, T, T];
-
 /**
  * CIFAR-10-C's constants per severity 1–5 (the CIFAR variant of the reference `make_cifar_c.py`, not
  * ImageNet-C's). Pixel sizes (blur radii) are absolute; elastic sizes are fractions of the image side.
  */
 export const CIFAR10C_PARAMETERS = Object.freeze({
   /** σ of `clip(x + N(0, σ²))`. */
-  'gaussian-noise': [0.04, 0.06, 0.08, 0.09, 0.1] as Five<number>,
+  'gaussian-noise': [0.04, 0.06, 0.08, 0.09, 0.1] as const,
   /** λ of `clip(Poisson(λ·x) / λ)`. */
-  'shot-noise': [500, 250, 100, 75, 50] as Five<number>,
+  'shot-noise': [500, 250, 100, 75, 50] as const,
   /** Fraction of values set to 0 or 1 (equal odds). */
-  'impulse-noise': [0.01, 0.02, 0.03, 0.05, 0.07] as Five<number>,
+  'impulse-noise': [0.01, 0.02, 0.03, 0.05, 0.07] as const,
   /** `[radius, aliasBlur]`: disk radius and σ of the 3×3 Gaussian that anti-aliases the disk. */
   'defocus-blur': [
     [0.3, 0.4],
@@ -90,7 +88,7 @@ export const CIFAR10C_PARAMETERS = Object.freeze({
     [0.5, 0.6],
     [1, 0.2],
     [1.5, 0.1],
-  ] as Five<readonly [number, number]>,
+  ] as const,
   /** `[radius, sigma]` of ImageMagick's motion blur; the angle is drawn from U(−45°, 45°). */
   'motion-blur': [
     [6, 1],
@@ -98,16 +96,16 @@ export const CIFAR10C_PARAMETERS = Object.freeze({
     [6, 2],
     [8, 2],
     [9, 2.5],
-  ] as Five<readonly [number, number]>,
+  ] as const,
   /**
    * Number of zoom factors `1, 1.01, 1.02, …`: the reference's `np.arange(1, 1.06, 0.01)` … `(1, 1.26, 0.01)`,
    * whose floating-point end points are included for four of five severities (7, 12, 16, 21, 26 factors).
    */
-  'zoom-blur': [7, 12, 16, 21, 26] as Five<number>,
+  'zoom-blur': [7, 12, 16, 21, 26] as const,
   /** Added to the HSV value V. */
-  brightness: [0.05, 0.1, 0.15, 0.2, 0.3] as Five<number>,
+  brightness: [0.05, 0.1, 0.15, 0.2, 0.3] as const,
   /** Factor c of `(x − mean)·c + mean` (mean per image and channel). */
-  contrast: [0.75, 0.5, 0.4, 0.3, 0.15] as Five<number>,
+  contrast: [0.75, 0.5, 0.4, 0.3, 0.15] as const,
   /** `[alpha, sigma, affine]` as fractions of the image side (the reference: 32·these). */
   'elastic-transform': [
     [0, 0, 0.08],
@@ -115,11 +113,11 @@ export const CIFAR10C_PARAMETERS = Object.freeze({
     [0.08, 0.06, 0.06],
     [0.1, 0.04, 0.05],
     [0.1, 0.03, 0.03],
-  ] as Five<readonly [number, number, number]>,
+  ] as const,
   /** Factor of the side of the box-downsampled image. */
-  pixelate: [0.95, 0.9, 0.85, 0.75, 0.65] as Five<number>,
+  pixelate: [0.95, 0.9, 0.85, 0.75, 0.65] as const,
   /** JPEG quality. */
-  'jpeg-compression': [80, 65, 58, 50, 40] as Five<number>,
+  'jpeg-compression': [80, 65, 58, 50, 40] as const,
   /** `[scale, shift]` of the HSV saturation: `S ← clip(S·scale + shift)`. */
   saturate: [
     [0.3, 0],
@@ -127,7 +125,7 @@ export const CIFAR10C_PARAMETERS = Object.freeze({
     [1.5, 0],
     [2, 0.1],
     [2.5, 0.2],
-  ] as Five<readonly [number, number]>,
+  ] as const,
 });
 
 /**

@@ -11,7 +11,7 @@ export interface RawImage {
 
 /**
  * A JPEG round trip: encodes `image` at `quality` (1–100) and returns the decoded bytes, in the same layout
- * and size. `@pixsim/attacks/node` makes one with `sharp` ({@link sharpJpeg}); in a browser, write one with
+ * and size. `sharpJpeg()` of `@pixsim/attacks/node` makes one with `sharp`; in a browser, write one with
  * a canvas (`canvas.toBlob(…, 'image/jpeg', quality / 100)`).
  */
 export type JpegCodec = (image: RawImage, quality: number) => Promise<Uint8Array>;
