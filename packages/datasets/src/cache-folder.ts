@@ -60,7 +60,8 @@ export function cacheFolderError(path: string, error: unknown): CacheFolderError
     path,
     code,
     `download: the cache folder ${path} cannot be used: ${why(path, code)} (${code}). ` +
-      'Pass a writable folder as the cache (the cacheDir option, or PIXSIM_CACHE_DIR / PIXSIM_DATA_DIR for the pixsim CLI).',
+      'Use a writable folder as the cache (the cacheDir option of download(); for the pixsim CLI: --dir, ' +
+      'PIXSIM_DATA_DIR or PIXSIM_CACHE_DIR).',
   );
 }
 

@@ -126,8 +126,9 @@ async function isVerified(path: string, file: RemoteFile): Promise<boolean> {
  * Downloads one file to `dest`: into `dest + '.part'` (resumed with an HTTP `Range` request after a
  * dropped connection), verified against its checksum, then renamed to `dest`, so `dest` is never
  * half-written. One process at a time writes the `.part` file (a lock `dest + '.lock'`, see
- * {@link acquireDownloadLock}): a second download of the same file, in this process or another, waits
- * and then uses the verified file. A folder that cannot be created or written is a {@link CacheFolderError}.
+ * a folder made atomically, also on NFS): a second download of the same file, in this process or another,
+ * waits and then uses the verified file; the lock of a process that died is taken over after
+ * {@link LOCK_STALE_MS}. A folder that cannot be created or written is a {@link CacheFolderError}.
  */
 export async function downloadFile(
   file: RemoteFile,
