@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { defaultCacheDir } from './data-locate';
 import { InvalidOptionError } from './errors';
 import type { Split } from './image-dataset';
 
@@ -166,10 +165,6 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
         : positiveInt(fn, 'maxPerClass', options.maxPerClass),
     concurrency: positiveInt(fn, 'concurrency', options.concurrency ?? 4),
   };
-}
-
-function defaultCacheDir(): string {
-  return process.env.PIXSIM_CACHE_DIR ?? join(homedir(), '.cache', 'pixsim');
 }
 
 /** The cache folder (or `false`) and the warning sink of {@link imageFolder}, validated. */

@@ -12,6 +12,7 @@ export {
 export {
   BadFormatError,
   BadMagicError,
+  CacheFolderError,
   ChecksumMismatchError,
   CountMismatchError,
   DatasetError,
@@ -59,7 +60,17 @@ export {
   findDataRoot,
   findPixsimCheckout,
 } from './data-root';
+export {
+  type DataLocation,
+  dataLocations,
+  defaultCacheDir,
+  fetchRoot,
+  findDataset,
+  LOCATABLE_DATASETS,
+  type LocatableDataset,
+} from './data-locate';
 export { type DownloadOptions, type DownloadResult, download, downloadFile } from './download';
+export { LOCK_STALE_MS } from './download-lock';
 export {
   DATASET_SOURCES,
   type DatasetName,

@@ -13,6 +13,7 @@ import { readJsonIfExists } from './files';
 import { loadExperiment, loadPreset } from './load';
 import { renderFigure } from './render';
 import { reproduce, reproduceInProcesses } from './reproduce';
+import { addDataCommands } from './data-command';
 import { aggregateDir } from './results-dir';
 import { writeReport } from './report';
 import { runCell } from './run-cell';
@@ -79,7 +80,10 @@ function engineOptions(cmd: Command): Command {
         .choices(['auto', 'onnxruntime', 'tfjs'])
         .default('auto'),
     )
-    .option('--data-dir <dir>', 'folder of CIFAR-10/100 (binary version); default: the download() cache')
+    .option(
+      '--data-dir <dir>',
+      "folder of CIFAR-10/100 (binary version); default: the copy 'pixsim data list' shows, else a download",
+    )
     .option(
       '--imagenet <dir>',
       'ImageNet training images (<class>/<image>); cpu/quick/smoke fall back to Tiny-ImageNet',
@@ -247,6 +251,7 @@ export function createProgram(): Command {
       process.stdout.write(`${files.png}\n${files.svg}\n`);
     });
   addSweepCommands(program, engineOptions);
+  addDataCommands(program);
   program
     .command('report <dir>')
     .description('one Markdown page with every figure and table under <dir>')

