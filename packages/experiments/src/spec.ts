@@ -78,6 +78,34 @@ export interface ScaleSpec {
   readonly boundaryRepeats: number;
 }
 
+/**
+ * A tuning cell of `pixsim tune`: it trains one of the two compared models (and the FGSM surrogate when the
+ * attack needs one) and evaluates it on a validation split of the training images, never on the test set.
+ */
+export interface TuningSpec {
+  /** The model this cell trains: one unregularized baseline per seed, one regularized cell per (α, Th, seed). */
+  readonly role: 'unregularized' | 'regularized';
+  /**
+   * Fraction of the (preset's) training images held out, with a fixed seed (the same split for every seed
+   * and pair), not trained on, and evaluated instead of the test set.
+   */
+  readonly validationFraction: number;
+  /** Spec id of the tune's unregularized cells: a regularized cell reloads their finished FGSM surrogate (same weights). */
+  readonly baseline: string;
+}
+
+/** Where the (α, Th) of a reproduction came from: `pixsim reproduce --tuned <dir>` or `--alpha/--th`. */
+export interface TunedSpec {
+  /** `'tune'`: the pair `pixsim tune` selected (`file`); `'flags'`: given on the command line. */
+  readonly source: 'tune' | 'flags';
+  /** α and Th of the shipped experiment, which this reproduction replaced. */
+  readonly replaced: { readonly alpha: number; readonly th: number };
+  /** The `tune.json` the pair was selected in (absolute path), with the seeds and preset it was tuned on. */
+  readonly file?: string;
+  readonly tuneSeeds?: readonly number[];
+  readonly tunePreset?: string;
+}
+
 /** An experiment: what to train, how to regularize, and how to evaluate. Plain JSON. */
 export interface ExperimentSpec {
   readonly format: typeof SPEC_FORMAT;
@@ -131,4 +159,8 @@ export interface ExperimentSpec {
   readonly scale: ScaleSpec;
   /** How the figure is labelled. */
   readonly figure: { readonly title: string; readonly caption: string };
+  /** Present in the cells of `pixsim tune` only. */
+  readonly tuning?: TuningSpec;
+  /** Present when α and Th were tuned or given on the command line (not part of the spec hash: provenance). */
+  readonly tuned?: TunedSpec;
 }

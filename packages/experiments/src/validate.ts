@@ -9,6 +9,7 @@ import {
   SPEC_FORMAT,
   TASK_DATASETS,
 } from './spec';
+import { validateTuned, validateTuning } from './validate-tuning';
 
 const PAIR_RANGES = ['all', 'high', 'low', 'positive', 'negative', 'double'] as const;
 
@@ -237,5 +238,7 @@ export function validateSpec(spec: unknown): ExperimentSpec {
     evaluation: { attacks, batchSize: positiveInt('evaluation.batchSize', evaluation.batchSize) as number },
     scale: validateScale(section(s, 'scale')),
     figure: { title: text('figure.title', figure.title), caption: text('figure.caption', figure.caption) },
+    ...(s.tuning === undefined ? {} : { tuning: validateTuning(s.tuning) }),
+    ...(s.tuned === undefined ? {} : { tuned: validateTuned(s.tuned) }),
   };
 }

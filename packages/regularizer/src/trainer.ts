@@ -300,6 +300,7 @@ export async function trainWith(
         validationAccuracy: val?.accuracy ?? null,
         heldOutCorrelation: sim?.correlation ?? null,
         heldOutSimLoss: sim?.simLoss ?? null,
+        tapWeights: regularizer ? await readTapWeights(regularizer) : null,
         imagesPerSecond: sums.images / sums.seconds,
         steps: stepsPerEpoch,
       };
@@ -417,6 +418,16 @@ async function runStep(
     );
   } finally {
     tf.dispose(tensors);
+  }
+}
+
+/** `softmax(w)` as numbers (a read only: it changes no weight). */
+async function readTapWeights(regularizer: SimilarityRegularizer): Promise<number[]> {
+  const weights = regularizer.tapWeights();
+  try {
+    return Array.from(await weights.data());
+  } finally {
+    weights.dispose();
   }
 }
 
