@@ -121,7 +121,20 @@ export interface DataRecord {
      */
     evaluatedOn?: 'test' | 'validation';
   };
-  regularization: { dataset: string; source: string; n: number; standIn: boolean; imageShape: number[] };
+  regularization: {
+    dataset: string;
+    /** The folder or data set read (a data-root-relative folder for the ImageNet sample and the stand-in). */
+    source: string;
+    n: number;
+    standIn: boolean;
+    imageShape: number[];
+    /**
+     * What the spec hash covers of the source: the data set, or for ImageNet `'imagenet-sample-1000'`,
+     * `'tiny-imagenet-5k-stand-in'`, `'imagenet-folder'` or `'imagenet-folder-spread'` (absent in results
+     * written before the ImageNet sample was used: read from `standIn`).
+     */
+    provenance?: string;
+  };
   pairs: number;
 }
 

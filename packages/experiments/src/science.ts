@@ -28,6 +28,7 @@ export function scienceOf(spec: ExperimentSpec): Record<string, unknown> {
 /** Where the regularization images came from, as `regularizationProvenance` of the runner names it, read from a result. */
 export function provenanceOfResult(result: CellResult): string {
   const reg = result.data.regularization;
+  if (reg.provenance !== undefined) return reg.provenance;
   if (reg.dataset !== 'imagenet') return reg.dataset;
   return reg.standIn ? 'tiny-imagenet-5k-stand-in' : 'imagenet-folder';
 }

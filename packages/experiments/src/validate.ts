@@ -4,7 +4,9 @@ import {
   ATTACK_KINDS,
   type AttackSpec,
   type ExperimentSpec,
+  LEARNING_RATE_SCHEDULES,
   REGULARIZATION_DATASETS,
+  REGULARIZATION_SELECTIONS,
   type ScaleSpec,
   SPEC_FORMAT,
   TASK_DATASETS,
@@ -63,7 +65,15 @@ export function validateScale(scale: Record<string, unknown>, prefix = 'scale'):
     epochs: positiveInt(`${prefix}.epochs`, scale.epochs) as number,
     boundaryImages: positiveInt(`${prefix}.boundaryImages`, scale.boundaryImages) as number,
     boundaryRepeats: positiveInt(`${prefix}.boundaryRepeats`, scale.boundaryRepeats) as number,
+    ...learningRateScheduleOf(`${prefix}.learningRateSchedule`, scale.learningRateSchedule),
   };
+}
+
+/** `{ learningRateSchedule: 'proportional' }`, or `{}` for `'paper'` and absent (today's spec hash). */
+export function learningRateScheduleOf(field: string, v: unknown): Pick<ScaleSpec, 'learningRateSchedule'> {
+  if (v === undefined) return {};
+  const schedule = oneOf(field, v, LEARNING_RATE_SCHEDULES);
+  return schedule === 'paper' ? {} : { learningRateSchedule: schedule };
 }
 
 function validateAttack(field: string, a: unknown): AttackSpec {
@@ -216,7 +226,7 @@ export function validateSpec(spec: unknown): ExperimentSpec {
     },
     regularization: {
       dataset: reg.dataset as never,
-      selection: oneOf('regularization.selection', reg.selection, ['first', 'random'] as const),
+      selection: oneOf('regularization.selection', reg.selection, REGULARIZATION_SELECTIONS),
       transform,
       alpha,
       th,

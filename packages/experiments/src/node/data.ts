@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   cifar10,
   cifar100,
@@ -10,15 +9,15 @@ import {
   findDataset,
   fashionMnist,
   type ImageDataset,
-  imageFolder,
   mnist,
+  regularizationIndices,
   type TrainTest,
 } from '@pixsim/datasets';
 import { deriveSeed, permutation } from '@pixsim/regularizer';
 import { DataNotFoundError, InvalidOptionError } from '../errors';
-import type { ExperimentSpec, TaskDataset } from '../spec';
+import type { ExperimentSpec, RegularizationSelectionName, TaskDataset } from '../spec';
 import { toGreyDataset } from './grey';
-import { isDir, standInCandidates } from './locate';
+import { loadImagenet } from './imagenet';
 
 /** Where data sets are read from. */
 export interface DataOptions {
@@ -29,8 +28,13 @@ export interface DataOptions {
   dataDir?: string;
   /** An ImageNet-style image folder (`<class>/<image>`). */
   imagenetDir?: string;
-  /** Allow the Tiny-ImageNet stand-in when no `imagenetDir` is given (the preset says). */
+  /**
+   * Allow a substitute for a full ImageNet folder when no `imagenetDir` is given (the preset says): the
+   * ImageNet sample (`imagenet-sample-1000` under the data root) when found, else the Tiny-ImageNet stand-in.
+   */
   imagenetStandIn?: boolean;
+  /** `false` skips the ImageNet sample, so the Tiny-ImageNet stand-in is used (default: the sample when found). */
+  imagenetSample?: boolean;
   /** Folder for derived files (the N-image ImageNet selection). */
   workDir: string;
 }
@@ -140,104 +144,39 @@ export interface RegularizationData {
   images: ImageDataset;
   source: string;
   standIn: boolean;
+  /** What the spec hash covers of the source (`regularizationProvenance`). */
+  provenance: string;
+  /** Statements the result carries about the source (stand-in, ImageNet sample). */
+  notes: string[];
+  /** Ways the run differs from the preset's scale because of the source. */
+  reductions: string[];
 }
 
 function pick(
-  total: number,
+  full: ImageDataset,
   n: number,
-  selection: 'first' | 'random',
+  selection: RegularizationSelectionName,
   seed: number,
   what: string,
 ): Int32Array {
+  const total = full.size;
   if (n > total) {
     throw new InvalidOptionError(
       'scale.regularizationImages',
       `${what}: N = ${n} regularization images asked, but the training split holds ${total}; lower regularizationImages.`,
     );
   }
+  if (selection === 'spread') return regularizationIndices(full, n, seed, 'spread');
+  // 'first' and 'random' as before the datasets package had regularizationIndices (same images, same weights).
   if (selection === 'first') return Int32Array.from({ length: n }, (_, i) => i);
   const p = permutation(total, deriveSeed(seed, REG_ORDER_STREAM, 1)).subarray(0, n);
   return Int32Array.from(p).sort();
 }
 
-/** The first (or random) N files of an image folder in `imageFolder`'s order, linked into a folder of their own. */
-function linkSelection(
-  dir: string,
-  n: number,
-  selection: 'first' | 'random',
-  seed: number,
-  workDir: string,
-): string {
-  const classes = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  const files: [string, string][] = [];
-  for (const c of classes) {
-    for (const f of readdirSync(join(dir, c)).sort()) {
-      if (!f.startsWith('.') && ['.jpeg', '.jpg', '.png'].includes(extname(f).toLowerCase()))
-        files.push([c, f]);
-    }
-  }
-  const chosen = pick(files.length, n, selection, seed, dir);
-  const target = join(
-    workDir,
-    `${basename(dir)}-${selection}-${n}${selection === 'random' ? `-seed${seed}` : ''}`,
-  );
-  for (const i of chosen) {
-    const [c, f] = files[i];
-    mkdirSync(join(target, c), { recursive: true });
-    try {
-      symlinkSync(resolve(dir, c, f), join(target, c, f));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  return target;
-}
-
-async function loadImagenet(
-  spec: ExperimentSpec,
-  seed: number,
-  options: DataOptions,
-): Promise<RegularizationData> {
-  const n = spec.scale.regularizationImages;
-  const { selection } = spec.regularization;
-  if (options.imagenetDir) {
-    if (!isDir(options.imagenetDir)) {
-      throw new DataNotFoundError(
-        'imagenet',
-        `--imagenet ${options.imagenetDir} is not a folder; pass an ImageNet training folder (<class>/<image>).`,
-      );
-    }
-    const linked = linkSelection(options.imagenetDir, n, selection, seed, options.workDir);
-    const images = await imageFolder(linked, { transform: 'imagenet-regularization' });
-    return { images, source: resolve(options.imagenetDir), standIn: false };
-  }
-  if (!options.imagenetStandIn) {
-    throw new DataNotFoundError(
-      'imagenet',
-      `${spec.id} regularizes with ImageNet images: pass --imagenet <folder of ImageNet training images> ` +
-        '(this preset does not allow the Tiny-ImageNet stand-in).',
-    );
-  }
-  const dir = standInCandidates().find(isDir);
-  if (!dir) {
-    throw new DataNotFoundError(
-      'imagenet',
-      `${spec.id}: no --imagenet folder and no Tiny-ImageNet stand-in at ${standInCandidates().join(' or ')}; ` +
-        'pass --imagenet <folder> or set PIXSIM_IMAGENET_STANDIN.',
-    );
-  }
-  const linked = linkSelection(dir, n, selection, seed, options.workDir);
-  // 64×64 Tiny-ImageNet images: the reference's 36×64 geometry is a centre crop of 36×64 (grey, PIL luma).
-  const images = await imageFolder(linked, { grey: true, crop: [36, 64] });
-  return { images, source: dir, standIn: true };
-}
-
 /**
- * The N regularization images of the spec, in a seeded order: the first N (or a seeded random N) of the
- * regularization data set's training split, shuffled with `seed`, grey for a grey task.
+ * The N regularization images of the spec, in a seeded order: the first N (or a seeded random N, or N spread
+ * over the classes) of the regularization data set's training split, shuffled with `seed`, grey for a grey
+ * task; ImageNet images from the source `imagenetSource` picks (see `loadImagenet`).
  */
 export async function loadRegularizationData(
   spec: ExperimentSpec,
@@ -255,9 +194,16 @@ export async function loadRegularizationData(
     const full = loaded ? loaded.data.train : task.fullTrain;
     const source = loaded ? loaded.source : task.source;
     const chosen = full.select(
-      pick(full.size, n, spec.regularization.selection, seed, spec.regularization.dataset),
+      pick(full, n, spec.regularization.selection, seed, spec.regularization.dataset),
     );
-    out = { images: spec.task.channels === 'grey' ? toGreyDataset(chosen) : chosen, source, standIn: false };
+    out = {
+      images: spec.task.channels === 'grey' ? toGreyDataset(chosen) : chosen,
+      source,
+      standIn: false,
+      provenance: spec.regularization.dataset,
+      notes: [],
+      reductions: [],
+    };
   }
   const order = permutation(out.images.size, deriveSeed(seed, REG_ORDER_STREAM));
   return { ...out, images: out.images.select(order) };

@@ -10,6 +10,7 @@ import {
 } from '../result';
 import type { ExperimentSpec } from '../spec';
 import type { RegularizationData, TaskData } from './data';
+import { learningRateWords } from './learning-rate';
 import { currentEngine, type EngineInfo, packageVersions, sourceCommit } from './environment';
 
 /** SGD momentum of every model (the reference's, and `train()`'s default). */
@@ -22,16 +23,13 @@ export function trainingRecord(spec: ExperimentSpec): TrainingRecord {
     momentum: TRAINING_MOMENTUM,
     // The reference trains without weight decay; train() of @pixsim/regularizer has none.
     weightDecay: 0,
-    learningRate: 'cyclic step decay 0.1 · 0.3^⌊(epoch mod 20)/4⌋ per epoch',
+    learningRate: learningRateWords(spec),
     batchSize: spec.training.batchSize,
     pairBatchSize: spec.regularization.k,
   };
 }
 
-/** The statement results and figures carry when the Tiny-ImageNet stand-in replaced ImageNet. */
-export function standInNote(source: string): string {
-  return `ImageNet stand-in: regularization images are Tiny-ImageNet (64×64, ${source}), grey, centre crop 36×64 — not ImageNet.`;
-}
+export { standInNote } from './imagenet';
 
 function deviationNotes(spec: ExperimentSpec): string[] {
   const cifar = spec.task.dataset === 'cifar10' || spec.task.dataset === 'cifar100';
@@ -92,12 +90,8 @@ export function assembleResult(p: ResultParts): CellResult {
     specHash: p.specHash,
     spec,
     presetSpec: preset,
-    reductions: [...reductions],
-    notes: [
-      ...(reg.standIn ? [standInNote(reg.source)] : []),
-      ...deviationNotes(spec),
-      ...tuningNotes(spec, task),
-    ],
+    reductions: [...reductions, ...reg.reductions],
+    notes: [...reg.notes, ...deviationNotes(spec), ...tuningNotes(spec, task)],
     data: {
       task: {
         dataset: spec.task.dataset,
@@ -111,6 +105,7 @@ export function assembleResult(p: ResultParts): CellResult {
         source: reg.source,
         n: reg.images.size,
         standIn: reg.standIn,
+        provenance: reg.provenance,
         imageShape: reg.images.shape.slice(1),
       },
       pairs: targets.pairs.length / 2,

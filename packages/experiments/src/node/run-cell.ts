@@ -35,6 +35,12 @@ export interface RunCellOptions {
   dataDir?: string;
   /** ImageNet image folder. */
   imagenetDir?: string;
+  /**
+   * `false`: without `imagenetDir`, regularize with the Tiny-ImageNet stand-in even where the ImageNet sample
+   * (`imagenet-sample-1000` under the data root) is found. Default: the sample when found (and the preset
+   * allows a substitute for ImageNet). Part of the spec hash, as the source is.
+   */
+  imagenetSample?: boolean;
   /** Engine to record (default: the active one, 1 thread). */
   engine?: EngineInfo;
   /**
@@ -181,6 +187,7 @@ async function prepareInputs(
   const dataOptions: DataOptions = {
     dataDir: options.dataDir,
     imagenetDir: options.imagenetDir,
+    imagenetSample: options.imagenetSample,
     imagenetStandIn: preset.imagenetStandIn,
     workDir: join(options.out, '.data'),
   };
@@ -198,10 +205,16 @@ async function prepareInputs(
   );
   progress.line(
     `data ready: ${task.train.size.toLocaleString('en')} training, ${task.test.size.toLocaleString('en')} test, ` +
-      `${reg.images.size.toLocaleString('en')} regularization images${reg.standIn ? ' (Tiny-ImageNet stand-in)' : ''}, ` +
+      `${reg.images.size.toLocaleString('en')} regularization images${sourceWords(reg.provenance)}, ` +
       `${(targets.pairs.length / 2).toLocaleString('en')} pairs (${formatDuration(phases.data + phases['data:regularization'] + phases.targets)})`,
   );
   return { task, reg, targets };
+}
+
+/** The progress line's words for an ImageNet source. */
+function sourceWords(provenance: string): string {
+  if (provenance === 'tiny-imagenet-5k-stand-in') return ' (Tiny-ImageNet stand-in)';
+  return provenance === 'imagenet-sample-1000' ? ' (ImageNet sample)' : '';
 }
 
 interface WorkContext extends Inputs {

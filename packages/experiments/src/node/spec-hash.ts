@@ -5,12 +5,31 @@ import type { CellResult } from '../result';
 import { provenanceOfResult, scienceKey, scienceOf } from '../science';
 import type { ExperimentSpec } from '../spec';
 import { readJsonIfExists } from './files';
+import { type ImagenetSourceOptions, imagenetProvenance, imagenetSource } from './imagenet';
 import { hashOf } from './fingerprint';
 
-/** Where the regularization images come from, as far as it changes the science (part of the spec hash). */
-export function regularizationProvenance(spec: ExperimentSpec, options: { imagenetDir?: string }): string {
+/** What decides a cell's regularization source besides its spec (`RunCellOptions` and the preset). */
+export type ProvenanceOptions = Pick<ImagenetSourceOptions, 'imagenetDir' | 'imagenetSample'>;
+
+/**
+ * Where the regularization images come from, as far as it changes the science (part of the spec hash): the
+ * data set, or for ImageNet the source `imagenetSource` picks (`--imagenet`, the ImageNet sample when the
+ * preset allows a substitute, else the Tiny-ImageNet stand-in), so cells of different sources never mix.
+ */
+export function regularizationProvenance(
+  spec: ExperimentSpec,
+  options: ProvenanceOptions & { imagenetStandIn?: boolean },
+): string {
   if (spec.regularization.dataset !== 'imagenet') return spec.regularization.dataset;
-  return options.imagenetDir ? 'imagenet-folder' : 'tiny-imagenet-5k-stand-in';
+  return imagenetProvenance(imagenetSource(options), spec.regularization.selection);
+}
+
+/** The provenance of `experiment` under `options` (its preset says whether a substitute is allowed). */
+function provenanceOf(experiment: ResolvedExperiment, options: ProvenanceOptions): string {
+  return regularizationProvenance(experiment.spec, {
+    ...options,
+    imagenetStandIn: experiment.preset.imagenetStandIn,
+  });
 }
 
 /**
@@ -19,14 +38,14 @@ export function regularizationProvenance(spec: ExperimentSpec, options: { imagen
  * images' provenance. The spec's words, a tuned pair's provenance and the preset's description and
  * default seeds are not part of it: editing them leaves finished cells valid.
  */
-export function specHashOf(experiment: ResolvedExperiment, options: { imagenetDir?: string }): string {
-  const provenance = regularizationProvenance(experiment.spec, options);
+export function specHashOf(experiment: ResolvedExperiment, options: ProvenanceOptions): string {
+  const provenance = provenanceOf(experiment, options);
   return hashOf({ science: scienceOf(experiment.spec), provenance });
 }
 
 /** The spec hash of `pixsim-result-1` files (whole spec, whole preset, provenance): still accepted for finished cells. */
-export function legacySpecHashOf(experiment: ResolvedExperiment, options: { imagenetDir?: string }): string {
-  const provenance = regularizationProvenance(experiment.spec, options);
+export function legacySpecHashOf(experiment: ResolvedExperiment, options: ProvenanceOptions): string {
+  const provenance = provenanceOf(experiment, options);
   return hashOf({ spec: experiment.spec, preset: experiment.preset, provenance });
 }
 
@@ -34,13 +53,13 @@ export function legacySpecHashOf(experiment: ResolvedExperiment, options: { imag
 function matches(
   found: { specHash: string; spec?: ExperimentSpec },
   experiment: ResolvedExperiment,
-  options: { imagenetDir?: string },
+  options: ProvenanceOptions,
   provenance: string | null,
 ): boolean {
   if (found.specHash === specHashOf(experiment, options)) return true;
   if (found.specHash === legacySpecHashOf(experiment, options)) return true;
   // A finished result of another hash version (or a spec whose words were edited since): same science.
-  const current = scienceKey(experiment.spec, regularizationProvenance(experiment.spec, options));
+  const current = scienceKey(experiment.spec, provenanceOf(experiment, options));
   return provenance !== null && found.spec !== undefined && scienceKey(found.spec, provenance) === current;
 }
 
@@ -51,7 +70,7 @@ function matches(
 export function finishedResult(
   dir: string,
   experiment: ResolvedExperiment,
-  options: { imagenetDir?: string },
+  options: ProvenanceOptions,
 ): CellResult | null {
   const expected = specHashOf(experiment, options);
   const fix = `Delete ${dir} or choose another --out folder.`;

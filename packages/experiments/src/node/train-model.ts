@@ -9,6 +9,7 @@ import { canonicalJson } from '../science';
 import type { ExperimentSpec } from '../spec';
 import { weightFingerprintAsync } from './fingerprint';
 import { readJsonIfExists, writeJson } from './files';
+import { learningRateOf } from './learning-rate';
 import type { CellProgress } from './progress';
 import { TRAINING_MOMENTUM } from './result-record';
 
@@ -86,6 +87,8 @@ export async function trainModel(job: ModelJob): Promise<TrainedModel | null> {
       regularization: regularizer ? job.regularization : undefined,
       alpha,
       momentum: TRAINING_MOMENTUM,
+      // undefined for the paper's schedule: train()'s default, as before the option existed.
+      learningRate: learningRateOf(spec),
       epochs: spec.scale.epochs,
       seed,
       batchSize: spec.training.batchSize,
