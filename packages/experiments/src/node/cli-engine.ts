@@ -13,6 +13,8 @@ export interface EngineFlags {
   threads: string;
   dataDir?: string;
   imagenet?: string;
+  /** `--no-imagenet-sample`: false. */
+  imagenetSample?: boolean;
   preset: string;
   out: string;
   evalEngine: EvaluationEngine;
@@ -74,7 +76,11 @@ export function engineOptions(cmd: Command): Command {
     )
     .option(
       '--imagenet <dir>',
-      'ImageNet training images (<class>/<image>); cpu/quick/smoke fall back to Tiny-ImageNet',
+      'ImageNet training images (<class>/<image>); cpu/quick/smoke fall back to the ImageNet sample (imagenet-sample-1000), else Tiny-ImageNet',
+    )
+    .option(
+      '--no-imagenet-sample',
+      'without --imagenet: the Tiny-ImageNet stand-in even where the ImageNet sample is found',
     );
 }
 
@@ -171,6 +177,7 @@ export async function prepare(
       out: flags.out,
       dataDir: flags.dataDir,
       imagenetDir: flags.imagenet,
+      imagenetSample: flags.imagenetSample,
       engine: { backend: choice.backend, threads: choice.threads },
       evaluationEngine: flags.evalEngine,
       signal: controller.signal,
@@ -209,5 +216,6 @@ export function runFlags(flags: EngineFlags, threads: string): string[] {
     ...['--threads', threads, '--eval-engine', flags.evalEngine],
     ...(flags.dataDir ? ['--data-dir', flags.dataDir] : []),
     ...(flags.imagenet ? ['--imagenet', flags.imagenet] : []),
+    ...(flags.imagenetSample === false ? ['--no-imagenet-sample'] : []),
   ];
 }

@@ -79,9 +79,17 @@ function servedBy(name: LocatableDataset): { id: string; as: string }[] {
     if (spec.task.dataset === name) out.push({ id: spec.id, as: 'task' });
     const reg = spec.regularization.dataset;
     if (reg === name) out.push({ id: spec.id, as: 'regularization' });
-    if (reg === 'imagenet' && name === 'imagenet-sample') out.push({ id: spec.id, as: '--imagenet' });
+    if (reg === 'imagenet' && name === 'imagenet-sample') {
+      out.push({
+        id: spec.id,
+        as: `ImageNet regularization images with presets ${standInPresets.join(', ')}`,
+      });
+    }
     if (reg === 'imagenet' && name === 'tiny-imagenet') {
-      out.push({ id: spec.id, as: `ImageNet stand-in with presets ${standInPresets.join(', ')}` });
+      out.push({
+        id: spec.id,
+        as: `ImageNet stand-in with presets ${standInPresets.join(', ')} without the ImageNet sample`,
+      });
     }
   }
   return out;
@@ -110,8 +118,8 @@ function statusOf(name: LocatableDataset, report: Omit<DataReport, 'datasets'>):
     get = `not downloadable: put the folder at ${rootHint(report.dataRoot)}/${DATA_FOLDERS[name]}, or set PIXSIM_IMAGENET_STANDIN`;
   } else if (name === 'imagenet-sample') {
     locations = downloads();
-    // Read only when named: --imagenet changes the regularization images (and the spec hash).
-    used = null;
+    // Read by the presets that allow a substitute for ImageNet, before the Tiny-ImageNet stand-in.
+    used = locations.find((l) => l.present)?.path ?? null;
     get = `not downloadable: put the folder at ${rootHint(report.dataRoot)}/${DATA_FOLDERS[name]}`;
   } else {
     locations = downloads();
