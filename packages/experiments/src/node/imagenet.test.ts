@@ -11,7 +11,8 @@ import { resolveExperiment } from '../resolve';
 import type { TaskData } from './data';
 import { loadRegularizationData } from './data';
 import { imagenetProvenance } from './imagenet';
-import { specHashOf } from './spec-hash';
+import { writeJson } from './files';
+import { finishedResult, specHashOf } from './spec-hash';
 
 const work = mkdtempSync(join(tmpdir(), 'pixsim-imagenet-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -96,6 +97,15 @@ describeWithData(['imagenet-sample'], 'ImageNet sample as the regularization ima
   it('the sample, the stand-in and an --imagenet folder are three spec hashes', async () => {
     const hashes = [{}, { imagenetSample: false }, { imagenetDir: SAMPLE }].map((o) => specHashOf(fig2b, o));
     expect(new Set(hashes).size).toBe(3);
+    // A finished stand-in cell is not this run's cell: the error says how to continue the stand-in cells.
+    const dir = join(work, 'fig2b-cell');
+    writeJson(join(dir, 'result.json'), {
+      specHash: hashes[1],
+      spec: fig2b.spec,
+      data: { regularization: { dataset: 'imagenet', standIn: true } },
+    });
+    expect(() => finishedResult(dir, fig2b, {})).toThrow(/--no-imagenet-sample/);
+    expect(finishedResult(dir, fig2b, { imagenetSample: false })).toMatchObject({ specHash: hashes[1] });
     const folder = await load(fig2b, 1, { imagenetDir: SAMPLE });
     expect(folder).toMatchObject({ provenance: 'imagenet-folder-spread', source: SAMPLE });
     expect(new Set(folder.images.labels).size).toBe(48);

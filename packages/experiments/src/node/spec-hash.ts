@@ -73,7 +73,13 @@ export function finishedResult(
   options: ProvenanceOptions,
 ): CellResult | null {
   const expected = specHashOf(experiment, options);
-  const fix = `Delete ${dir} or choose another --out folder.`;
+  // Cells started before the ImageNet sample was used read the stand-in: say how to continue those.
+  const sample = provenanceOf(experiment, options) === 'imagenet-sample-1000';
+  const fix =
+    `Delete ${dir} or choose another --out folder` +
+    (sample
+      ? ' (this run reads the ImageNet sample; to continue Tiny-ImageNet stand-in cells, pass --no-imagenet-sample).'
+      : '.');
   const existing = readJsonIfExists<CellResult>(join(dir, 'result.json'));
   if (existing) {
     if (!matches(existing, experiment, options, provenanceOfResult(existing)))
