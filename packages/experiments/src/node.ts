@@ -15,6 +15,7 @@ export {
   type TaskData,
 } from './node/data';
 export { type EngineInfo, packageVersions } from './node/environment';
+export { type ImagenetSource, type ImagenetSourceOptions, imagenetSource } from './node/imagenet';
 export {
   boundaryIndices,
   classifierOf,
