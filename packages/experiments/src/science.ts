@@ -38,7 +38,7 @@ export function scienceKey(spec: ExperimentSpec, provenance: string): string {
   return canonicalJson({ science: scienceOf(spec), provenance });
 }
 
-/** Whether two results computed the same thing (same {@link scienceKey}), whatever their hashes' format. */
+/** Whether two results computed the same thing (the same `scienceKey`), whatever their hashes' format. */
 export function sameScience(a: CellResult, b: CellResult): boolean {
   return scienceKey(a.spec, provenanceOfResult(a)) === scienceKey(b.spec, provenanceOfResult(b));
 }
