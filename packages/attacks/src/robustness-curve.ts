@@ -78,6 +78,11 @@ function median(values: number[]): number | null {
  *   robust at ε when it is correctly classified and no adversarial within L2 distance ε was found; also
  *   reports the median L2 and the median squared L2 per pixel over successful images.
  *
+ * With a classifier that has `logitsValues` (a model on onnxruntime-node, `createOnnxModel` of `@pixsim/onnx`)
+ * and an attack that has `perturbValues` (the noise attacks), the whole loop runs on plain values: each batch
+ * is read once, each image's noise stream is drawn once and scaled for every ε, and no tfjs tensor is made per
+ * model call. The batches, seeds and numbers are those of the tensor loop, so the curve is the same.
+ *
  * @example
  * ```ts
  * const curve = robustnessCurve(clf, { images, labels }, gaussianNoiseAttack(), [0, 0.05, 0.1], { repeats: 3, seed: 1 });

@@ -6,6 +6,7 @@ import {
   saltAndPepperNoiseAttack,
   uniformNoiseAttack,
 } from './attack-specs';
+import { runBoundaryAttack, runBoundaryAttackAsync } from './boundary-attack';
 import { type Classifier, createClassifier, type PredictingModel, scaleShift, toGrey } from './classifier';
 import { InvalidOptionError, OutOfBoundsError, ShapeMismatchError } from './errors';
 import { runHopSkipJump } from './hop-skip-jump';
@@ -264,6 +265,23 @@ describe('black-box attacks on plain values', () => {
       bits(a.adversarials.dataSync() as Float32Array),
     );
     tf.dispose([a.adversarials, b.adversarials]);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('the Boundary Attack (tensor candidates, one read each) finds the same points with the same queries', async () => {
+    const { values, tensors, calls } = both();
+    const start = tf.memory().numTensors;
+    const options = { seed: 6, steps: 8, initDirections: 30 };
+    const a = runBoundaryAttack(tensors, x, options);
+    const b = runBoundaryAttack(values, x, options);
+    const c = await runBoundaryAttackAsync(values, x, options);
+    expect(calls.tensor).toBe(0);
+    for (const r of [b, c]) {
+      expect(r.success).toEqual(a.success);
+      expect(Array.from(r.queries)).toEqual(Array.from(a.queries));
+      expect(Array.from(r.distances)).toEqual(Array.from(a.distances));
+    }
+    tf.dispose([a.adversarials, b.adversarials, c.adversarials]);
     expect(tf.memory().numTensors).toBe(start);
   });
 
