@@ -5,7 +5,13 @@
 // - source links (https://github.com/pixsim/pixsim/blob/main/<path>#L<line>, and /tree/main/<path>): <path>
 //   must be a file (a folder for /tree/) of this repository — tracked by git when git is available — and
 //   <line> at most its number of lines;
-// - mathematics: no formula KaTeX failed to render (class "katex-error").
+// - mathematics: no formula KaTeX failed to render (class "katex-error");
+// - headings: no entry of a page's "On this page" menu that lost its text (empty, or "()" where inline code
+//   was), and no link whose text ends in "!" (a declaration reference such as {@link @pixsim/models!}
+//   shown as written);
+// - examples: every `// #region NAME` of a file under docs/examples that a guide includes with
+//   {@includeCode FILE#NAME} is included by some guide (a region left out, such as the imports, is code the
+//   reader never sees).
 // Other external links are counted, not fetched. Exits 1 on any problem, listing each.
 // Usage: node scripts/check-links.mjs [site folder]
 import { execFileSync } from 'node:child_process';
@@ -137,6 +143,29 @@ function checkSource(link, where) {
     problems.push(`${where}: ${link}: ${path} has ${linesOf(path)} lines`);
 }
 
+const textOf = (html) => decodeEntities(html.replace(/<[^>]*>/g, '')).trim();
+/** The "On this page" menu and link texts of one page. @param {string} text @param {string} where */
+function checkHeadings(text, where) {
+  const menu = text.indexOf('class="page-menu"');
+  if (menu !== -1) {
+    const end = text.indexOf('class="site-menu"', menu);
+    for (const m of text
+      .slice(menu, end === -1 ? undefined : end)
+      .matchAll(/<a href="#[^"]*"[^>]*>(.*?)<\/a>/gs)) {
+      const entry = textOf(m[1]);
+      if (entry === '' || /(^|\s)\(\s*\)|\s{2}/.test(entry))
+        problems.push(
+          `${where}: menu entry "${entry}": a heading lost its inline code (plugins/heading-text.mjs)`,
+        );
+    }
+  }
+  for (const m of text.matchAll(/<a\b[^>]*>(.*?)<\/a>/gs)) {
+    const label = textOf(m[1]);
+    if (/^@?[\w/.-]+!$/.test(label))
+      problems.push(`${where}: link text "${label}": give the reference a text, {@link ${label} | …}`);
+  }
+}
+
 // --- the pages ------------------------------------------------------------------------------------------------------
 let pages = 0;
 let mathErrors = 0;
@@ -150,6 +179,7 @@ for (const file of siteFiles) {
       for (const a of m[0].matchAll(/\s(?:href|src|xlink:href)="([^"]*)"/gi))
         check(decodeEntities(a[1]), file, where);
     }
+    checkHeadings(text, where);
     const errors = text.match(/class="[^"]*\bkatex-error\b/g)?.length ?? 0;
     if (errors > 0) {
       mathErrors += errors;
@@ -179,6 +209,30 @@ const walkNavigation = (nodes) => {
 walkNavigation(siteData('navigation.js', 'navigationData'));
 for (const row of siteData('search.js', 'searchData')?.rows ?? []) {
   if (row.url) check(row.url, root, `assets/search.js (${row.name})`);
+}
+
+// --- the guides' examples: every region of an included file is included ------------------------------------------------
+{
+  const guides = join(docsDir, 'guides');
+  const included = new Map(); // example file (absolute) → region names included
+  for (const name of readdirSync(guides).filter((f) => f.endsWith('.md'))) {
+    const text = readFileSync(join(guides, name), 'utf8');
+    for (const m of text.matchAll(/\{@includeCode\s+([^#}\s]+)#([\w-]+)\s*\}/g)) {
+      const file = resolve(guides, m[1]);
+      if (!included.has(file)) included.set(file, new Set());
+      included.get(file).add(m[2]);
+    }
+  }
+  for (const [file, names] of included) {
+    if (!existsSync(file)) continue; // typedoc itself fails on a missing file
+    const regions = [...readFileSync(file, 'utf8').matchAll(/^\s*\/\/ #region ([\w-]+)/gm)].map((m) => m[1]);
+    for (const region of regions) {
+      if (!names.has(region))
+        problems.push(
+          `${relative(repositoryRoot, file)}: region "${region}" is included by no guide ({@includeCode …#${region}})`,
+        );
+    }
+  }
 }
 
 // --- report ---------------------------------------------------------------------------------------------------------

@@ -1,21 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blendedNoiseReads } from './blended-noise';
-import { type Classifier, predictReads } from './classifier';
+import type { Classifier } from './classifier';
 import { InvalidOptionError } from './errors';
-import { createOracle, queryOracle } from './oracle';
+import { attackedLabelsReads, queryOracle } from './oracle';
 import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import { StatsQueue } from './stats-queue';
-import {
-  assertClassifier,
-  assertLabelsInClasses,
-  classCount,
-  imagesReads,
-  type Labels,
-  labelsReads,
-  positiveInteger,
-  positiveNumber,
-} from './validate';
+import { assertClassifier, imagesReads, type Labels, positiveInteger, positiveNumber } from './validate';
 
 /** Options of {@link runBoundaryAttack}; defaults are foolbox 3's `BoundaryAttack` defaults. */
 export interface BoundaryAttackOptions {
@@ -140,20 +131,7 @@ export function* boundaryAttackReads(
   const d = h * w * c;
   const bounds = classifier.bounds;
 
-  const queries = new Int32Array(n);
-  let labels: Int32Array;
-  if (o.labels === undefined) {
-    labels = yield* predictReads(fn, classifier, images);
-    queries.fill(1);
-  } else {
-    labels = yield* labelsReads(fn, o.labels, n);
-    // Labels the model cannot predict would make every image "adversarial" at distance 0: refuse them.
-    const { k, probed } = classCount(classifier, images);
-    if (probed) queries[0] += 1;
-    assertLabelsInClasses(fn, labels, k);
-  }
-  const oracle = createOracle(classifier, [h, w, c], labels);
-  oracle.queries.set(queries);
+  const { labels, oracle } = yield* attackedLabelsReads(fn, classifier, images, o.labels);
 
   const originalsTensor = tf.tidy(() => tf.reshape(tf.cast(images, 'float32'), [n, d]) as tf.Tensor2D);
   let best: tf.Tensor2D | null = null;

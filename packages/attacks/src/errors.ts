@@ -9,7 +9,12 @@ export type AttackErrorCode =
   | 'NON_FINITE_VALUE'
   | 'GRADIENTS_NOT_REGISTERED'
   | 'DISPOSED_TENSOR'
-  | 'INVALID_CLASSIFIER';
+  | 'INVALID_CLASSIFIER'
+  | 'INVALID_SEVERITY'
+  | 'UNKNOWN_CORRUPTION'
+  | 'CORRUPTION_UNAVAILABLE'
+  | 'INCOMPARABLE_EVALUATIONS'
+  | 'MISSING_PACKAGE';
 
 const FAMILY = Symbol.for('@pixsim/attacks/AttackError');
 
@@ -124,5 +129,77 @@ export class InvalidClassifierError extends AttackError {
   constructor(argument: string, message: string) {
     super('INVALID_CLASSIFIER', message);
     this.argument = argument;
+  }
+}
+
+/** A corruption severity is not one of the integers 1–5 of CIFAR-10-C. */
+export class InvalidSeverityError extends AttackError {
+  /** The severity passed. */
+  readonly severity: unknown;
+
+  constructor(severity: unknown, message: string) {
+    super('INVALID_SEVERITY', message);
+    this.severity = severity;
+  }
+}
+
+/** A corruption name is not one of CIFAR-10-C's (a typo, or a family this package does not know). */
+export class UnknownCorruptionError extends AttackError {
+  /** The name passed. */
+  readonly family: unknown;
+  /** The families that can be asked for. */
+  readonly known: readonly string[];
+
+  constructor(family: unknown, known: readonly string[], message: string) {
+    super('UNKNOWN_CORRUPTION', message);
+    this.family = family;
+    this.known = known;
+  }
+}
+
+/**
+ * Why a known corruption cannot run: `'texture-files'` (frost blends photographs of frost that the
+ * reference ships as image files), `'not-implemented'` (a reference family this package does not
+ * reproduce yet), `'grey-images'` (saturate needs colour, images have one channel), `'needs-codec'` (JPEG
+ * needs an encoder: pass `jpeg`, e.g. `await sharpJpeg()` of `@pixsim/attacks/node`), `'sync'` (JPEG
+ * encoders are asynchronous: use the `*Async` function).
+ */
+export type CorruptionUnavailableReason =
+  | 'texture-files'
+  | 'not-implemented'
+  | 'grey-images'
+  | 'needs-codec'
+  | 'sync';
+
+/** A known corruption cannot run here (see {@link CorruptionUnavailableReason}). */
+export class CorruptionUnavailableError extends AttackError {
+  readonly family: string;
+  readonly reason: CorruptionUnavailableReason;
+
+  constructor(family: string, reason: CorruptionUnavailableReason, message: string) {
+    super('CORRUPTION_UNAVAILABLE', message);
+    this.family = family;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Two corruption evaluations cannot be compared (mCE): their families or severities differ, or the baseline
+ * makes no error where the summary divides by its error.
+ */
+export class IncomparableEvaluationsError extends AttackError {
+  constructor(message: string) {
+    super('INCOMPARABLE_EVALUATIONS', message);
+  }
+}
+
+/** An optional peer dependency (`sharp` for JPEG) is not installed. */
+export class MissingPackageError extends AttackError {
+  /** The npm package to install. */
+  readonly packageName: string;
+
+  constructor(packageName: string, message: string) {
+    super('MISSING_PACKAGE', message);
+    this.packageName = packageName;
   }
 }

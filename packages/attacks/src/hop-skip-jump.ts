@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blendedNoiseReads } from './blended-noise';
-import { type Classifier, predictReads } from './classifier';
+import type { Classifier } from './classifier';
+import { attackedLabelsReads } from './oracle';
 import { InvalidOptionError } from './errors';
 import {
   boundarySearch,
@@ -9,19 +10,15 @@ import {
   type HsjContext,
   imageDistance,
 } from './hop-skip-jump-steps';
-import { createOracle } from './oracle';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
 import type { BlackBoxNorm } from './square-attack';
 import {
   assertClassifier,
-  assertLabelsInClasses,
   assertOptions,
-  classCount,
   describe,
   imagesReads,
   type Labels,
-  labelsReads,
   positiveInteger,
   positiveNumber,
 } from './validate';
@@ -185,19 +182,7 @@ export function* hopSkipJumpReads(
   yield* imagesReads(fn, images, classifier.bounds);
   const [n, h, w, c] = images.shape;
   const d = h * w * c;
-  const queries = new Int32Array(n);
-  let labels: Int32Array;
-  if (options.labels === undefined) {
-    labels = yield* predictReads(fn, classifier, images);
-    queries.fill(1);
-  } else {
-    labels = yield* labelsReads(fn, options.labels, n);
-    const { k, probed } = classCount(classifier, images);
-    if (probed) queries[0] += 1;
-    assertLabelsInClasses(fn, labels, k);
-  }
-  const oracle = createOracle(classifier, [h, w, c], labels);
-  oracle.queries.set(queries);
+  const { labels, oracle } = yield* attackedLabelsReads(fn, classifier, images, options.labels);
   const flat = tf.tidy(() => tf.reshape(tf.cast(images, 'float32'), [n * d]));
   let originals: Float32Array;
   try {

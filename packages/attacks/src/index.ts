@@ -38,18 +38,50 @@ export {
   toGrey,
 } from './classifier';
 export {
+  type CorruptionEvaluation,
+  type CorruptionEvaluationOptions,
+  type CorruptionFamilyAccuracy,
+  evaluateCorruptions,
+  evaluateCorruptionsAsync,
+} from './corruptions/evaluate';
+export {
+  ALGORITHMIC_CORRUPTIONS,
+  CIFAR10C_PARAMETERS,
+  CORRUPTION_FAMILIES,
+  CORRUPTION_SEVERITIES,
+  type CorruptionFamily,
+} from './corruptions/families';
+export type { JpegCodec, RawImage } from './corruptions/jpeg';
+export {
+  type CorruptionErrorSummary,
+  corruptionErrorSummary,
+  type FamilyCorruptionError,
+} from './corruptions/summary';
+export {
+  type CorruptionOptions,
+  corrupt,
+  corruptAsync,
+  corruptionSeed,
+} from './corruptions/corrupt';
+export {
   AttackError,
   type AttackErrorCode,
+  CorruptionUnavailableError,
+  type CorruptionUnavailableReason,
   DisposedTensorError,
   GradientsNotRegisteredError,
+  IncomparableEvaluationsError,
   InvalidClassifierError,
   InvalidEpsilonError,
   InvalidLabelsError,
   InvalidOptionError,
+  InvalidSeverityError,
   MissingLabelsError,
+  MissingPackageError,
   NonFiniteValueError,
   OutOfBoundsError,
   ShapeMismatchError,
+  UnknownCorruptionError,
 } from './errors';
 export { type FgsmOptions, fgsm } from './fgsm';
 export {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Classifier } from './classifier';
+import { type Classifier, predictReads } from './classifier';
 import { runReadsSync, type TensorReads } from './reads';
+import { assertLabelsInClasses, classCount, type Labels, labelsReads } from './validate';
 import { argmaxRows } from './values-model';
 
 /**
@@ -102,4 +103,32 @@ export function* queryOracleValues(
   } finally {
     t.dispose();
   }
+}
+
+/**
+ * The labels a decision-based attack attacks, and its {@link DecisionOracle}: the model's own predictions on
+ * `images` (one query per image), or the given `labels`, checked to be classes the model can predict (labels
+ * it cannot predict would make every image "adversarial" at distance 0); probing the class count is one query.
+ */
+export function* attackedLabelsReads(
+  fn: string,
+  classifier: Classifier,
+  images: tf.Tensor4D,
+  given: Labels | undefined,
+): TensorReads<{ labels: Int32Array; oracle: DecisionOracle }> {
+  const [n, h, w, c] = images.shape;
+  const queries = new Int32Array(n);
+  let labels: Int32Array;
+  if (given === undefined) {
+    labels = yield* predictReads(fn, classifier, images);
+    queries.fill(1);
+  } else {
+    labels = yield* labelsReads(fn, given, n);
+    const { k, probed } = classCount(classifier, images);
+    if (probed) queries[0] += 1;
+    assertLabelsInClasses(fn, labels, k);
+  }
+  const oracle = createOracle(classifier, [h, w, c], labels);
+  oracle.queries.set(queries);
+  return { labels, oracle };
 }

@@ -85,8 +85,13 @@ function median(values: number[]): number | null {
  *
  * @example
  * ```ts
+ * import { createClassifier, gaussianNoiseAttack, robustnessCurve } from '@pixsim/attacks';
+ *
+ * // model: your trained tf.LayersModel; images: tf.Tensor4D of test images in [0, 1]; labels: Int32Array
+ * const clf = createClassifier(model, { bounds: [0, 1] }); // preprocess: the scaling the model was trained with
  * const curve = robustnessCurve(clf, { images, labels }, gaussianNoiseAttack(), [0, 0.05, 0.1], { repeats: 3, seed: 1 });
- * fs.writeFileSync('curve.json', JSON.stringify(curve));
+ * console.log(curve.accuracy.map((a) => a.mean)); // accuracy at each ε, mean over the repeats
+ * const json = JSON.stringify(curve); // plain JSON: save it with your results
  * ```
  */
 export function robustnessCurve(

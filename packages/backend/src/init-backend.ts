@@ -169,6 +169,7 @@ let lastLogged: string | undefined;
  *
  * @example
  * ```ts
+ * import { initBackend } from '@pixsim/backend';
  * const choice = await initBackend();        // 'auto'
  * console.log(choice.reason);
  * // wasm (auto, 1 thread): no tensorflow — @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node not installed;

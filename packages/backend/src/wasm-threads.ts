@@ -67,7 +67,7 @@ function writeAtomically(file: string, text: string): void {
  *
  * @example
  * ```ts
- * import { initWasmThreads } from '@pixsim/backend';
+ * import { initWasmThreads } from '@pixsim/backend/node';
  * const { threads } = await initWasmThreads({ threads: 2 }); // tf.getBackend() === 'wasm'
  * ```
  * @throws {InvalidThreadsError} when `threads` is not an integer from 1 to 8.

@@ -183,6 +183,15 @@ function toDataset(
  * `cifar-10-batches-bin` sub-folder is found too), a folder with `cifar-10-binary.tar.gz`, or that
  * archive itself (read as a stream, nothing is extracted to disk). Class names come from
  * `batches.meta.txt` when present.
+ *
+ * @example
+ * ```ts
+ * import { cifar10, download } from '@pixsim/datasets';
+ *
+ * const { dir } = await download('cifar10', { cacheDir: 'data' }); // once: verified, resumable
+ * const { train, test } = await cifar10(dir); // or your folder of the binary version
+ * const x = test.toTensor([0, 1], { grey: true, scale: 'paper' }); // [2, 32, 32, 1] in [-2.5, 2.5]
+ * ```
  */
 export async function cifar10(source: string): Promise<TrainTest> {
   const { files, where } = await locate(source, 'cifar10');

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { cacheFolderError, ensureCacheFolder } from './cache-folder';
+import { attempt, LockLostFault, sizeOf } from './download-attempt';
+import { acquireDownloadLock, LOCK_STALE_MS } from './download-lock';
 import {
   ChecksumMismatchError,
-  DownloadFailedError,
   DownloadInterruptedError,
   DownloadTimeoutError,
   InvalidOptionError,
@@ -55,14 +55,6 @@ export interface DownloadResult {
   files: Record<string, string>;
 }
 
-async function sizeOf(path: string): Promise<number | null> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return null;
-  }
-}
-
 async function hashFile(path: string, algorithm: 'sha256' | 'md5'): Promise<string> {
   const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -77,139 +69,66 @@ function expected(file: RemoteFile): { algorithm: 'sha256' | 'md5'; digest: stri
   );
 }
 
-interface Response {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: http.IncomingMessage;
-}
-
-function request(
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  redirects = 5,
-): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const client = url.startsWith('https:') ? https : http;
-    const req = client.get(url, { headers }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        if (redirects === 0) {
-          reject(
-            new DownloadFailedError(
-              `download: too many redirects at ${url}. Use { mirror } with a direct URL.`,
-            ),
-          );
-          return;
-        }
-        request(new URL(res.headers.location, url).toString(), headers, timeoutMs, redirects - 1).then(
-          resolve,
-          reject,
-        );
-        return;
-      }
-      resolve({ status, headers: res.headers, body: res });
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new TimeoutFault('idle', timeoutMs)));
-    req.on('error', reject);
-  });
-}
-
-/** One attempt: appends to `part` from its current size; resolves when the body ended completely. */
-async function attempt(
+/** Runs the attempts (each resuming the `.part` file) until one ends the body or the limits are spent. */
+async function fetchPart(
+  file: RemoteFile,
   url: string,
   part: string,
-  timeoutMs: number,
+  limits: { retries: number; timeoutMs: number },
   deadline: { at: number; ms: number },
-  onBytes: (n: number, total: number | null) => void,
-) {
-  if (Date.now() >= deadline.at) throw new TimeoutFault('deadline', deadline.ms);
-  const have = (await sizeOf(part)) ?? 0;
-  const headers: Record<string, string> = have > 0 ? { Range: `bytes=${have}-` } : {};
-  let res: Response;
-  try {
-    res = await request(url, headers, timeoutMs);
-  } catch (error) {
-    if (error instanceof DownloadFailedError || error instanceof TimeoutFault) throw error;
-    throw new DownloadInterruptedError(`could not connect to ${url}: ${(error as Error).message}`);
-  }
-  if (res.status === 416 && have > 0) {
-    // The part file already holds the whole file.
-    res.body.resume();
-    return;
-  }
-  let append = false;
-  if (res.status === 206) {
-    const range = /^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''));
-    append = range !== null && Number(range[1]) === have;
-    if (!append) {
-      res.body.resume();
-      await rm(part, { force: true });
-      throw new DownloadInterruptedError(`${url} answered a different range than asked; restarting from 0`);
+  lost: AbortSignal,
+  onProgress: DownloadOptions['onProgress'],
+): Promise<void> {
+  const { retries, timeoutMs } = limits;
+  let lastError: Error | null = null;
+  for (let i = 0; i <= retries; i++) {
+    try {
+      await attempt(url, part, timeoutMs, deadline, lost, (b, t) => onProgress?.(file.filename, b, t));
+      return;
+    } catch (error) {
+      if (error instanceof TimeoutFault && error.kind === 'deadline') lastError = error;
+      else if (error instanceof TimeoutFault || error instanceof DownloadInterruptedError) {
+        lastError = error;
+        continue;
+      } else if (error instanceof LockLostFault) {
+        throw new DownloadInterruptedError(
+          `download: ${file.filename} stalled for over ${LOCK_STALE_MS / 1000} s and another process took its ` +
+            `download over (${part}). Call download() again: it waits for that process and uses its file.`,
+        );
+      } else throw error;
+      break;
     }
-  } else if (res.status !== 200) {
-    res.body.resume();
-    throw new DownloadFailedError(
-      `download: ${url} answered HTTP ${res.status}. Check the URL (or { mirror }), or download the file by hand ` +
-        `and place it in the cache folder (see the OfflineError message of { offline: true }).`,
+  }
+  const kept = (await sizeOf(part)) ?? 0;
+  if (lastError instanceof TimeoutFault) {
+    throw new DownloadTimeoutError(
+      url,
+      lastError.kind,
+      `download: ${file.filename} from ${url} ${lastError.message}${lastError.kind === 'idle' ? ` (${retries + 1} attempt(s))` : ''}. ` +
+        `${kept} bytes are kept in ${part}; call download() again to resume, or raise { ${lastError.kind === 'idle' ? 'timeoutMs' : 'deadlineMs'} } ` +
+        'or use a faster { mirror }.',
     );
   }
-  const length = Number(res.headers['content-length']);
-  const start = append ? have : 0;
-  const total = Number.isFinite(length) ? start + length : null;
-  let bytes = start;
-  const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
-  await new Promise<void>((resolve, reject) => {
-    let failed = false;
-    const timer = setTimeout(
-      () => fail(new TimeoutFault('deadline', deadline.ms)),
-      Math.max(0, deadline.at - Date.now()),
-    );
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      if (failed) return;
-      failed = true;
-      res.body.destroy();
-      // Flush the bytes already received (they are kept for resuming), then report; a broken file
-      // stream cannot be flushed and is dropped.
-      if (out.errored || out.destroyed) reject(error);
-      else out.end(() => reject(error));
-    };
-    res.body.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      onBytes(bytes, total);
-      if (!out.write(chunk)) {
-        res.body.pause();
-        out.once('drain', () => res.body.resume());
-      }
-    });
-    res.body.on('aborted', () => fail(new Error('connection closed by the server')));
-    res.body.on('error', (error) => fail(error));
-    res.body.socket?.on('timeout', () => fail(new TimeoutFault('idle', timeoutMs)));
-    res.body.on('end', () => {
-      if (failed) return;
-      if (!res.body.complete || (total !== null && bytes !== total)) {
-        fail(new Error(`connection closed after ${bytes} of ${total ?? '?'} bytes`));
-        return;
-      }
-      clearTimeout(timer);
-      out.end(() => resolve());
-    });
-    res.body.on('close', () => {
-      if (!res.body.complete) fail(new Error(`connection closed after ${bytes} of ${total ?? '?'} bytes`));
-    });
-    out.on('error', (error) => fail(error));
-  }).catch((error: Error) => {
-    if (error instanceof TimeoutFault) throw error;
-    throw new DownloadInterruptedError(`${url}: ${error.message}`);
-  });
+  throw new DownloadInterruptedError(
+    `download: ${file.filename} was interrupted ${retries + 1} time(s) (${lastError?.message}). ${kept} bytes are ` +
+      `kept in ${part}; call download() again to resume from there, or raise { retries }.`,
+  );
+}
+
+/** True when `path` exists and has the expected checksum. */
+async function isVerified(path: string, file: RemoteFile): Promise<boolean> {
+  if ((await sizeOf(path)) === null) return false;
+  const { algorithm, digest } = expected(file);
+  return (await hashFile(path, algorithm)) === digest;
 }
 
 /**
  * Downloads one file to `dest`: into `dest + '.part'` (resumed with an HTTP `Range` request after a
  * dropped connection), verified against its checksum, then renamed to `dest`, so `dest` is never
- * half-written.
+ * half-written. One process at a time writes the `.part` file (a lock `dest + '.lock'`, see
+ * a folder made atomically, also on NFS): a second download of the same file, in this process or another,
+ * waits and then uses the verified file; the lock of a process that died is taken over after
+ * {@link LOCK_STALE_MS}. A folder that cannot be created or written is a {@link CacheFolderError}.
  */
 export async function downloadFile(
   file: RemoteFile,
@@ -228,49 +147,30 @@ export async function downloadFile(
   const { algorithm, digest } = expected(file);
   const part = `${dest}.part`;
   assertHttpUrl('download', 'the file URL', url);
-  const { retries, timeoutMs, deadlineMs } = downloadLimits('download', options);
-  const deadline = { at: Date.now() + deadlineMs, ms: deadlineMs };
-  let lastError: Error | null = null;
-  for (let i = 0; i <= retries; i++) {
-    try {
-      await attempt(url, part, timeoutMs, deadline, (b, t) => options.onProgress?.(file.filename, b, t));
-      lastError = null;
-      break;
-    } catch (error) {
-      if (error instanceof TimeoutFault && error.kind === 'deadline') lastError = error;
-      else if (error instanceof TimeoutFault || error instanceof DownloadInterruptedError) {
-        lastError = error;
-        continue;
-      } else throw error;
-      break;
-    }
-  }
-  if (lastError) {
-    const kept = (await sizeOf(part)) ?? 0;
-    if (lastError instanceof TimeoutFault) {
-      throw new DownloadTimeoutError(
-        url,
-        lastError.kind,
-        `download: ${file.filename} from ${url} ${lastError.message}${lastError.kind === 'idle' ? ` (${retries + 1} attempt(s))` : ''}. ` +
-          `${kept} bytes are kept in ${part}; call download() again to resume, or raise { ${lastError.kind === 'idle' ? 'timeoutMs' : 'deadlineMs'} } ` +
-          'or use a faster { mirror }.',
+  const limits = downloadLimits('download', options);
+  const deadline = { at: Date.now() + limits.deadlineMs, ms: limits.deadlineMs };
+  await ensureCacheFolder(dirname(dest));
+  const onWait = async () => options.onProgress?.(file.filename, (await sizeOf(part)) ?? 0, null);
+  const lock = await acquireDownloadLock(dest, { url, deadline, onWait });
+  try {
+    // Another process may have finished it while this one waited for the lock.
+    if (await isVerified(dest, file)) return;
+    await fetchPart(file, url, part, limits, deadline, lock.lost, options.onProgress);
+    const got = await hashFile(part, algorithm);
+    if (got !== digest) {
+      await rm(part, { force: true });
+      throw new ChecksumMismatchError(
+        `download: ${file.filename} from ${url} has ${algorithm} ${got}, but the published ${algorithm} is ${digest}. ` +
+          'The partial file was deleted. Retry (the server or a proxy may have served a damaged file), or use ' +
+          '{ mirror } with an intact copy.',
       );
     }
-    throw new DownloadInterruptedError(
-      `download: ${file.filename} was interrupted ${retries + 1} time(s) (${lastError.message}). ${kept} bytes are ` +
-        `kept in ${part}; call download() again to resume from there, or raise { retries }.`,
-    );
+    await rename(part, dest).catch((error: unknown) => {
+      throw cacheFolderError(dirname(dest), error) ?? error;
+    });
+  } finally {
+    await lock.release();
   }
-  const got = await hashFile(part, algorithm);
-  if (got !== digest) {
-    await rm(part, { force: true });
-    throw new ChecksumMismatchError(
-      `download: ${file.filename} from ${url} has ${algorithm} ${got}, but the published ${algorithm} is ${digest}. ` +
-        'The partial file was deleted. Retry (the server or a proxy may have served a damaged file), or use ' +
-        '{ mirror } with an intact copy.',
-    );
-  }
-  await rename(part, dest);
 }
 
 /**
@@ -321,7 +221,6 @@ export async function download(
           'or call download() without { offline: true } (and without PIXSIM_OFFLINE=1).',
       );
     }
-    await mkdir(dir, { recursive: true });
     await downloadFile(file, dest, { ...options, url });
   }
   return { dir, files };

@@ -15,7 +15,8 @@ export type DatasetErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'DOWNLOAD_INTERRUPTED'
   | 'DOWNLOAD_TIMEOUT'
-  | 'OFFLINE';
+  | 'OFFLINE'
+  | 'CACHE_FOLDER_UNUSABLE';
 
 const FAMILY = Symbol.for('@pixsim/datasets/DatasetError');
 
@@ -169,5 +170,23 @@ export class DownloadTimeoutError extends DatasetError {
     super('DOWNLOAD_TIMEOUT', message);
     this.url = url;
     this.kind = kind;
+  }
+}
+
+/**
+ * A download cache folder cannot be used: it cannot be created (a file is in the way, or the file system
+ * allows no folder there) or nothing can be written in it (read-only file system, no permission, disk
+ * full). `path` is the folder; `reason` the system's error code (`ENOTDIR`, `EROFS`, `EACCES`, …).
+ */
+export class CacheFolderError extends DatasetError {
+  /** The folder that cannot be used. */
+  readonly path: string;
+  /** The system error code behind it (`ENOTDIR`, `EEXIST`, `EROFS`, `EACCES`, `EPERM`, `ENOENT`, `ENOSPC`, …). */
+  readonly reason: string;
+
+  constructor(path: string, reason: string, message: string) {
+    super('CACHE_FOLDER_UNUSABLE', message);
+    this.path = path;
+    this.reason = reason;
   }
 }

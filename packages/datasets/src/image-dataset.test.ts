@@ -264,7 +264,7 @@ describe('ImageDataset', () => {
       InvalidOptionError,
     );
     expect(() => regularizationSet(data, { n: 5, seed: 0, selection: 'last' as unknown as 'first' })).toThrow(
-      /selection must be 'random' or 'first'/,
+      /selection must be 'random', 'first'/,
     );
   });
 

@@ -1,7 +1,9 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { defaultCacheDir } from './data-locate';
 import { InvalidOptionError } from './errors';
 import type { Split } from './image-dataset';
+
+/** The named transforms of {@link ImageFolderOptions.transform}. */
+export type ImageFolderTransform = 'imagenet-regularization' | 'imagenet-thumbnail';
 
 /** Options of {@link imageFolder}. */
 export interface ImageFolderOptions {
@@ -22,10 +24,15 @@ export interface ImageFolderOptions {
   /** Store one grey channel (ITU-R 601-2 luma, as PIL `convert('L')`) instead of RGB. Default `false`. */
   grey?: boolean;
   /**
-   * A named transform that sets `grey`, `crop` and `step`: `'imagenet-regularization'` is the paper's
-   * transform of ImageNet regularization images, grey → centre crop 144×256 → every 4th pixel → 36×64.
+   * A named transform that sets `grey`, `crop` and `step`:
+   * - `'imagenet-regularization'`: the reference's transform of full-size ImageNet photos into 36×64
+   *   regularization images: grey (PIL `convert('L')`), the 144×256 crop of rows `h//2 − 72 … h//2 + 72` and
+   *   columns `w//2 − 128 … w//2 + 128` at full resolution, then every 4th row and column. Photos smaller
+   *   than 144×256 are a {@link SizeMismatchError} (use `'imagenet-thumbnail'` for those).
+   * - `'imagenet-thumbnail'`: for small images such as 64×64 Tiny-ImageNet thumbnails, grey and a centre
+   *   crop to the same 36×64 (a different field of view: the whole thumbnail, not a crop of the photo).
    */
-  transform?: 'imagenet-regularization';
+  transform?: ImageFolderTransform;
   /**
    * Folder of the on-disk cache of the decoded uint8 tensor (keyed by the file list, sizes,
    * modification times and options), so a second load does not decode again. `false` disables it.
@@ -50,6 +57,11 @@ export interface ImageFolderOptions {
 export interface Resolved {
   resize: number | readonly [number, number] | null;
   crop: readonly [number, number] | null;
+  /**
+   * Where the crop starts: `'round'` at `round((h − ch) / 2)` (the generic centre crop), `'floor'` at
+   * `⌊h / 2⌋ − ch / 2` (the reference's `h//2 − 72`; differs for odd sizes).
+   */
+  cropAnchor: 'round' | 'floor';
   cropPadding: 'zeros' | 'error';
   step: number;
   grey: boolean;
@@ -97,21 +109,36 @@ function extensionsOf(value: unknown): string[] {
 export function resolveOptions(options: ImageFolderOptions): Resolved {
   const fn = 'imageFolder';
   let { grey = false, crop, step = 1 } = options;
+  let cropAnchor: Resolved['cropAnchor'] = 'round';
+  let cropPadding = options.cropPadding ?? 'zeros';
   if (options.transform !== undefined) {
-    if (options.transform !== 'imagenet-regularization') {
+    if (options.transform !== 'imagenet-regularization' && options.transform !== 'imagenet-thumbnail') {
       throw new InvalidOptionError(
-        `${fn}: unknown transform ${JSON.stringify(options.transform)}; the only named transform is 'imagenet-regularization'.`,
+        `${fn}: unknown transform ${JSON.stringify(options.transform)}; the named transforms are ` +
+          "'imagenet-regularization' (full-size photos) and 'imagenet-thumbnail' (small images).",
       );
     }
-    if (options.crop !== undefined || options.step !== undefined || options.grey === false) {
+    if (
+      options.crop !== undefined ||
+      options.step !== undefined ||
+      options.grey === false ||
+      options.cropPadding !== undefined
+    ) {
       throw new InvalidOptionError(
-        `${fn}: transform 'imagenet-regularization' sets grey, crop [144, 256] and step 4 itself; ` +
-          'drop the crop / step / grey options or drop the transform.',
+        `${fn}: transform '${options.transform}' sets grey, crop, step and padding itself; ` +
+          'drop the crop / step / grey / cropPadding options or drop the transform.',
       );
     }
     grey = true;
-    crop = [144, 256];
-    step = 4;
+    if (options.transform === 'imagenet-regularization') {
+      crop = [144, 256];
+      step = 4;
+      cropAnchor = 'floor';
+      cropPadding = 'error';
+    } else {
+      crop = [36, 64];
+      step = 1;
+    }
   }
   const resize =
     options.resize === undefined
@@ -119,7 +146,6 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
       : typeof options.resize === 'number'
         ? positiveInt(fn, 'resize', options.resize)
         : pair(fn, 'resize', options.resize);
-  const cropPadding = options.cropPadding ?? 'zeros';
   if (cropPadding !== 'zeros' && cropPadding !== 'error') {
     throw new InvalidOptionError(
       `${fn}: cropPadding must be 'zeros' or 'error', got ${JSON.stringify(cropPadding)}.`,
@@ -128,6 +154,7 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
   return {
     resize,
     crop: crop === undefined ? null : pair(fn, 'crop', crop),
+    cropAnchor,
     cropPadding,
     step: positiveInt(fn, 'step', step),
     grey: booleanOption(fn, 'grey', grey),
@@ -138,10 +165,6 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
         : positiveInt(fn, 'maxPerClass', options.maxPerClass),
     concurrency: positiveInt(fn, 'concurrency', options.concurrency ?? 4),
   };
-}
-
-function defaultCacheDir(): string {
-  return process.env.PIXSIM_CACHE_DIR ?? join(homedir(), '.cache', 'pixsim');
 }
 
 /** The cache folder (or `false`) and the warning sink of {@link imageFolder}, validated. */

@@ -82,10 +82,11 @@ function cropAndStep(
   c: number,
   crop: readonly [number, number] | null,
   step: number,
+  anchor: 'round' | 'floor' = 'round',
 ): { data: Uint8Array; h: number; w: number } {
   const [ch, cw] = crop ?? [h, w];
-  const top = Math.round((h - ch) / 2);
-  const left = Math.round((w - cw) / 2);
+  const top = anchor === 'floor' ? Math.floor(h / 2) - Math.floor(ch / 2) : Math.round((h - ch) / 2);
+  const left = anchor === 'floor' ? Math.floor(w / 2) - Math.floor(cw / 2) : Math.round((w - cw) / 2);
   const oh = Math.ceil(ch / step);
   const ow = Math.ceil(cw / step);
   if (!crop && step === 1) return { data: src, h, w };
@@ -139,11 +140,14 @@ async function decodeOne(
   const pixels = o.grey ? toGrey(rgb, h * w) : rgb;
   if (o.crop && o.cropPadding === 'error' && (h < o.crop[0] || w < o.crop[1])) {
     throw new SizeMismatchError(
-      `imageFolder: ${path} is ${h}x${w}, smaller than the crop ${o.crop[0]}x${o.crop[1]}. Resize first ` +
-        "(e.g. { resize: 256 }) or allow zero padding with { cropPadding: 'zeros' }.",
+      o.cropAnchor === 'floor'
+        ? `imageFolder: ${path} is ${h}x${w}, smaller than the reference's ${o.crop[0]}x${o.crop[1]} crop of ` +
+            "full-size ImageNet photos; for small images (thumbnails) use { transform: 'imagenet-thumbnail' }."
+        : `imageFolder: ${path} is ${h}x${w}, smaller than the crop ${o.crop[0]}x${o.crop[1]}. Resize first ` +
+            "(e.g. { resize: 256 }) or allow zero padding with { cropPadding: 'zeros' }.",
     );
   }
-  const out = cropAndStep(pixels, h, w, c, o.crop, o.step);
+  const out = cropAndStep(pixels, h, w, c, o.crop, o.step, o.cropAnchor);
   return { data: out.data, h: out.h, w: out.w, c };
 }
 

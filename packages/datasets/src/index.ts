@@ -12,6 +12,7 @@ export {
 export {
   BadFormatError,
   BadMagicError,
+  CacheFolderError,
   ChecksumMismatchError,
   CountMismatchError,
   DatasetError,
@@ -33,6 +34,7 @@ export { type FashionMnistOptions, fashionMnist } from './fashion-mnist';
 export { type IdxArray, parseIdx, readIdx } from './idx';
 export { type Holdout, ImageDataset, type ImageDatasetInit, type Split } from './image-dataset';
 export { type ImageFolderOptions, imageFolder } from './image-folder';
+export type { ImageFolderTransform } from './image-folder-options';
 export { FASHION_MNIST_CLASSES, type IdxFolderOptions, MNIST_CLASSES, mnist, type TrainTest } from './mnist';
 export {
   type GreyMode,
@@ -58,7 +60,17 @@ export {
   findDataRoot,
   findPixsimCheckout,
 } from './data-root';
+export {
+  type DataLocation,
+  dataLocations,
+  defaultCacheDir,
+  fetchRoot,
+  findDataset,
+  LOCATABLE_DATASETS,
+  type LocatableDataset,
+} from './data-locate';
 export { type DownloadOptions, type DownloadResult, download, downloadFile } from './download';
+export { LOCK_STALE_MS } from './download-lock';
 export {
   DATASET_SOURCES,
   type DatasetName,

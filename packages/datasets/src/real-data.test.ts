@@ -62,7 +62,7 @@ describeWithData(['tiny-imagenet'], 'real data: Tiny-ImageNet folder', ([tinyDir
     if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it('gives 5,000 images of 200 classes (64x64x3), and the regularization transform gives 36x64x1', async () => {
+  it('gives 5,000 images of 200 classes (64x64x3), and the thumbnail transform gives 36x64x1', async () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'pixsim-tiny-'));
     const folder = tinyDir;
     const data = await imageFolder(folder, { cacheDir });
@@ -74,10 +74,35 @@ describeWithData(['tiny-imagenet'], 'real data: Tiny-ImageNet folder', ([tinyDir
     expect(Buffer.compare(Buffer.from(again.images), Buffer.from(data.images))).toBe(0);
     expect(Buffer.compare(Buffer.from(again.labels.buffer), Buffer.from(data.labels.buffer))).toBe(0);
     const reg = await imageFolder(folder, {
-      transform: 'imagenet-regularization',
+      transform: 'imagenet-thumbnail',
       cacheDir: false,
       maxPerClass: 1,
     });
     expect(reg.shape).toEqual([200, 36, 64, 1]);
+    // The reference's transform is for full-size photos: a thumbnail is refused, naming the other transform.
+    await expect(
+      imageFolder(folder, { transform: 'imagenet-regularization', cacheDir: false }),
+    ).rejects.toThrow(/imagenet-thumbnail/);
+  });
+});
+
+describeWithData(['imagenet-sample'], 'real data: ImageNet sample (144×256 grey crops)', ([sampleDir]) => {
+  it("927 photos of 927 classes; the reference's transform gives their 36×64 regularization images", async () => {
+    const raw = await imageFolder(sampleDir, { cacheDir: false });
+    expect(raw.shape).toEqual([927, 144, 256, 3]);
+    expect(raw.classNames).toHaveLength(927);
+    const reg = await imageFolder(sampleDir, { transform: 'imagenet-regularization', cacheDir: false });
+    expect(reg.shape).toEqual([927, 36, 64, 1]);
+    // Every 4th row and column of the (grey) crop, which is the whole file here.
+    const grey = (i: number, y: number, x: number) => raw.image(i)[(y * 256 + x) * 3];
+    for (const i of [0, 463, 926]) {
+      for (const [y, x] of [
+        [0, 0],
+        [5, 7],
+        [35, 63],
+      ]) {
+        expect(reg.image(i)[y * 64 + x]).toBe(grey(i, 4 * y, 4 * x));
+      }
+    }
   });
 });

@@ -3,15 +3,18 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
-import { assertSeed, createRandom, permutation } from './prng';
+import { assertSeed, createRandom, mixSeed, permutation } from './prng';
 
 /**
  * Which N images of the data set regularize:
  * - `'random'` (default): N images drawn uniformly without replacement with `seed`, kept in data-set order;
  * - `'first'`: the reference code's choice, the first N images of the data set (pass its training split),
- *   then shuffled with `seed`.
+ *   then shuffled with `seed`;
+ * - `'spread'`: N images spread over the classes, one class after another in a seeded order, each class
+ *   giving a seeded image per round, so N images cover min(N, classes) classes. Use it for a class-sorted
+ *   folder (an ImageNet folder), where `'first'` would take the first few classes only.
  */
-export type RegularizationSelection = 'random' | 'first';
+export type RegularizationSelection = 'random' | 'first' | 'spread';
 
 /** Options of {@link regularizationSet}. */
 export interface RegularizationSetOptions extends PreprocessOptions {
@@ -37,10 +40,33 @@ export interface RegularizationSet {
 
 /** Stream of the `'first'` selection's shuffle (independent of the `'random'` draw). */
 const FIRST_STREAM = 7;
+/** Streams of the `'spread'` selection: the class order, and each class's image order. */
+const SPREAD_CLASS_STREAM = 8;
+const SPREAD_IMAGE_STREAM = 9;
+
+/** Round-robin over the classes (seeded class order; seeded image order within each class). */
+function spreadIndices(labels: Int32Array, classes: number, n: number, seed: number): Int32Array {
+  const members: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < labels.length; i++) members[labels[i]].push(i);
+  const order = permutation(classes, createRandom(seed, SPREAD_CLASS_STREAM));
+  const within = members.map((m, c) =>
+    Array.from(permutation(m.length, createRandom(mixSeed(seed, c), SPREAD_IMAGE_STREAM)), (k) => m[k]),
+  );
+  const out = new Int32Array(n);
+  let taken = 0;
+  for (let round = 0; taken < n; round++) {
+    for (const c of order) {
+      if (taken === n) break;
+      if (round < within[c].length) out[taken++] = within[c][round];
+    }
+  }
+  return out;
+}
 
 /**
  * The indices {@link regularizationSet} picks: `'random'` → N distinct indices drawn with `seed`
- * (ascending); `'first'` → `0 … N−1` in an order shuffled with `seed`.
+ * (ascending); `'first'` → `0 … N−1` in an order shuffled with `seed`; `'spread'` → round-robin over the
+ * classes (see {@link RegularizationSelection}).
  */
 export function regularizationIndices(
   dataset: ImageDataset,
@@ -50,9 +76,10 @@ export function regularizationIndices(
 ): Int32Array {
   const fn = 'regularizationSet';
   if (selection === 'random') return dataset.sampleIndices(n, seed);
-  if (selection !== 'first') {
+  if (selection !== 'first' && selection !== 'spread') {
     throw new InvalidOptionError(
-      `${fn}: selection must be 'random' or 'first' (the reference: the first N images, shuffled), got ${JSON.stringify(selection)}.`,
+      `${fn}: selection must be 'random', 'first' (the reference: the first N images, shuffled) or 'spread' ` +
+        `(over the classes), got ${JSON.stringify(selection)}.`,
     );
   }
   assertSeed(fn, seed);
@@ -62,6 +89,7 @@ export function regularizationIndices(
         'Ask for at most as many images as the data set holds.',
     );
   }
+  if (selection === 'spread') return spreadIndices(dataset.labels, dataset.classNames.length, n, seed);
   return Int32Array.from(permutation(n, createRandom(seed, FIRST_STREAM)));
 }
 

@@ -1,6 +1,7 @@
 import { InvalidOptionError, NoResultsError, SpecHashMismatchError } from './errors';
 import { assertRecord, describeValue } from './guards';
-import { type CellResult, type ModelRole, RESULT_FORMAT } from './result';
+import { type CellResult, type ModelRole, RESULT_FORMATS } from './result';
+import { sameScience } from './science';
 import { meanSem } from './stats';
 
 /** Version tag of `summary.json`. */
@@ -57,14 +58,17 @@ export function aggregate(cells: readonly CellResult[]): Summary {
       `aggregate: cells must be an array of result.json objects, got ${describeValue(cells)}.`,
     );
   }
-  for (const c of cells) assertRecord('aggregate', 'cell', c, RESULT_FORMAT, ['curves', 'boundary']);
+  for (const c of cells) assertRecord('aggregate', 'cell', c, RESULT_FORMATS, ['curves', 'boundary']);
   if (cells.length === 0) {
     throw new NoResultsError('', 'aggregate: no cell results given; run `pixsim run` first.');
   }
   const first = cells[0];
   const seen = new Set<number>();
   for (const c of cells) {
-    if (c.specHash !== first.specHash) {
+    // Hashes of one result format compare directly; across formats (version 1 hashed the whole spec and
+    // preset) the cells are compared by what they computed.
+    const mismatch = c.format === first.format ? c.specHash !== first.specHash : !sameScience(c, first);
+    if (mismatch) {
       throw new SpecHashMismatchError(
         first.specHash,
         c.specHash,

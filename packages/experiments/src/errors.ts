@@ -15,7 +15,10 @@ export type ExperimentsErrorCode =
   | 'SUBMIT_FAILED'
   | 'SWEEP_STILL_QUEUED'
   | 'WAIT_TIMEOUT'
-  | 'CELL_PROCESS_FAILED';
+  | 'CELL_PROCESS_FAILED'
+  | 'TUNE_METRIC_UNSUPPORTED'
+  | 'NO_TUNED_PAIR'
+  | 'TUNE_SEED_OVERLAP';
 
 /** Marks our errors so {@link ExperimentsError.isInstance} recognises them across two copies of the package. */
 const BRAND = Symbol.for('@pixsim/experiments/error');

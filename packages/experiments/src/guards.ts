@@ -33,14 +33,15 @@ export function assertRecord(
   fn: string,
   what: string,
   x: unknown,
-  format: string,
+  format: string | readonly string[],
   arrays: readonly string[],
 ): void {
   const r = x as Record<string, unknown> | null;
-  if (typeof r !== 'object' || r === null || Array.isArray(r) || r.format !== format) {
+  const formats: readonly string[] = typeof format === 'string' ? [format] : format;
+  if (typeof r !== 'object' || r === null || Array.isArray(r) || !formats.includes(r.format as string)) {
     throw new InvalidOptionError(
       what,
-      `${fn}: ${what} must be a ${format} object (as pixsim writes it), got ${describeValue(x)}${typeof r === 'object' && r !== null ? ` of format ${describeValue(r.format)}` : ''}.`,
+      `${fn}: ${what} must be a ${formats.join(' or ')} object (as pixsim writes it), got ${describeValue(x)}${typeof r === 'object' && r !== null ? ` of format ${describeValue(r.format)}` : ''}.`,
     );
   }
   for (const key of arrays) {

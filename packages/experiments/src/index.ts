@@ -52,6 +52,9 @@ export {
   type ModelRecord,
   type ModelRole,
   RESULT_FORMAT,
+  RESULT_FORMATS,
+  type ResultFormat,
+  type TrainingRecord,
 } from './result';
 export {
   ATTACK_KINDS,
@@ -59,11 +62,17 @@ export {
   type AttackSpec,
   type EpsilonGrid,
   type ExperimentSpec,
+  type TunedSpec,
+  type TuningSpec,
   type InputScalingName,
+  LEARNING_RATE_SCHEDULES,
+  type LearningRateScheduleName,
   type NoiseAttackKind,
   type PairRangeName,
   REGULARIZATION_DATASETS,
+  REGULARIZATION_SELECTIONS,
   type RegularizationDataset,
+  type RegularizationSelectionName,
   type RegularizationTransform,
   SPEC_FORMAT,
   type ScaleSpec,
@@ -73,3 +82,22 @@ export {
 export { meanSem, median } from './stats';
 export { validateSpec } from './validate';
 export { summaryTables } from './table';
+export { canonicalJson, sameScience, scienceOf } from './science';
+export {
+  type Accuracies,
+  type BaselineObservation,
+  MIN_CLEAN_RATIO,
+  type PairObservation,
+  type RatioStats,
+  SELECTION_RULE,
+  selectPair,
+  TUNE_FORMAT,
+  type TuneCell,
+  type TuneResult,
+  type TuneSelection,
+  tuneCells,
+  tuneTable,
+  tuneVerdict,
+} from './tune';
+export { NoTunedPairError, TuneMetricUnsupportedError, TuneSeedOverlapError } from './tune-errors';
+export { tuneFigureSpec } from './tune-figure';

@@ -15,6 +15,7 @@ export {
   type TaskData,
 } from './node/data';
 export { type EngineInfo, packageVersions } from './node/environment';
+export { type ImagenetSource, type ImagenetSourceOptions, imagenetSource } from './node/imagenet';
 export {
   boundaryIndices,
   classifierOf,
@@ -23,10 +24,10 @@ export {
   evaluateCurve,
   evaluateCurveAsync,
 } from './node/evaluate';
-export { canonicalJson, hashOf, weightFingerprint, weightFingerprintAsync } from './node/fingerprint';
+export { hashOf, weightFingerprint, weightFingerprintAsync } from './node/fingerprint';
 export { loadExperiment, loadPreset } from './node/load';
 export { CellProgress, formatDuration, type ProgressStream } from './node/progress';
-export { type FigureFiles, renderFigure, svgToPng, vegaLiteToSvg } from './node/render';
+export { type FigureFiles, renderFigure, renderVegaLite, svgToPng, vegaLiteToSvg } from './node/render';
 export { writeReport } from './node/report';
 export {
   type CellProcessesOptions,
@@ -123,3 +124,26 @@ export {
   type SlurmSubmission,
   submitSlurm,
 } from './node/sweep/submit';
+export { legacySpecHashOf } from './node/spec-hash';
+export {
+  collectTune,
+  type TuneFiles,
+  type TuneInProcessesOptions,
+  type TuneOptions,
+  type TuneOutcome,
+  tune,
+  tuneInProcesses,
+  writeTuneOutputs,
+  writeTuneSpecs,
+} from './node/tune';
+export {
+  DEFAULT_TUNE_VALIDATION,
+  planTune,
+  type TuneGrid,
+  type TunePairPlan,
+  type TunePlan,
+  tuneCellId,
+  tuneCellList,
+  tuneDir,
+} from './node/tune-plan';
+export { type PairChoice, readTune, tunedSpec } from './node/tuned';

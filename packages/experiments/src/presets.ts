@@ -1,14 +1,14 @@
 import { describeValue } from './guards';
 import { InvalidPresetError, UnknownPresetError } from './errors';
 import { type ScaleSpec, TASK_DATASETS, type TaskDataset } from './spec';
-import { positiveInt } from './validate';
+import { learningRateScheduleOf, positiveInt } from './validate';
 
 /** Scale fields a preset may override (all optional). */
 export type ScaleOverrides = Partial<ScaleSpec>;
 
 /**
  * A preset scales an experiment without changing its science: it overrides only {@link ScaleSpec}
- * fields (width, data sizes, epochs, Boundary-Attack images and repeats), for every experiment
+ * fields (width, data sizes, epochs, Boundary-Attack images and repeats, the learning-rate schedule), for every experiment
  * (`scale`) and per task data set (`byTask`, applied after `scale`). Plain JSON, so users can write
  * their own.
  */
@@ -97,6 +97,7 @@ const SCALE_KEYS: readonly (keyof ScaleSpec)[] = [
   'epochs',
   'boundaryImages',
   'boundaryRepeats',
+  'learningRateSchedule',
 ];
 
 function validateOverrides(name: string, field: string, o: unknown): ScaleOverrides {
@@ -108,7 +109,7 @@ function validateOverrides(name: string, field: string, o: unknown): ScaleOverri
       `preset '${name}': ${field} must be an object of scale overrides.`,
     );
   }
-  const out: Record<string, number | 'all'> = {};
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(o)) {
     if (!SCALE_KEYS.includes(key as keyof ScaleSpec)) {
       throw new InvalidPresetError(
@@ -119,6 +120,11 @@ function validateOverrides(name: string, field: string, o: unknown): ScaleOverri
       );
     }
     try {
+      if (key === 'learningRateSchedule') {
+        // Kept as given ('paper' too): a preset's 'paper' overrides a spec's 'proportional'.
+        out[key] = learningRateScheduleOf(`${field}.${key}`, value).learningRateSchedule ?? 'paper';
+        continue;
+      }
       out[key] = positiveInt(`${field}.${key}`, value, key === 'trainImages' || key === 'testImages');
     } catch (error) {
       throw new InvalidPresetError(name, `${field}.${key}`, `preset '${name}': ${(error as Error).message}`);

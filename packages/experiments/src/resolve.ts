@@ -13,7 +13,7 @@ export interface ResolvedExperiment {
   readonly reductions: readonly string[];
 }
 
-const LABELS: Record<keyof ScaleSpec, string> = {
+const LABELS: Record<Exclude<keyof ScaleSpec, 'learningRateSchedule'>, string> = {
   width: 'width',
   trainImages: 'training images',
   testImages: 'test images',
@@ -30,12 +30,18 @@ export function describeReductions(spec: ExperimentSpec, given?: ScaleSpec): str
   const paper = paperScale(spec.task.dataset);
   const usesBoundary = spec.evaluation.attacks.some((a) => a.kind === 'boundary');
   const out: string[] = [];
-  for (const key of Object.keys(LABELS) as (keyof ScaleSpec)[]) {
+  for (const key of Object.keys(LABELS) as (keyof typeof LABELS)[]) {
     if ((key === 'boundaryImages' || key === 'boundaryRepeats') && !usesBoundary) continue;
     if (scale[key] !== paper[key]) {
       const v = (x: number | 'all') => (x === 'all' ? 'all' : x.toLocaleString('en'));
       out.push(`${LABELS[key]} ${v(scale[key])} instead of ${v(paper[key])}`);
     }
+  }
+  if (scale.learningRateSchedule === 'proportional') {
+    out.push(
+      `learning-rate schedule proportional: the paper's cyclic step decay read at epoch × ${paper.epochs}/${scale.epochs} ` +
+        'instead of per epoch',
+    );
   }
   return out;
 }

@@ -1,8 +1,19 @@
 import type { Preset } from './presets';
 import type { AttackKind, ExperimentSpec } from './spec';
 
-/** Version tag of a cell's `result.json`. */
-export const RESULT_FORMAT = 'pixsim-result-1';
+/**
+ * Version tag of the `result.json` pixsim writes. `pixsim-result-2` (issue #26): `specHash` covers the science
+ * only (`scienceOf` of the spec, and the regularization images' provenance), no longer the spec's words and
+ * the whole preset; adds `training` (optimizer settings), `environment.sourceCommit`, the tap weights per
+ * epoch, and `data.task.evaluatedOn`. Version 1 files are still read and aggregated as before.
+ */
+export const RESULT_FORMAT = 'pixsim-result-2';
+
+/** Every `result.json` version pixsim reads (the current one last). */
+export const RESULT_FORMATS = ['pixsim-result-1', RESULT_FORMAT] as const;
+
+/** A `result.json` version. */
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
 /** The models a cell trains: the control, the regularized model, and the FGSM surrogate (another seed). */
 export type ModelRole = 'unregularized' | 'regularized' | 'surrogate';
@@ -18,6 +29,8 @@ export interface EpochRecord {
   validationAccuracy: number | null;
   heldOutCorrelation: number | null;
   heldOutSimLoss: number | null;
+  /** The tap weights softmax(w) at the epoch's end, in the order of the taps (absent in version 1 files). */
+  tapWeights?: number[] | null;
   imagesPerSecond: number;
   steps: number;
 }
@@ -81,16 +94,53 @@ export interface BoundaryRecord {
   score: number | null;
 }
 
+/** The optimiser of every model of a cell (the reference's protocol). */
+export interface TrainingRecord {
+  optimizer: 'sgd-momentum';
+  momentum: number;
+  /** L2 weight decay (the reference: 0; pixsim's trainer has none). */
+  weightDecay: number;
+  /** The learning-rate schedule, in words. */
+  learningRate: string;
+  batchSize: number;
+  /** Pairs per step k. */
+  pairBatchSize: number;
+}
+
 /** Where each data set came from. */
 export interface DataRecord {
-  task: { dataset: string; source: string; trainImages: number; testImages: number };
-  regularization: { dataset: string; source: string; n: number; standIn: boolean; imageShape: number[] };
+  task: {
+    dataset: string;
+    source: string;
+    trainImages: number;
+    /** Images the attacks were evaluated on (the test images, or a tune cell's validation images). */
+    testImages: number;
+    /**
+     * What the attacks were evaluated on: `'test'`, or `'validation'` (the cells of `pixsim tune`: a seeded split
+     * of the training images that was not trained on). Absent in version 1 files (always the test set).
+     */
+    evaluatedOn?: 'test' | 'validation';
+  };
+  regularization: {
+    dataset: string;
+    /** The folder or data set read (a data-root-relative folder for the ImageNet sample and the stand-in). */
+    source: string;
+    n: number;
+    standIn: boolean;
+    imageShape: number[];
+    /**
+     * What the spec hash covers of the source: the data set, or for ImageNet `'imagenet-sample-1000'`,
+     * `'tiny-imagenet-5k-stand-in'`, `'imagenet-folder'` or `'imagenet-folder-spread'` (absent in results
+     * written before the ImageNet sample was used: read from `standIn`).
+     */
+    provenance?: string;
+  };
   pairs: number;
 }
 
 /** Everything one cell (experiment × preset × seed) produced. Plain JSON, versioned. */
 export interface CellResult {
-  format: typeof RESULT_FORMAT;
+  format: ResultFormat;
   experiment: string;
   preset: string;
   seed: number;
@@ -102,8 +152,12 @@ export interface CellResult {
   /** Further statements about this run (stand-in data, deviations from the reference). */
   notes: string[];
   data: DataRecord;
+  /** How the models were optimised (absent in version 1 files, which used the same settings). */
+  training?: TrainingRecord;
   environment: {
     packages: Record<string, string>;
+    /** `git rev-parse HEAD` of the checkout pixsim ran from; null when not run from a git checkout (absent in version 1 files). */
+    sourceCommit?: string | null;
     node: string;
     platform: string;
     backend: string;

@@ -19,6 +19,11 @@ export type RegularizationDataset = (typeof REGULARIZATION_DATASETS)[number];
  */
 export type RegularizationTransform = 'none' | 'imagenet';
 
+/** How the N regularization images are chosen (see `ExperimentSpec.regularization.selection`). */
+export const REGULARIZATION_SELECTIONS = ['first', 'random', 'spread'] as const;
+/** A regularization selection. */
+export type RegularizationSelectionName = (typeof REGULARIZATION_SELECTIONS)[number];
+
 /** Which i<j pairs are sampled (as `selectPairs` of `@pixsim/similarity`). */
 export type PairRangeName = 'all' | 'high' | 'low' | 'positive' | 'negative' | 'double';
 
@@ -76,6 +81,46 @@ export interface ScaleSpec {
   readonly boundaryImages: number;
   /** Repeats of the Boundary Attack (the paper: 5). */
   readonly boundaryRepeats: number;
+  /**
+   * The learning-rate schedule (absent = `'paper'`): `'paper'` reads the paper's cyclic step decay per epoch
+   * (0.1 · 0.3^⌊(epoch mod 20)/4⌋), so a run with fewer epochs only sees its first steps; `'proportional'`
+   * reads it at epoch · paperEpochs / epochs, compressing the paper's whole schedule into the run's epochs.
+   * Validation drops `'paper'` (the key stays absent), so the paper's schedule keeps its spec hash.
+   */
+  readonly learningRateSchedule?: LearningRateScheduleName;
+}
+
+/** Learning-rate schedules a scale may name (see {@link ScaleSpec.learningRateSchedule}). */
+export const LEARNING_RATE_SCHEDULES = ['paper', 'proportional'] as const;
+/** A learning-rate schedule name. */
+export type LearningRateScheduleName = (typeof LEARNING_RATE_SCHEDULES)[number];
+
+/**
+ * A tuning cell of `pixsim tune`: it trains one of the two compared models (and the FGSM surrogate when the
+ * attack needs one) and evaluates it on a validation split of the training images, never on the test set.
+ */
+export interface TuningSpec {
+  /** The model this cell trains: one unregularized baseline per seed, one regularized cell per (α, Th, seed). */
+  readonly role: 'unregularized' | 'regularized';
+  /**
+   * Fraction of the (preset's) training images held out, with a fixed seed (the same split for every seed
+   * and pair), not trained on, and evaluated instead of the test set.
+   */
+  readonly validationFraction: number;
+  /** Spec id of the tune's unregularized cells: a regularized cell reloads their finished FGSM surrogate (same weights). */
+  readonly baseline: string;
+}
+
+/** Where the (α, Th) of a reproduction came from: `pixsim reproduce --tuned <dir>` or `--alpha/--th`. */
+export interface TunedSpec {
+  /** `'tune'`: the pair `pixsim tune` selected (`file`); `'flags'`: given on the command line. */
+  readonly source: 'tune' | 'flags';
+  /** α and Th of the shipped experiment, which this reproduction replaced. */
+  readonly replaced: { readonly alpha: number; readonly th: number };
+  /** The `tune.json` the pair was selected in (absolute path), with the seeds and preset it was tuned on. */
+  readonly file?: string;
+  readonly tuneSeeds?: readonly number[];
+  readonly tunePreset?: string;
 }
 
 /** An experiment: what to train, how to regularize, and how to evaluate. Plain JSON. */
@@ -101,8 +146,13 @@ export interface ExperimentSpec {
   };
   readonly regularization: {
     readonly dataset: RegularizationDataset;
-    /** `'first'`: the first N images of the training split (the reference), then shuffled with the seed; `'random'`: a seeded random N. */
-    readonly selection: 'first' | 'random';
+    /**
+     * `'first'`: the first N images of the training split (the reference), then shuffled with the seed;
+     * `'random'`: a seeded random N; `'spread'`: N images round-robin over the classes in a seeded order
+     * (`regularizationIndices` of `@pixsim/datasets`). A class-sorted ImageNet folder (`--imagenet`, the
+     * ImageNet sample) reads `'first'` as `'spread'`: its first N files would be its first few classes.
+     */
+    readonly selection: RegularizationSelectionName;
     readonly transform: RegularizationTransform;
     /** α of `L = L_task + α·L_sim` (≥ 0). */
     readonly alpha: number;
@@ -131,4 +181,8 @@ export interface ExperimentSpec {
   readonly scale: ScaleSpec;
   /** How the figure is labelled. */
   readonly figure: { readonly title: string; readonly caption: string };
+  /** Present in the cells of `pixsim tune` only. */
+  readonly tuning?: TuningSpec;
+  /** Present when α and Th were tuned or given on the command line (not part of the spec hash: provenance). */
+  readonly tuned?: TunedSpec;
 }

@@ -4,11 +4,14 @@ import {
   ATTACK_KINDS,
   type AttackSpec,
   type ExperimentSpec,
+  LEARNING_RATE_SCHEDULES,
   REGULARIZATION_DATASETS,
+  REGULARIZATION_SELECTIONS,
   type ScaleSpec,
   SPEC_FORMAT,
   TASK_DATASETS,
 } from './spec';
+import { validateTuned, validateTuning } from './validate-tuning';
 
 const PAIR_RANGES = ['all', 'high', 'low', 'positive', 'negative', 'double'] as const;
 
@@ -62,7 +65,15 @@ export function validateScale(scale: Record<string, unknown>, prefix = 'scale'):
     epochs: positiveInt(`${prefix}.epochs`, scale.epochs) as number,
     boundaryImages: positiveInt(`${prefix}.boundaryImages`, scale.boundaryImages) as number,
     boundaryRepeats: positiveInt(`${prefix}.boundaryRepeats`, scale.boundaryRepeats) as number,
+    ...learningRateScheduleOf(`${prefix}.learningRateSchedule`, scale.learningRateSchedule),
   };
+}
+
+/** `{ learningRateSchedule: 'proportional' }`, or `{}` for `'paper'` and absent (today's spec hash). */
+export function learningRateScheduleOf(field: string, v: unknown): Pick<ScaleSpec, 'learningRateSchedule'> {
+  if (v === undefined) return {};
+  const schedule = oneOf(field, v, LEARNING_RATE_SCHEDULES);
+  return schedule === 'paper' ? {} : { learningRateSchedule: schedule };
 }
 
 function validateAttack(field: string, a: unknown): AttackSpec {
@@ -215,7 +226,7 @@ export function validateSpec(spec: unknown): ExperimentSpec {
     },
     regularization: {
       dataset: reg.dataset as never,
-      selection: oneOf('regularization.selection', reg.selection, ['first', 'random'] as const),
+      selection: oneOf('regularization.selection', reg.selection, REGULARIZATION_SELECTIONS),
       transform,
       alpha,
       th,
@@ -237,5 +248,7 @@ export function validateSpec(spec: unknown): ExperimentSpec {
     evaluation: { attacks, batchSize: positiveInt('evaluation.batchSize', evaluation.batchSize) as number },
     scale: validateScale(section(s, 'scale')),
     figure: { title: text('figure.title', figure.title), caption: text('figure.caption', figure.caption) },
+    ...(s.tuning === undefined ? {} : { tuning: validateTuning(s.tuning) }),
+    ...(s.tuned === undefined ? {} : { tuned: validateTuned(s.tuned) }),
   };
 }

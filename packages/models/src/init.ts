@@ -74,8 +74,15 @@ function kernelFanIn(layer: tfl.layers.Layer): number {
  *
  * @example
  * ```ts
- * const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, name: 'c1' }), …] });
- * initializeLikePyTorch(model, 1); // same initial weights in every run, ESM or CommonJS
+ * import * as tfl from '@tensorflow/tfjs-layers';
+ * import { initializeLikePyTorch } from '@pixsim/models';
+ *
+ * const input = tfl.input({ shape: [28, 28, 1] });
+ * const conv = tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', name: 'conv' }).apply(input);
+ * const flat = tfl.layers.flatten({}).apply(conv);
+ * const logits = tfl.layers.dense({ units: 10, name: 'logits' }).apply(flat) as tfl.SymbolicTensor;
+ * const model = tfl.model({ inputs: input, outputs: logits });
+ * initializeLikePyTorch(model, 1); // the same weights on every run, engine and module format
  * ```
  * @param model - a model made only of weight-free layers and the layers listed above.
  * @param seed - integer in `[0, 2³² − 1]`.

@@ -236,8 +236,12 @@ function buildResNet(fn: string, blocks: readonly number[], options: ResNetOptio
  *
  * @example
  * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { resnet18 } from '@pixsim/models';
+ *
  * const model = resnet18({ inputShape: [28, 28, 1], classes: 10, width: 16, seed: 1 });
- * const logits = model.predict(images) as tf.Tensor2D; // [N, 10]
+ * const images = tf.zeros([4, 28, 28, 1]); // your images, scaled as the model is trained
+ * const logits = model.predict(images) as tf.Tensor2D; // [4, 10], no softmax
  * ```
  * @throws {@link InvalidOptionError} for a bad shape, class count, width, variant or seed.
  */

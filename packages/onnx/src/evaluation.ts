@@ -80,10 +80,14 @@ function tfjsModel(model: tfl.LayersModel, fallback?: OnnxError): EvaluationMode
  *
  * @example
  * ```ts
+ * import { createClassifier, gaussianNoiseAttack, robustnessCurve, scaleShift } from '@pixsim/attacks';
+ * import { createEvaluationModel } from '@pixsim/onnx';
+ *
+ * // model: a trained CIFAR tf.LayersModel; testSet: { images: tf.Tensor4D in [0, 1], labels: Int32Array }
  * const evaluator = await createEvaluationModel(model, { engine: 'auto', threads: 2 });
- * const clf = createClassifier(evaluator, { preprocess: scaleShift(5, 0.5) });
- * const curve = robustnessCurve(clf, testSet, gaussianNoiseAttack(), { epsilons, seed: 1 });
- * record({ ...curve, engine: evaluator.engine, engineDescription: evaluator.description });
+ * const clf = createClassifier(evaluator, { preprocess: scaleShift(5, 0.5) }); // as in training
+ * const curve = robustnessCurve(clf, testSet, gaussianNoiseAttack(), [0, 0.05, 0.1], { seed: 1 });
+ * const record = { ...curve, engine: evaluator.engine, engineDescription: evaluator.description };
  * await evaluator.dispose();
  * ```
  * @throws {@link OnnxRuntimeUnavailableError} with `engine: 'onnxruntime'` when onnxruntime-node is absent.

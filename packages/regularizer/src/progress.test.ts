@@ -61,6 +61,7 @@ describe('formatEpoch', () => {
         validationAccuracy: 0.2,
         heldOutCorrelation: null,
         heldOutSimLoss: null,
+        tapWeights: null,
         imagesPerSecond: 812.4,
         steps: 10,
       },

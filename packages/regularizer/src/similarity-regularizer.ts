@@ -102,6 +102,25 @@ const LOSS_KINDS: readonly SimilarityLossKind[] = ['reference', 'half', 'mse'];
  *
  * Owns its running means and `w` (dispose with {@link SimilarityRegularizer.dispose}); the model stays
  * the caller's.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { RESNET_TAPS, resnet18 } from '@pixsim/models';
+ * import { SimilarityRegularizer } from '@pixsim/regularizer';
+ *
+ * const model = resnet18({ inputShape: [28, 28, 1], classes: 10, width: 8, seed: 1 });
+ * const regularizer = new SimilarityRegularizer({ model, taps: RESNET_TAPS }); // or the names of your layers
+ * // L_sim of k = 2 pairs: pair p is (a[p], b[p]) with target S^Th = targets[p].
+ * const a = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+ * const b = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
+ * const loss = regularizer.lossOf(a, b, [1, -1], { training: false }); // a scalar tensor
+ * const weights = regularizer.tapWeights(); // softmax(w): uniform at first
+ * console.log(loss.dataSync()[0], weights.arraySync());
+ * tf.dispose([a, b, loss, weights]);
+ * regularizer.dispose(); // its running means and w; the model stays yours
+ * ```
+ * In training, {@link trainStep} and {@link train} compute `L_task + α·L_sim` and update `w` with the network.
  */
 export class SimilarityRegularizer {
   /** Tap names, in the order of {@link SimilarityRegularizer.tapWeights}. */

@@ -53,7 +53,11 @@ export interface ThresholdedTargetOptions extends PairRangeOptions {
  *
  * @example
  * ```ts
+ * import { thresholdedPixelTargets } from '@pixsim/regularizer';
+ * // images: Uint8Array of 5,000 grey 28×28 images (0–255), or a Float32Array in [0, 1]
  * const targets = thresholdedPixelTargets({ images, shape: [5000, 28, 28, 1] }, { th: 0.2 });
+ * targets.matrix; // S^Th, 5000×5000 row-major Float32Array of −1 / 0 / +1
+ * targets.pairs; // the pairs i < j the sampler draws from: Int32Array [i0, j0, i1, j1, …]
  * ```
  */
 export function thresholdedPixelTargets(images: ImageSet, options: ThresholdedTargetOptions): PairTargets {

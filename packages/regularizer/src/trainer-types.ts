@@ -140,6 +140,11 @@ export interface EpochMetrics {
   heldOutCorrelation: number | null;
   /** `L_sim` on the held-out pairs. */
   heldOutSimLoss: number | null;
+  /**
+   * The tap weights `π = softmax(w)` at the end of the epoch, in the order of the regularizer's taps (null
+   * without a regularizer). With `alpha = 0` `w` is not trained, so they stay at their start.
+   */
+  tapWeights: number[] | null;
   /** Classification + pair images per second of training steps (evaluation excluded). */
   imagesPerSecond: number;
   steps: number;

@@ -225,6 +225,15 @@ describe('train', () => {
       expect(lines.join('')).toContain('epoch 2/2');
       const w = run.regularizer.tapLogits!.dataSync();
       expect(Array.from(w).some((v) => v !== 0)).toBe(true);
+      // softmax(w) of each epoch's end: a distribution over the taps, the last one the current π.
+      for (const r of records) {
+        expect(r.tapWeights).toHaveLength(w.length);
+        expect(r.tapWeights.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+      }
+      const pi = run.regularizer.tapWeights();
+      expect(records[1].tapWeights).toEqual(Array.from(pi.dataSync()));
+      pi.dispose();
+      expect(records[0].tapWeights).not.toEqual(records[0].tapWeights.map(() => 1 / w.length));
       run.regularizer.dispose();
       run.model.dispose();
     } finally {

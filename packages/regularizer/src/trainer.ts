@@ -37,11 +37,33 @@ const AUGMENT_STREAM = 0xa06e;
  * Node, `train` from `@pixsim/regularizer/node` is this function with files: checkpoint folders by
  * default and a JSON-lines `metricsFile`.
  *
+ * `seed` draws the hold-out, the batch order, the pairs and the augmentation, not the model's initial
+ * weights (tfjs draws those when the model is built): seed them with `initializeLikePyTorch(model, seed)`
+ * of `@pixsim/models` to get the same numbers twice.
+ *
  * @example
  * ```ts
- * import { memoryCheckpointStore, train } from '@pixsim/regularizer';
- * const result = await train({ model, regularizer, train: trainSet, regularization: { images, targets },
- *   alpha: 4, epochs: 20, seed: 1, checkpointDir: 'mnist', checkpoint: memoryCheckpointStore(), restoreBest: true });
+ * import * as tfl from '@tensorflow/tfjs-layers';
+ * import { initializeLikePyTorch } from '@pixsim/models';
+ * import { memoryCheckpointStore, SimilarityRegularizer, thresholdedPixelTargets, train } from '@pixsim/regularizer';
+ *
+ * // trainSet: { images: Uint8Array (pixels 0–255), shape: [N, 28, 28, 1], labels: Int32Array };
+ * // regSet: the regularization images, { images, shape } in the same form.
+ * const input = tfl.input({ shape: [28, 28, 1] });
+ * const conv = tfl.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', name: 'conv' }).apply(input);
+ * const pooled = tfl.layers.globalAveragePooling2d({}).apply(conv);
+ * const logits = tfl.layers.dense({ units: 10, name: 'logits' }).apply(pooled) as tfl.SymbolicTensor;
+ * const model = tfl.model({ inputs: input, outputs: logits });
+ * initializeLikePyTorch(model, 1); // seeded initial weights
+ *
+ * const targets = thresholdedPixelTargets(regSet, { th: 0.2 }); // S^Th and its pairs
+ * const regularizer = new SimilarityRegularizer({ model, taps: ['conv'] });
+ * const result = await train({
+ *   model, regularizer, train: trainSet, regularization: { images: regSet, targets },
+ *   alpha: 0.1, epochs: 3, seed: 1, learningRate: 0.01,
+ *   checkpointDir: 'mnist', checkpoint: memoryCheckpointStore(), restoreBest: true,
+ * });
+ * console.log(result.history.at(-1)?.validationAccuracy, result.inputScaling); // evaluate with that scaling
  * ```
  * @throws {@link InvalidOptionError} for invalid options, including `metricsFile`, or `checkpointDir`
  * without a `checkpoint` store (both need the Node entry).
@@ -278,6 +300,7 @@ export async function trainWith(
         validationAccuracy: val?.accuracy ?? null,
         heldOutCorrelation: sim?.correlation ?? null,
         heldOutSimLoss: sim?.simLoss ?? null,
+        tapWeights: regularizer ? await readTapWeights(regularizer) : null,
         imagesPerSecond: sums.images / sums.seconds,
         steps: stepsPerEpoch,
       };
@@ -395,6 +418,16 @@ async function runStep(
     );
   } finally {
     tf.dispose(tensors);
+  }
+}
+
+/** `softmax(w)` as numbers (a read only: it changes no weight). */
+async function readTapWeights(regularizer: SimilarityRegularizer): Promise<number[]> {
+  const weights = regularizer.tapWeights();
+  try {
+    return Array.from(await weights.data());
+  } finally {
+    weights.dispose();
   }
 }
 

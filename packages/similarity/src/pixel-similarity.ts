@@ -23,6 +23,16 @@ export interface PixelSimilarityOptions extends SimilarityMatrixOptions {
  * Any value range works (centring removes offsets, normalising removes scale), so `[0, 1]` floats and
  * raw `uint8`/`int32` pixels give the same matrix.
  *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { pixelSimilarity, thresholdTargets } from '@pixsim/similarity';
+ *
+ * const images = tf.randomUniform([100, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D; // your N images
+ * const sPixel = pixelSimilarity(images); // [100, 100]
+ * const sTh = thresholdTargets(sPixel, 0.2); // S^Th (eq. 3)
+ * tf.dispose([images, sPixel, sTh]);
+ * ```
  * @param images - `[N, H, W, C]` (or `[N, H, W]` for single-channel) tensor.
  * @returns `[N, N]` float32 similarity matrix, diagonal exactly 1.
  */

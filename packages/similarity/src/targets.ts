@@ -16,6 +16,14 @@ import {
  *
  * $$S^\text{Th}_{ij} = \begin{cases} 1 & i = j \text{ or } S_{ij} > \mathrm{Th} \\ -1 & S_{ij} < -\mathrm{Th} \\ 0 & \text{otherwise.} \end{cases}$$
  *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { thresholdTargets } from '@pixsim/similarity';
+ *
+ * const s = tf.tensor2d([[1, 0.5, -0.3], [0.5, 1, 0.1], [-0.3, 0.1, 1]]);
+ * thresholdTargets(s, 0.2).print(); // [[1, 1, -1], [1, 1, 0], [-1, 0, 1]]
+ * ```
  * @param s - `[N, N]` similarity matrix (e.g. from `pixelSimilarity`).
  * @param th - the threshold `Th`, in (0, 1).
  * @returns `[N, N]` float32 matrix of −1 / 0 / +1 with a diagonal of 1.

@@ -1,154 +1,53 @@
-import type { EvaluationEngine } from '@pixsim/onnx';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { type BackendPreference, initBackend } from '@pixsim/backend/node';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import type { Summary } from '../aggregate';
 import { ExperimentsError, InvalidOptionError } from '../errors';
 import { EXPERIMENTS } from '../experiments';
 import { PRESETS } from '../presets';
-import { resolveExperiment } from '../resolve';
 import { summaryTables } from '../table';
+import {
+  type EngineFlags,
+  engineOptions,
+  jobsFlag,
+  loadResolved,
+  type PairFlags,
+  pairOptions,
+  prepare,
+  runFlags,
+  stopOnSignals,
+} from './cli-engine';
 import { readJsonIfExists } from './files';
-import { loadExperiment, loadPreset } from './load';
 import { renderFigure } from './render';
 import { reproduce, reproduceInProcesses } from './reproduce';
+import { addDataCommands } from './data-command';
 import { aggregateDir } from './results-dir';
 import { writeReport } from './report';
 import { runCell } from './run-cell';
 import { parseSeed, parseSeeds } from './seeds';
 import { addSweepCommands } from './sweep/commands';
+import { addTuneCommand } from './tune-command';
 import { experimentsVersion } from './version';
-
-interface EngineFlags {
-  backend: BackendPreference;
-  threads: string;
-  dataDir?: string;
-  imagenet?: string;
-  preset: string;
-  out: string;
-  evalEngine: EvaluationEngine;
-}
-
-/** Parses `--threads` (an {@link InvalidOptionError}, like every bad flag, when it is not 1–8 or auto). */
-function threadsOf(text: string): number | 'auto' {
-  if (text === 'auto') return 'auto';
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 8) {
-    throw new InvalidOptionError(
-      'threads',
-      `--threads: '${text}' is not 1–8 or auto; pass e.g. --threads 2.`,
-    );
-  }
-  return n;
-}
-
-/** Parses `--jobs` (cells at once in `pixsim reproduce`): an integer 1–64. */
-function jobsFlag(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 64) {
-    throw new InvalidOptionError(
-      'jobs',
-      `--jobs: '${text}' is not an integer 1–64; pass e.g. --jobs 2 (one cell per core, each on one wasm thread).`,
-    );
-  }
-  return n;
-}
-
-/** `--threads` checked while the flags are parsed, before any experiment is loaded. */
-function threadsFlag(text: string): string {
-  threadsOf(text);
-  return text;
-}
-
-function engineOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('-p, --preset <preset>', 'preset name (paper, cpu, quick, smoke) or preset JSON file')
-    .option('-o, --out <dir>', 'results folder', 'results')
-    .addOption(
-      new Option('--backend <engine>', 'TensorFlow.js engine')
-        .choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
-        .default('auto'),
-    )
-    .option('--threads <n>', 'wasm threads: 1–8 or auto (all cores)', threadsFlag, 'auto')
-    .addOption(
-      new Option(
-        '--eval-engine <engine>',
-        'engine of the evaluations: onnxruntime-node when installed (auto), or force one',
-      )
-        .choices(['auto', 'onnxruntime', 'tfjs'])
-        .default('auto'),
-    )
-    .option('--data-dir <dir>', 'folder of CIFAR-10/100 (binary version); default: the download() cache')
-    .option(
-      '--imagenet <dir>',
-      'ImageNet training images (<class>/<image>); cpu/quick/smoke fall back to Tiny-ImageNet',
-    );
-}
-
-async function prepare(experimentArg: string, flags: EngineFlags) {
-  const experiment = resolveExperiment(await loadExperiment(experimentArg), await loadPreset(flags.preset));
-  const choice = await initBackend(flags.backend, { wasmThreads: threadsOf(flags.threads), log: false });
-  process.stderr.write(
-    // One line: what was chosen and why (initBackend's reason), e.g. "wasm (auto, 2 threads): no tensorflow — …".
-    `engine: ${choice.reason}; evaluations: ${flags.evalEngine}\n`,
-  );
-  const controller = stopOnSignals();
-  return {
-    experiment,
-    common: {
-      experiment,
-      out: flags.out,
-      dataDir: flags.dataDir,
-      imagenetDir: flags.imagenet,
-      engine: { backend: choice.backend, threads: choice.threads },
-      evaluationEngine: flags.evalEngine,
-      signal: controller.signal,
-    },
-    /** Exit status of an interrupted run: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
-    interruptedStatus: () => controller.exitStatus,
-  };
-}
-
-/**
- * Ctrl-C (SIGINT) and SIGTERM (what Slurm sends a preempted, requeued or cancelled task, and Kubernetes a
- * deleted pod) stop the run at the next training step; the cell resumes from its checkpoints next time. A
- * second signal quits at once.
- */
-function stopOnSignals(): AbortController & { exitStatus: number } {
-  const controller = Object.assign(new AbortController(), { exitStatus: 130 });
-  const numbers = { SIGINT: 2, SIGTERM: 15 } as const;
-  const handlers = (Object.keys(numbers) as (keyof typeof numbers)[]).map((name) => {
-    const handler = () => {
-      process.stderr.write(`\n${name}: interrupting at the next step (${name} again to quit now)\n`);
-      controller.exitStatus = 128 + numbers[name];
-      controller.abort();
-      for (const [other, h] of handlers) process.off(other, h);
-      for (const [other] of handlers) process.once(other, () => process.exit(128 + numbers[other]));
-    };
-    process.once(name, handler);
-    return [name, handler] as const;
-  });
-  return controller;
-}
 
 /**
  * `pixsim reproduce --jobs N`: the cells run as `pixsim run` processes (this program, same flags), N at a time;
  * this process only validates, waits, then aggregates and plots.
  */
-async function reproduceByJobs(name: string, flags: EngineFlags & { seeds?: number[]; jobs: number }) {
-  // Validates the experiment and preset before any process starts.
-  const experiment = resolveExperiment(await loadExperiment(name), await loadPreset(flags.preset));
+async function reproduceByJobs(
+  name: string,
+  flags: EngineFlags & PairFlags & { seeds?: number[]; jobs: number },
+) {
+  // Validates the experiment, preset and pair (seeds included) before any process starts.
+  const experiment = await loadResolved(name, flags, flags.seeds);
   const seeds = flags.seeds ?? experiment.preset.seeds;
   const threads =
     flags.threads === 'auto'
       ? String(Math.max(1, Math.floor(availableParallelism() / Math.min(flags.jobs, seeds.length))))
       : flags.threads;
   const shared = [
-    ...['--preset', flags.preset, '--out', flags.out, '--backend', flags.backend],
-    ...['--threads', threads, '--eval-engine', flags.evalEngine],
-    ...(flags.dataDir ? ['--data-dir', flags.dataDir] : []),
-    ...(flags.imagenet ? ['--imagenet', flags.imagenet] : []),
+    ...runFlags(flags, threads),
+    ...(flags.tuned !== undefined ? ['--tuned', flags.tuned] : []),
+    ...(flags.alpha !== undefined ? ['--alpha', String(flags.alpha), '--th', String(flags.th)] : []),
   ];
   process.stderr.write(
     `${seeds.length} cell${seeds.length === 1 ? '' : 's'}, ${flags.jobs} at a time, each in its own process ` +
@@ -204,17 +103,17 @@ export function createProgram(): Command {
       for (const p of Object.values(PRESETS))
         process.stdout.write(`  ${p.name.padEnd(22)} ${p.description}\n`);
     });
-  engineOptions(program.command('run <experiment>'))
+  pairOptions(engineOptions(program.command('run <experiment>')))
     .description('one cell: train, evaluate, write <out>/<experiment>/<preset>/seed-<S>/result.json')
     .requiredOption('-s, --seed <seed>', 'seed of the cell', parseSeed)
-    .action(async (name: string, flags: EngineFlags & { seed: number }) => {
-      const { common, interruptedStatus } = await prepare(name, flags);
+    .action(async (name: string, flags: EngineFlags & PairFlags & { seed: number }) => {
+      const { common, interruptedStatus } = await prepare(name, flags, [flags.seed]);
       const outcome = await runCell({ ...common, seed: flags.seed });
       if (outcome.status === 'skipped') process.stderr.write(`${outcome.dir}: finished earlier, skipped\n`);
       if (outcome.status === 'interrupted') process.exitCode = interruptedStatus();
       else process.stdout.write(`${join(outcome.dir, 'result.json')}\n`);
     });
-  engineOptions(program.command('reproduce <experiment>'))
+  pairOptions(engineOptions(program.command('reproduce <experiment>')))
     .description('every seed, then aggregate and plot')
     .option('--seeds <list>', "seeds, e.g. 1-3 or 1,2 (default: the preset's)", parseSeeds)
     .option(
@@ -223,12 +122,12 @@ export function createProgram(): Command {
       jobsFlag,
       1,
     )
-    .action(async (name: string, flags: EngineFlags & { seeds?: number[]; jobs: number }) => {
+    .action(async (name: string, flags: EngineFlags & PairFlags & { seeds?: number[]; jobs: number }) => {
       if (flags.jobs > 1) {
         await reproduceByJobs(name, flags);
         return;
       }
-      const { experiment, common, interruptedStatus } = await prepare(name, flags);
+      const { experiment, common, interruptedStatus } = await prepare(name, flags, flags.seeds);
       const outcome = await reproduce({ ...common, seeds: flags.seeds ?? experiment.preset.seeds });
       if (!outcome.summary) process.exitCode = interruptedStatus();
     });
@@ -247,6 +146,8 @@ export function createProgram(): Command {
       process.stdout.write(`${files.png}\n${files.svg}\n`);
     });
   addSweepCommands(program, engineOptions);
+  addTuneCommand(program);
+  addDataCommands(program);
   program
     .command('report <dir>')
     .description('one Markdown page with every figure and table under <dir>')

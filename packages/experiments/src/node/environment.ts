@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 
 const PACKAGES = [
@@ -10,6 +13,7 @@ const PACKAGES = [
   '@pixsim/datasets',
   '@pixsim/attacks',
   '@pixsim/backend',
+  '@pixsim/onnx',
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-layers',
 ];
@@ -42,6 +46,27 @@ function ownPackageJson(): string {
     }
   }
   throw new Error('package.json of @pixsim/experiments not found');
+}
+
+/**
+ * The commit of the source pixsim runs from: `git rev-parse HEAD` in this package's folder when that folder is
+ * part of a git checkout (the repository), else null, as for an installed package (inside `node_modules`,
+ * which may well sit in another project's checkout).
+ */
+export function sourceCommit(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (here.split(/[\\/]/).includes('node_modules')) return null;
+  try {
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: here,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    }).trim();
+    return /^[0-9a-f]{40}$/.test(out) ? out : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The engine and thread count a run records. */

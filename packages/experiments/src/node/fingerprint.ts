@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { canonicalJson } from '../science';
+
+export { canonicalJson };
 
 /** First 12 hex digits of the SHA-256 of all the model's weights' bytes, in `getWeights()` order. */
 export function weightFingerprint(model: tfl.LayersModel): string {
@@ -19,19 +22,6 @@ function fingerprintOf(weights: readonly ArrayBufferView[]): string {
   const hash = createHash('sha256');
   for (const data of weights) hash.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   return hash.digest('hex').slice(0, 12);
-}
-
-/** Canonical JSON (object keys sorted at every level) for hashing. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, (v as Record<string, unknown>)[k]]),
-        )
-      : v,
-  );
 }
 
 /** First 16 hex digits of the SHA-256 of the canonical JSON of `value`. */

@@ -61,12 +61,20 @@ export interface FigureFiles {
  * spec `<experiment>.vl.json` (to restyle it elsewhere).
  */
 export async function renderFigure(summary: Summary, dir: string): Promise<FigureFiles> {
-  const spec = figureSpec(summary);
+  return renderVegaLite(figureSpec(summary), dir, summary.experiment);
+}
+
+/** Renders a Vega-Lite spec into `dir` as `<name>.svg`, `<name>.png` and `<name>.vl.json`. */
+export async function renderVegaLite(
+  spec: Record<string, unknown>,
+  dir: string,
+  name: string,
+): Promise<FigureFiles> {
   const svg = await vegaLiteToSvg(spec);
   const files: FigureFiles = {
-    svg: join(dir, `${summary.experiment}.svg`),
-    png: join(dir, `${summary.experiment}.png`),
-    vegaLite: join(dir, `${summary.experiment}.vl.json`),
+    svg: join(dir, `${name}.svg`),
+    png: join(dir, `${name}.png`),
+    vegaLite: join(dir, `${name}.vl.json`),
   };
   writeText(files.svg, svg);
   writeText(files.png, await svgToPng(svg));

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate, type Summary, summaryToCsv } from '../aggregate';
 import { NoResultsError } from '../errors';
-import { type CellResult, RESULT_FORMAT } from '../result';
+import { type CellResult, RESULT_FORMATS } from '../result';
 import { readJsonIfExists, writeJson, writeText } from './files';
 
 /** Every finished cell (`seed-<S>/result.json`) of a preset folder `<out>/<experiment>/<preset>`, by seed. */
@@ -18,10 +18,10 @@ export function readCells(presetDir: string): CellResult[] {
     if (!/^seed-\d+$/.test(name)) continue;
     const result = readJsonIfExists<CellResult>(join(presetDir, name, 'result.json'));
     if (!result) continue;
-    if (result.format !== RESULT_FORMAT) {
+    if (!(RESULT_FORMATS as readonly string[]).includes(result.format)) {
       throw new NoResultsError(
         presetDir,
-        `${join(presetDir, name, 'result.json')} has format ${result.format}, not ${RESULT_FORMAT}; re-run it.`,
+        `${join(presetDir, name, 'result.json')} has format ${result.format}, not ${RESULT_FORMATS.join(' or ')}; re-run it.`,
       );
     }
     cells.push(result);

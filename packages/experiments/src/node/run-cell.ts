@@ -4,28 +4,26 @@ import { filterGradientPaths } from '@pixsim/backend';
 import { type PairTargets, thresholdedPixelTargetsAsync } from '@pixsim/regularizer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError, SpecHashMismatchError } from '../errors';
+import { InvalidOptionError } from '../errors';
 import type { ResolvedExperiment } from '../resolve';
-import {
-  type BoundaryRecord,
-  type CellResult,
-  type CurveRecord,
-  type ModelRecord,
-  type ModelRole,
-  RESULT_FORMAT,
-} from '../result';
+import type { BoundaryRecord, CellResult, CurveRecord, ModelRecord, ModelRole } from '../result';
 import type { AttackSpec, ExperimentSpec } from '../spec';
-import { type DataOptions, loadRegularizationData, loadTaskData } from './data';
-import { currentEngine, type EngineInfo, packageVersions } from './environment';
+import { type DataOptions, loadRegularizationData, loadTaskData, type TaskData } from './data';
+import type { EngineInfo } from './environment';
 import { evaluateBoundaryAsync, evaluateCurveAsync, type TestImages, testImages } from './evaluate';
 import { createEvaluationModel, type EvaluationEngine } from '@pixsim/onnx';
 import type { PredictingModel } from '@pixsim/attacks';
 import { acquireCellLock } from './cell-lock';
 import { clearFailure, recordFailure } from './cell-failure';
 import { readJsonIfExists, writeJson } from './files';
-import { hashOf } from './fingerprint';
 import { CellProgress, formatDuration, type ProgressStream } from './progress';
+import { assembleResult, type Work } from './result-record';
+import { finishedResult, specHashOf } from './spec-hash';
 import { trainModel } from './train-model';
+import { tuneSplit } from './tune-split';
+
+export { standInNote } from './result-record';
+export { regularizationProvenance, specHashOf } from './spec-hash';
 
 /** Options of {@link runCell}. */
 export interface RunCellOptions {
@@ -37,6 +35,12 @@ export interface RunCellOptions {
   dataDir?: string;
   /** ImageNet image folder. */
   imagenetDir?: string;
+  /**
+   * `false`: without `imagenetDir`, regularize with the Tiny-ImageNet stand-in even where the ImageNet sample
+   * (`imagenet-sample-1000` under the data root) is found. Default: the sample when found (and the preset
+   * allows a substitute for ImageNet). Part of the spec hash, as the source is.
+   */
+  imagenetSample?: boolean;
   /** Engine to record (default: the active one, 1 thread). */
   engine?: EngineInfo;
   /**
@@ -63,21 +67,11 @@ export function cellDir(out: string, experiment: string, preset: string, seed: n
   return join(out, experiment, preset, `seed-${seed}`);
 }
 
-/** Where the regularization images come from, as far as it changes the science (part of the spec hash). */
-export function regularizationProvenance(spec: ExperimentSpec, options: { imagenetDir?: string }): string {
-  if (spec.regularization.dataset !== 'imagenet') return spec.regularization.dataset;
-  return options.imagenetDir ? 'imagenet-folder' : 'tiny-imagenet-5k-stand-in';
-}
-
-/** The spec hash of a cell: resolved spec, preset and regularization provenance. */
-export function specHashOf(experiment: ResolvedExperiment, options: { imagenetDir?: string }): string {
-  const provenance = regularizationProvenance(experiment.spec, options);
-  return hashOf({ spec: experiment.spec, preset: experiment.preset, provenance });
-}
-
+/** The models a cell trains, in order: the FGSM surrogate first; a tuning cell only its own role. */
 function rolesOf(spec: ExperimentSpec): ModelRole[] {
   const fgsm = spec.evaluation.attacks.some((a) => a.kind === 'transferred-fgsm');
-  return fgsm ? ['surrogate', 'unregularized', 'regularized'] : ['unregularized', 'regularized'];
+  const compared: ModelRole[] = spec.tuning ? [spec.tuning.role] : ['unregularized', 'regularized'];
+  return fgsm ? ['surrogate', ...compared] : compared;
 }
 
 /**
@@ -98,12 +92,12 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
   }
   const dir = cellDir(options.out, spec.id, preset.name, seed);
   const specHash = specHashOf(experiment, options);
-  const finished = finishedResult(dir, specHash);
+  const finished = finishedResult(dir, experiment, options);
   if (finished) return { status: 'skipped', dir, result: finished };
   const lock = await acquireCellLock(dir);
   try {
     // Another process may have finished the cell between the first look and the lock.
-    const meanwhile = finishedResult(dir, specHash);
+    const meanwhile = finishedResult(dir, experiment, options);
     if (meanwhile) return { status: 'skipped', dir, result: meanwhile };
     clearFailure(dir);
     if (lock.tookOver && options.progress !== null)
@@ -117,32 +111,11 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
   }
 }
 
-/** The result of a finished cell of this spec hash, null when unfinished; another spec is refused. */
-function finishedResult(dir: string, specHash: string): CellResult | null {
-  const existing = readJsonIfExists<CellResult>(join(dir, 'result.json'));
-  if (existing && existing.specHash !== specHash) {
-    throw new SpecHashMismatchError(
-      specHash,
-      existing.specHash,
-      dir,
-      `Delete ${dir} or choose another --out folder.`,
-    );
-  }
-  return existing;
-}
-
 async function runLocked(options: RunCellOptions, dir: string, specHash: string): Promise<RunCellOutcome> {
   const { experiment, seed } = options;
   const { spec, preset } = experiment;
+  // finishedResult() checked that a started cell.json belongs to this spec.
   const started = readJsonIfExists<{ specHash: string; startedAt: string }>(join(dir, 'cell.json'));
-  if (started && started.specHash !== specHash) {
-    throw new SpecHashMismatchError(
-      specHash,
-      started.specHash,
-      dir,
-      `Delete ${dir} or choose another --out folder.`,
-    );
-  }
   const startedAt = started?.startedAt ?? new Date().toISOString();
   writeJson(join(dir, 'cell.json'), { specHash, startedAt, spec, preset, seed });
   const progress = new CellProgress(
@@ -162,7 +135,7 @@ async function runLocked(options: RunCellOptions, dir: string, specHash: string)
       progress.line('interrupted; run the same command again to resume from the checkpoints');
       return { status: 'interrupted', dir, result: null };
     }
-    const result = assemble(options, specHash, startedAt, inputs, phases, work);
+    const result = assembleResult({ ...options, specHash, startedAt, ...inputs, phases, work });
     // Conv2DBackpropFilter kernel paths of the wasm training kernels that ran in this process for this cell.
     const pathsAfter = filterGradientPaths() as Record<string, number>;
     const before = pathsBefore as Record<string, number>;
@@ -187,6 +160,17 @@ type Inputs = {
   targets: PairTargets;
 };
 
+/**
+ * A tuning cell's data: the task's training images without a held-out validation split, which replaces the
+ * test images (they are never evaluated); other cells' data as loaded.
+ */
+async function tuningData(spec: ExperimentSpec, loading: Promise<TaskData>): Promise<TaskData> {
+  const task = await loading;
+  if (!spec.tuning) return task;
+  const split = tuneSplit(task.train, spec.tuning.validationFraction);
+  return { ...task, train: split.train, test: split.validation };
+}
+
 /** Loads the task and regularization data and computes the targets, timing each phase. */
 async function prepareInputs(
   options: RunCellOptions,
@@ -203,10 +187,11 @@ async function prepareInputs(
   const dataOptions: DataOptions = {
     dataDir: options.dataDir,
     imagenetDir: options.imagenetDir,
+    imagenetSample: options.imagenetSample,
     imagenetStandIn: preset.imagenetStandIn,
     workDir: join(options.out, '.data'),
   };
-  const task = await timed('data', () => loadTaskData(spec, dataOptions));
+  const task = await timed('data', () => tuningData(spec, loadTaskData(spec, dataOptions)));
   const reg = await timed('data:regularization', () =>
     loadRegularizationData(spec, options.seed, dataOptions, task),
   );
@@ -220,73 +205,16 @@ async function prepareInputs(
   );
   progress.line(
     `data ready: ${task.train.size.toLocaleString('en')} training, ${task.test.size.toLocaleString('en')} test, ` +
-      `${reg.images.size.toLocaleString('en')} regularization images${reg.standIn ? ' (Tiny-ImageNet stand-in)' : ''}, ` +
+      `${reg.images.size.toLocaleString('en')} regularization images${sourceWords(reg.provenance)}, ` +
       `${(targets.pairs.length / 2).toLocaleString('en')} pairs (${formatDuration(phases.data + phases['data:regularization'] + phases.targets)})`,
   );
   return { task, reg, targets };
 }
 
-/** The cell's `result.json`. */
-function assemble(
-  options: RunCellOptions,
-  specHash: string,
-  startedAt: string,
-  { task, reg, targets }: Inputs,
-  phases: Record<string, number>,
-  work: Work,
-): CellResult {
-  const { spec, preset, reductions } = options.experiment;
-  return {
-    format: RESULT_FORMAT,
-    experiment: spec.id,
-    preset: preset.name,
-    seed: options.seed,
-    specHash,
-    spec,
-    presetSpec: preset,
-    reductions: [...reductions],
-    notes: [...(reg.standIn ? [standInNote(reg.source)] : []), ...deviationNotes(spec)],
-    data: {
-      task: {
-        dataset: spec.task.dataset,
-        source: task.source,
-        trainImages: task.train.size,
-        testImages: task.test.size,
-      },
-      regularization: {
-        dataset: spec.regularization.dataset,
-        source: reg.source,
-        n: reg.images.size,
-        standIn: reg.standIn,
-        imageShape: reg.images.shape.slice(1),
-      },
-      pairs: targets.pairs.length / 2,
-    },
-    environment: {
-      packages: packageVersions(),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      ...(options.engine ?? currentEngine()),
-    },
-    phases,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    ...work,
-  };
-}
-
-/** The statement results and figures carry when the Tiny-ImageNet stand-in replaced ImageNet. */
-export function standInNote(source: string): string {
-  return `ImageNet stand-in: regularization images are Tiny-ImageNet (64×64, ${source}), grey, centre crop 36×64 — not ImageNet.`;
-}
-
-function deviationNotes(spec: ExperimentSpec): string[] {
-  const cifar = spec.task.dataset === 'cifar10' || spec.task.dataset === 'cifar100';
-  return cifar && spec.task.augment === undefined
-    ? [
-        'No training augmentation: task.augment is absent (the reference uses random crop 32 with padding 4 and horizontal flips).',
-      ]
-    : [];
+/** The progress line's words for an ImageNet source. */
+function sourceWords(provenance: string): string {
+  if (provenance === 'tiny-imagenet-5k-stand-in') return ' (Tiny-ImageNet stand-in)';
+  return provenance === 'imagenet-sample-1000' ? ' (ImageNet sample)' : '';
 }
 
 interface WorkContext extends Inputs {
@@ -296,8 +224,6 @@ interface WorkContext extends Inputs {
   progress: CellProgress;
   phases: Record<string, number>;
 }
-
-type Work = { models: ModelRecord[]; curves: CurveRecord[]; boundary: BoundaryRecord[] };
 
 async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
   const { spec } = ctx.options.experiment;
@@ -319,6 +245,7 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
         index: i + 1,
         count: roles.length,
         signal: ctx.options.signal,
+        reuseFrom: reusableSurrogate(ctx, role),
       });
       if (!trained) return null;
       ctx.phases[`train:${role}`] = trained.seconds;
@@ -360,6 +287,16 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
   } finally {
     surrogate?.dispose();
   }
+}
+
+/**
+ * The cell folder of the tune's unregularized cell of this seed, for a regularized tuning cell's FGSM
+ * surrogate: it does not depend on α or Th, so when that cell trained it already it is reloaded (same weights).
+ */
+function reusableSurrogate(ctx: WorkContext, role: ModelRole): string | undefined {
+  const { spec, preset } = ctx.options.experiment;
+  if (role !== 'surrogate' || spec.tuning?.role !== 'regularized') return undefined;
+  return cellDir(ctx.options.out, spec.tuning.baseline, preset.name, ctx.options.seed);
 }
 
 async function evaluateCached(

@@ -13,15 +13,23 @@ beforeAll(async () => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describeWithData(
-  ['cifar10', 'tiny-imagenet'],
-  'smoke reproductions on real CIFAR-10 and Tiny-ImageNet',
+  ['cifar10', 'imagenet-sample'],
+  'smoke reproductions on real CIFAR-10 and the ImageNet sample',
   ([CIFAR10_DIR]) => {
-    it('fig2b: CIFAR-10 ← ImageNet (Tiny-ImageNet stand-in, said in results and figure)', async () => {
+    it('fig2b: CIFAR-10 ← ImageNet (the ImageNet sample, spread over the classes, said in results and figure)', async () => {
       const { summary, cells } = await smokeReproduction('fig2b', out, CIFAR10_DIR);
       const r = cells[0].result!;
-      expect(r.data.regularization).toMatchObject({ standIn: true, imageShape: [36, 64, 1], n: 48 });
+      expect(r.data.regularization).toMatchObject({
+        standIn: false,
+        source: 'imagenet-sample-1000',
+        provenance: 'imagenet-sample-1000',
+        imageShape: [36, 64, 1],
+        n: 48,
+      });
       expect(r.spec.task.inputScaling).toBe('reference');
-      expect(summary!.notes.some((n) => n.includes('Tiny-ImageNet'))).toBe(true);
+      expect(
+        summary!.notes.some((n) => n.startsWith('ImageNet sample: regularization images are 48 of the 927')),
+      ).toBe(true);
     });
 
     it('fig2c: the CIFAR-100 path (CIFAR-100 layout file of real CIFAR-10 images; CIFAR-100 is not on this machine)', async () => {

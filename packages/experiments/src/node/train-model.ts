@@ -5,10 +5,13 @@ import { loadCheckpoint, RESNET_TAPS, resnet18, resnet34, saveCheckpoint } from 
 import { type PairTargets, SimilarityRegularizer, train } from '@pixsim/regularizer/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelRecord, ModelRole } from '../result';
+import { canonicalJson } from '../science';
 import type { ExperimentSpec } from '../spec';
 import { weightFingerprintAsync } from './fingerprint';
 import { readJsonIfExists, writeJson } from './files';
+import { learningRateOf } from './learning-rate';
 import type { CellProgress } from './progress';
+import { TRAINING_MOMENTUM } from './result-record';
 
 /** Seed offset of the FGSM surrogate: an unregularized model of the same architecture, another seed. */
 export const SURROGATE_SEED_OFFSET = 1000;
@@ -25,6 +28,12 @@ export interface ModelJob {
   index: number;
   count: number;
   signal?: AbortSignal;
+  /**
+   * Another cell folder whose finished model of this role may be reloaded instead of training it (a tune's
+   * FGSM surrogate, which does not depend on α or Th): used when that cell trained it with the same task,
+   * model, training, scale and split (the same weights), else the model is trained here.
+   */
+  reuseFrom?: string;
 }
 
 /** A trained (or reloaded) model, its record, and the seconds this process spent training it. */
@@ -63,6 +72,8 @@ export async function trainModel(job: ModelJob): Promise<TrainedModel | null> {
     job.progress.line(`${role}: trained earlier (weights ${saved.record.fingerprint}), reloaded`);
     return { model, record: saved.record, seconds: saved.seconds };
   }
+  const reused = job.reuseFrom ? await reloadFrom(job, model, seed) : null;
+  if (reused) return reused;
   const alpha = role === 'regularized' ? spec.regularization.alpha : 0;
   // The surrogate needs no similarity metrics; the two compared models both report them.
   const regularizer =
@@ -75,6 +86,9 @@ export async function trainModel(job: ModelJob): Promise<TrainedModel | null> {
       train: job.train,
       regularization: regularizer ? job.regularization : undefined,
       alpha,
+      momentum: TRAINING_MOMENTUM,
+      // undefined for the paper's schedule: train()'s default, as before the option existed.
+      learningRate: learningRateOf(spec),
       epochs: spec.scale.epochs,
       seed,
       batchSize: spec.training.batchSize,
@@ -116,4 +130,28 @@ export async function trainModel(job: ModelJob): Promise<TrainedModel | null> {
   } finally {
     regularizer?.dispose();
   }
+}
+
+/** What an unregularized model's weights depend on, besides its seed. */
+function unregularizedInputs(spec: ExperimentSpec): string {
+  const { task, model, training, scale } = spec;
+  return canonicalJson({ task, model, training, scale, split: spec.tuning?.validationFraction ?? null });
+}
+
+/** The finished model of `job.role` in the cell `job.reuseFrom`, when it has the same weights as one trained here. */
+async function reloadFrom(job: ModelJob, model: tfl.LayersModel, seed: number): Promise<TrainedModel | null> {
+  const other = job.reuseFrom as string;
+  const dir = join(other, 'models', job.role);
+  const cell = readJsonIfExists<{ spec?: ExperimentSpec }>(join(other, 'cell.json'));
+  const saved = readJsonIfExists<{ record: ModelRecord; seconds: number }>(join(dir, 'record.json'));
+  const same =
+    job.role !== 'regularized' &&
+    cell?.spec !== undefined &&
+    unregularizedInputs(cell.spec) === unregularizedInputs(job.spec) &&
+    saved?.record.seed === seed &&
+    existsSync(join(dir, 'final', 'model.json'));
+  if (!same || !saved) return null;
+  await loadCheckpoint(join(dir, 'final'), { model });
+  job.progress.line(`${job.role}: trained by ${other} (weights ${saved.record.fingerprint}), reloaded`);
+  return { model, record: saved.record, seconds: saved.seconds };
 }

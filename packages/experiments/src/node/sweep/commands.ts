@@ -11,7 +11,8 @@ import { writeSlurmFiles } from './slurm';
 import { formatStatus, sweepStatus, waitForSweep } from './status';
 import { submitSlurm } from './submit';
 
-interface SweepFlags {
+/** The flags of `pixsim sweep` (and of `pixsim tune --emit`). */
+export interface SweepFlags {
   preset: string;
   seeds?: number[];
   out: string;
@@ -43,7 +44,8 @@ export function defaultPixsimCommand(argv: readonly string[] = process.argv): st
   return script && /\.[cm]?js$/.test(script) ? [process.execPath, realpathSync(script)] : ['pixsim'];
 }
 
-function checkTarget(flags: SweepFlags): void {
+/** Checks the flags `--emit k8s` needs (and refuses `--submit` with it). */
+export function checkTarget(flags: SweepFlags): void {
   if (flags.emit !== 'k8s') return;
   if (flags.submit)
     throw new InvalidOptionError(
@@ -68,6 +70,15 @@ function checkTarget(flags: SweepFlags): void {
 }
 
 async function sweepAction(experiments: string[], flags: SweepFlags): Promise<void> {
+  await emitSweep(await planFromFlags(experiments, flags), flags);
+}
+
+/** The sweep of `experiments` as the flags describe it (checked first). */
+export async function planFromFlags(
+  experiments: readonly string[],
+  flags: SweepFlags,
+  name?: string,
+): Promise<SweepManifest> {
   checkTarget(flags);
   if (!/^(auto|[1-8])$/.test(flags.threads))
     throw new InvalidOptionError('threads', `--threads: '${flags.threads}' must be 1–8 or auto.`);
@@ -77,7 +88,7 @@ async function sweepAction(experiments: string[], flags: SweepFlags): Promise<vo
     preset: flags.preset,
     seeds: flags.seeds,
     out: flags.out,
-    name: flags.name,
+    name: flags.name ?? name,
     remoteOut: flags.emit === 'k8s',
     engine: {
       backend: flags.backend,
@@ -102,6 +113,14 @@ async function sweepAction(experiments: string[], flags: SweepFlags): Promise<vo
         ? ['pixsim']
         : defaultPixsimCommand(),
   });
+  return { ...plan, submissions: [] };
+}
+
+/**
+ * Writes a planned sweep's manifest and its Slurm or Kubernetes files (and submits to Slurm with `--submit`),
+ * printing what it wrote.
+ */
+export async function emitSweep(plan: SweepManifest, flags: SweepFlags): Promise<void> {
   const folder = resolve(
     flags.scriptDir ??
       (flags.emit === 'k8s' ? join('sweeps', plan.name) : join(plan.out, 'sweeps', plan.name)),
@@ -149,14 +168,9 @@ async function sweepAction(experiments: string[], flags: SweepFlags): Promise<vo
   out.write(`watch: pixsim status ${manifest.out} --sweep ${manifest.name}\n`);
 }
 
-/** Adds `pixsim sweep` and `pixsim status` to the program. */
-export function addSweepCommands(program: Command, engineOption: (cmd: Command) => Command): void {
-  engineOption(program.command('sweep <experiments...>'))
-    .description(
-      'job scripts for a grid of cells on a cluster: a Slurm job array (--submit: sbatch) or a Kubernetes Indexed Job',
-    )
-    .addOption(new Option('--emit <target>', 'slurm or k8s').argParser(parseEmitTarget).makeOptionMandatory())
-    .option('--seeds <list>', "seeds, e.g. 1-7 (default: the preset's)", parseSeeds)
+/** Adds the scheduler flags of `pixsim sweep` (all but `--emit` and `--seeds`) to a command. */
+export function sweepOptions(cmd: Command): Command {
+  return cmd
     .option(
       '--submit',
       'submit with sbatch (the cells not done yet, then the aggregation job) and print the job ids',
@@ -173,8 +187,18 @@ export function addSweepCommands(program: Command, engineOption: (cmd: Command) 
     .option('--pixsim <command>', 'how the cells start pixsim (default: this installation, node …/bin.js)')
     .option('--image <image>', 'k8s: container image with pixsim installed')
     .option('--claim <pvc>', 'k8s: PersistentVolumeClaim of the shared results volume, mounted at --out')
-    .option('--namespace <ns>', 'k8s: namespace')
-    .action(sweepAction);
+    .option('--namespace <ns>', 'k8s: namespace');
+}
+
+/** Adds `pixsim sweep` and `pixsim status` to the program. */
+export function addSweepCommands(program: Command, engineOption: (cmd: Command) => Command): void {
+  const sweep = engineOption(program.command('sweep <experiments...>'))
+    .description(
+      'job scripts for a grid of cells on a cluster: a Slurm job array (--submit: sbatch) or a Kubernetes Indexed Job',
+    )
+    .addOption(new Option('--emit <target>', 'slurm or k8s').argParser(parseEmitTarget).makeOptionMandatory())
+    .option('--seeds <list>', "seeds, e.g. 1-7 (default: the preset's)", parseSeeds);
+  sweepOptions(sweep).action(sweepAction);
   program
     .command('status <dir>')
     .description('which cells under <dir> are done, running, failed, interrupted or missing')

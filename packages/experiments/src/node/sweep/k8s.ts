@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeText } from '../files';
-import { cellCase, runCommand, type SweepManifest, shellQuote } from './plan';
+import { cellCase, finalizeSteps, runCommand, type SweepManifest, shellQuote } from './plan';
 import { timeLimitSeconds } from './resources';
 
 /** Where the cells run on Kubernetes. */
@@ -79,17 +79,14 @@ export function k8sObjects(m: SweepManifest, t: K8sTarget): Doc[] {
   const aggregateScript = [
     'set -eu',
     `${pixsim} status ${shellQuote(m.out)} --manifest ${manifest} --wait --timeout ${wait}`,
-    ...m.experimentDirs.flatMap((d) => {
-      const dir = shellQuote(`${m.out}/${d}`);
-      return [`${pixsim} aggregate ${dir}`, `${pixsim} plot ${dir}`];
-    }),
+    ...finalizeSteps(m),
   ].join('\n');
   return [
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: metadata(m, t, `pixsim-${m.name}-sweep`, 'sweep'),
-      data: { 'sweep.json': `${JSON.stringify(m, null, 2)}\n` },
+      data: { 'sweep.json': `${JSON.stringify(m, null, 2)}\n`, ...(m.specFiles ?? {}) },
     },
     {
       apiVersion: 'batch/v1',

@@ -70,6 +70,16 @@ export interface SweepManifest {
   pixsim: string[];
   createdAt: string;
   submissions: SweepSubmission[];
+  /**
+   * The pixsim arguments of the aggregation step, replacing `aggregate` and `plot` of every experiment folder
+   * (a tune's sweep: `tune … --collect`, which writes `tune.json`). Absent for `pixsim sweep`.
+   */
+  finalize?: string[];
+  /**
+   * Spec files the cells read, by file name: a Kubernetes sweep ships them in its ConfigMap (mounted beside
+   * `sweep.json`), its cells naming them by that path. Absent for `pixsim sweep`.
+   */
+  specFiles?: Record<string, string>;
 }
 
 /** What {@link planSweep} needs. */
@@ -193,4 +203,14 @@ export function runCommand(m: SweepManifest): string {
 export function cellCase(m: SweepManifest, variable: string, onMissing: string): string {
   const lines = m.cells.map((c) => `  ${c.index}) experiment=${shellQuote(c.experiment)} seed=${c.seed} ;;`);
   return [`case "${variable}" in`, ...lines, `  *) ${onMissing} ;;`, 'esac'].join('\n');
+}
+
+/** The shell lines of a sweep's aggregation step: its `finalize` command, or `aggregate` and `plot` of each experiment. */
+export function finalizeSteps(m: SweepManifest): string[] {
+  const pixsim = m.pixsim.map(shellQuote).join(' ');
+  if (m.finalize) return [`${pixsim} ${m.finalize.map(shellQuote).join(' ')}`];
+  return m.experimentDirs.flatMap((d) => {
+    const dir = shellQuote(`${m.out}/${d}`);
+    return [`${pixsim} aggregate ${dir}`, `${pixsim} plot ${dir}`];
+  });
 }

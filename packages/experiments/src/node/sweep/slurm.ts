@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeText } from '../files';
-import { cellCase, indexRanges, runCommand, type SweepManifest, shellQuote } from './plan';
+import { cellCase, finalizeSteps, indexRanges, runCommand, type SweepManifest, shellQuote } from './plan';
 
 /** The files `--emit slurm` writes into the sweep folder. */
 export interface SlurmFiles {
@@ -59,10 +59,7 @@ export function cellsScript(m: SweepManifest, folder: string): string {
 /** The aggregation job: aggregates and plots every experiment of the sweep, then prints its status. */
 export function aggregateScript(m: SweepManifest, folder: string): string {
   const pixsim = m.pixsim.map(shellQuote).join(' ');
-  const steps = m.experimentDirs.flatMap((d) => {
-    const dir = shellQuote(`${m.out}/${d}`);
-    return [`${pixsim} aggregate ${dir}`, `${pixsim} plot ${dir}`];
-  });
+  const steps = finalizeSteps(m);
   return [
     '#!/bin/bash',
     `# pixsim sweep ${m.name}: aggregation, submitted with --dependency=afterok:<array job>.`,
