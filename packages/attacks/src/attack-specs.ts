@@ -3,9 +3,11 @@ import { type BoundaryAttackOptions, boundaryAttackReads } from './boundary-atta
 import type { Classifier } from './classifier';
 import { fgsmReads } from './fgsm';
 import { addNoiseReads, type NoiseClamp, type NoiseKind } from './noise';
+import { noiseSweep } from './noise-sweep';
 import { type PgdOptions, pgdReads } from './pgd';
 import { runReadsSync, type TensorReads } from './reads';
 import { assertClassifier, assertOptions } from './validate';
+import type { ImageShape } from './values-model';
 
 /** Randomness of one attack run inside an evaluation: a seed and the global index of the batch's first image. */
 export interface AttackContext {
@@ -37,6 +39,21 @@ export interface PerturbationAttack {
     epsilon: number,
     context: AttackContext,
   ): TensorReads<tf.Tensor4D>;
+  /**
+   * The perturbed batch at each budget of `epsilons` in turn, on plain row-major values (`shape`
+   * `[N, H, W, C]`), bit for bit what {@link PerturbationAttack.perturb} returns for each ε, without a tfjs
+   * tensor. `robustnessCurve` uses it with a classifier that has `logitsValues` (onnxruntime-node). May
+   * yield `values` itself where the batch is unchanged, and one buffer overwritten at each step: use each
+   * yielded batch before resuming. The noise attacks have it.
+   */
+  perturbValues?(
+    classifier: Classifier,
+    values: Float32Array,
+    shape: ImageShape,
+    labels: Int32Array,
+    epsilons: readonly number[],
+    context: AttackContext,
+  ): Iterable<Float32Array>;
 }
 
 /** Per-image outcome of a minimisation attack. */
@@ -86,7 +103,7 @@ export interface NoiseAttackOptions {
 
 function noiseAttack(kind: NoiseKind, options: NoiseAttackOptions): PerturbationAttack {
   assertOptions(`${kind}NoiseAttack`, options);
-  return perturbation(`${kind}-noise`, (classifier, images, _labels, epsilon, context) =>
+  const attack = perturbation(`${kind}-noise`, (classifier, images, _labels, epsilon, context) =>
     addNoiseReads(kind, images, epsilon, {
       seed: context.seed,
       indexOffset: context.indexOffset,
@@ -94,6 +111,16 @@ function noiseAttack(kind: NoiseKind, options: NoiseAttackOptions): Perturbation
       bounds: classifier.bounds,
     }),
   );
+  return {
+    ...attack,
+    perturbValues: (classifier, values, shape, _labels, epsilons, context) =>
+      noiseSweep(kind, values, shape, epsilons, {
+        seed: context.seed,
+        indexOffset: context.indexOffset,
+        clamp: options.clamp,
+        bounds: classifier.bounds,
+      }),
+  };
 }
 
 /** Gaussian noise `x + ε·N(0, 1)` as an attack for `robustnessCurve`. */

@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { type DecisionOracle, queryOracle } from './oracle';
+import { type DecisionOracle, queryOracleValues } from './oracle';
 import type { SeededRandom } from './random';
 import { runReadsSync, type TensorReads } from './reads';
 
@@ -57,7 +56,7 @@ export function* blendedNoiseReads(
     const batch = new Float32Array(pending.length * d);
     for (let r = 0; r < pending.length; r++)
       rngs[pending[r]].fillUniform(batch, bounds[0], bounds[1], r * d, d);
-    const adv = yield* queryRows(oracle, pending, batch, d);
+    const adv = yield* queryOracleValues(oracle, pending, batch, d);
     const still: number[] = [];
     for (let r = 0; r < pending.length; r++) {
       if (adv[r]) {
@@ -77,7 +76,7 @@ export function* blendedNoiseReads(
       const o = searching[r] * d;
       for (let t = 0; t < d; t++) batch[r * d + t] = (1 - eps) * originals[o + t] + eps * noise[o + t];
     }
-    const adv = yield* queryRows(oracle, searching, batch, d);
+    const adv = yield* queryOracleValues(oracle, searching, batch, d);
     const still: number[] = [];
     for (let r = 0; r < searching.length; r++) {
       if (adv[r]) starts.set(batch.subarray(r * d, (r + 1) * d), searching[r] * d);
@@ -88,18 +87,4 @@ export function* blendedNoiseReads(
   // Never adversarial along the blend (the noise end was, when drawn): keep the noise itself, as foolbox does.
   for (const i of searching) starts.set(noise.subarray(i * d, (i + 1) * d), i * d);
   return { starts, found };
-}
-
-function* queryRows(
-  oracle: DecisionOracle,
-  rows: Int32Array,
-  values: Float32Array,
-  d: number,
-): TensorReads<Uint8Array> {
-  const t = tf.tensor2d(values, [rows.length, d]);
-  try {
-    return yield* queryOracle(oracle, rows, t);
-  } finally {
-    t.dispose();
-  }
 }

@@ -2,6 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
 import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
 import { assertClassifier, assertImageBatch, assertOptions, describe, positiveInteger } from './validate';
+import {
+  argmaxRows,
+  type ImageShape,
+  isValuesModel,
+  type LogitsValues,
+  type ValuesModel,
+  valuesLogits,
+} from './values-model';
 
 /** Any function from a batch of (preprocessed) images `[N, H, W, C]` to logits `[N, K]`. */
 export type LogitsFunction = (x: tf.Tensor4D) => tf.Tensor;
@@ -11,8 +19,15 @@ export interface PredictingModel {
   predict(x: tf.Tensor): tf.Tensor | tf.Tensor[];
 }
 
-/** A preprocessing step applied to image-space inputs before the model (must be differentiable for FGSM/PGD). */
-export type Preprocess = (x: tf.Tensor4D) => tf.Tensor4D;
+/**
+ * A preprocessing step applied to image-space inputs before the model (must be differentiable for FGSM/PGD).
+ * A step may carry `values`, the same shape-preserving step on plain row-major values, bit for bit
+ * ({@link scaleShift} has it): with it, a {@link ValuesModel} (onnxruntime-node) runs without tfjs tensors.
+ */
+export type Preprocess = ((x: tf.Tensor4D) => tf.Tensor4D) & {
+  /** The step on plain row-major values (same shape), giving exactly the tensor step's float32 numbers. */
+  readonly values?: (x: Float32Array) => Float32Array;
+};
 
 /** Options of {@link createClassifier}. */
 export interface ClassifierOptions {
@@ -39,6 +54,13 @@ export interface Classifier {
   readonly numClasses?: number;
   /** Logits `[N, K]` of image-space inputs `[N, H, W, C]` (preprocessing included; differentiable). */
   logits(images: tf.Tensor4D): tf.Tensor2D;
+  /**
+   * The logits of plain row-major image-space values of shape `[N, H, W, C]`, the same numbers as
+   * {@link Classifier.logits}, without a tfjs tensor. Present when the model is a {@link ValuesModel}
+   * (onnxruntime-node) and every preprocessing step has a plain form; noise curves, the Square Attack and
+   * HopSkipJump then keep their whole loop off tfjs.
+   */
+  logitsValues?(values: Float32Array, shape: ImageShape): LogitsValues;
 }
 
 function isPredictingModel(m: unknown): m is PredictingModel {
@@ -61,7 +83,9 @@ function staticClassCount(m: unknown): number | undefined {
 /**
  * Wraps a model (a `tf.LayersModel`, anything with `predict`, or a plain `(x) => logits` function) with
  * its input bounds and preprocessing, so every attack works in image space (e.g. `[0, 1]` pixels) while
- * the model sees `5·(x − 0.5)` or grey images.
+ * the model sees `5·(x − 0.5)` or grey images. A model that is also a {@link ValuesModel} (`createOnnxModel`
+ * of `@pixsim/onnx`) gives a classifier with {@link Classifier.logitsValues} when every preprocessing step
+ * has a plain form ({@link scaleShift} has, {@link toGrey} has not).
  *
  * @example
  * ```ts
@@ -119,9 +143,18 @@ export function createClassifier(
       ? staticClassCount(model)
       : positiveInteger('createClassifier', 'numClasses', options.numClasses);
   const frozenBounds = [bounds[0], bounds[1]] as const;
+  const plainSteps = steps.map((p) => p.values);
+  const valuesPath =
+    isValuesModel(model) && plainSteps.every((p) => typeof p === 'function')
+      ? {
+          logitsValues: (values: Float32Array, shape: ImageShape) =>
+            valuesLogits(model, plainSteps as ((x: Float32Array) => Float32Array)[], values, shape),
+        }
+      : {};
   return {
     bounds: frozenBounds,
     ...(numClasses === undefined ? {} : { numClasses }),
+    ...valuesPath,
     logits(images: tf.Tensor4D): tf.Tensor2D {
       return tf.tidy(() => {
         let out: tf.Tensor;
@@ -156,10 +189,23 @@ export function scaleShift(scale: number, shift: number): Preprocess {
       `scaleShift: scale and shift must be finite numbers, got ${describe(scale)} and ${describe(shift)}.`,
     );
   }
-  return (x) => tf.tidy(() => tf.mul(tf.sub(x, shift), scale) as tf.Tensor4D);
+  const step = (x: tf.Tensor4D) => tf.tidy(() => tf.mul(tf.sub(x, shift), scale) as tf.Tensor4D);
+  // tfjs subtracts and multiplies in float32 with float32 scalars; a float64 operation on float32 operands,
+  // rounded once to float32, is that correctly rounded float32 result (53 ≥ 2·24 + 2), so this is bit for bit.
+  const s = Math.fround(scale);
+  const t = Math.fround(shift);
+  const values = (x: Float32Array) => {
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = Math.fround(x[i] - t) * s;
+    return out;
+  };
+  return Object.assign(step, { values });
 }
 
-/** Preprocessing to grey: the mean over the channel axis, kept as one channel (`[N, H, W, 1]`). */
+/**
+ * Preprocessing to grey: the mean over the channel axis, kept as one channel (`[N, H, W, 1]`). It has no
+ * plain form (the order of a mean's float32 sums is the engine's), so a classifier using it stays on tensors.
+ */
 export function toGrey(): Preprocess {
   return (x) => tf.tidy(() => tf.mean(x, 3, true) as tf.Tensor4D);
 }
@@ -190,10 +236,17 @@ export function* predictReads(
 ): TensorReads<Int32Array> {
   assertClassifier(fn, classifier);
   assertImageBatch(fn, images);
-  const t = tf.tidy(() => tf.argMax(classifier.logits(images), 1));
+  // A plain-values classifier: one read of the images, then the model without tfjs ops (same predictions).
+  const values = classifier.logitsValues !== undefined;
+  const t = tf.tidy(() => (values ? tf.cast(images, 'float32') : tf.argMax(classifier.logits(images), 1)));
+  let read: ArrayLike<number>;
   try {
-    return new Int32Array(yield t);
+    read = yield t;
   } finally {
     t.dispose();
   }
+  if (!values) return new Int32Array(read);
+  const x = read instanceof Float32Array ? read : Float32Array.from(read);
+  const out = (classifier.logitsValues as NonNullable<Classifier['logitsValues']>)(x, images.shape);
+  return argmaxRows(out.logits, out.k);
 }

@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { type DecisionOracle, queryOracle } from './oracle';
+import { type DecisionOracle, queryOracleValues } from './oracle';
 import type { SeededRandom } from './random';
 import type { TensorReads } from './reads';
 import type { BlackBoxNorm } from './square-attack';
@@ -51,12 +50,8 @@ function* decide(ctx: HsjContext, images: Int32Array, values: Float32Array): Ten
   const out = new Uint8Array(images.length);
   for (let s = 0; s < images.length; s += ctx.batchSize) {
     const e = Math.min(images.length, s + ctx.batchSize);
-    const t = tf.tensor2d(values.subarray(s * ctx.d, e * ctx.d), [e - s, ctx.d]);
-    try {
-      out.set(yield* queryOracle(ctx.oracle, images.subarray(s, e), t), s);
-    } finally {
-      t.dispose();
-    }
+    const rows = images.subarray(s, e);
+    out.set(yield* queryOracleValues(ctx.oracle, rows, values.subarray(s * ctx.d, e * ctx.d), ctx.d), s);
   }
   return out;
 }

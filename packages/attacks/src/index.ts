@@ -131,3 +131,4 @@ export {
 export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';
 export { type Summary, summarize } from './summary';
 export type { Labels } from './validate';
+export type { ImageShape, LogitsValues, ValuesModel } from './values-model';

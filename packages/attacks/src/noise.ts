@@ -30,9 +30,16 @@ export interface NoiseOptions {
   indexOffset?: number;
 }
 
-const CLAMPS: readonly NoiseClamp[] = ['image', 'bounds', 'none'];
+export const CLAMPS: readonly NoiseClamp[] = ['image', 'bounds', 'none'];
 
-function drawNoise(kind: NoiseKind, epsilon: number, n: number, d: number, seed: number, offset: number) {
+export function drawNoise(
+  kind: NoiseKind,
+  epsilon: number,
+  n: number,
+  d: number,
+  seed: number,
+  offset: number,
+) {
   const noise = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     const rng = new SeededRandom(deriveSeed(seed, offset + i));
@@ -116,7 +123,7 @@ export function* addNoiseReads(
 }
 
 /** `noise[i] ← clamp(float32(x[i] + noise[i]), min(image), max(image))` for each of `n` images of `d` values. */
-function clampPerImage(noise: Float32Array, x: ArrayLike<number>, n: number, d: number): void {
+export function clampPerImage(noise: Float32Array, x: ArrayLike<number>, n: number, d: number): void {
   for (let i = 0; i < n; i++) {
     const base = i * d;
     let lo = x[base];

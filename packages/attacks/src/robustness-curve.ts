@@ -4,6 +4,7 @@ import { type Classifier, predictReads } from './classifier';
 import { InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed } from './random';
 import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { type ValuesCurveInput, valuesCurveReads } from './robustness-curve-values';
 import { summarize, type Summary } from './summary';
 import {
   assertClassifier,
@@ -76,6 +77,11 @@ function median(values: number[]): number | null {
  * - Minimisation attacks (the Boundary Attack, against the model's own predictions): an image counts as
  *   robust at ε when it is correctly classified and no adversarial within L2 distance ε was found; also
  *   reports the median L2 and the median squared L2 per pixel over successful images.
+ *
+ * With a classifier that has `logitsValues` (a model on onnxruntime-node, `createOnnxModel` of `@pixsim/onnx`)
+ * and an attack that has `perturbValues` (the noise attacks), the whole loop runs on plain values: each batch
+ * is read once, each image's noise stream is drawn once and scaled for every ε, and no tfjs tensor is made per
+ * model call. The batches, seeds and numbers are those of the tensor loop, so the curve is the same.
  *
  * @example
  * ```ts
@@ -157,15 +163,19 @@ function* curveReads(
   const slice = (b: { start: number; size: number }) =>
     tf.slice(images, [b.start, 0, 0, 0], [b.size, -1, -1, -1]) as tf.Tensor4D;
 
-  const clean = new Int32Array(n);
-  for (const b of batches) {
-    const x = slice(b);
-    try {
-      clean.set(yield* predictReads(fn, classifier, x), b.start);
-    } finally {
-      x.dispose();
-    }
-  }
+  const valuesInput = {
+    fn,
+    classifier,
+    attack,
+    images,
+    labels,
+    epsilons,
+    batches,
+    repeats,
+    seed: options.seed,
+  };
+  const values = usesValues(valuesInput) ? yield* valuesCurveReads(valuesInput) : undefined;
+  const clean = values?.clean ?? (yield* cleanPredictions(fn, classifier, batches, slice, n));
   let cleanCorrect = 0;
   for (let i = 0; i < n; i++) if (clean[i] === labels[i]) cleanCorrect++;
 
@@ -177,7 +187,9 @@ function* curveReads(
   const d = images.shape[1] * images.shape[2] * images.shape[3];
   for (let r = 0; r < repeats; r++) {
     const seed = deriveSeed(options.seed, r);
-    if (attack.kind === 'perturbation') {
+    if (values) {
+      for (const k of epsilons.keys()) accuracy[k].push(values.correct[k][r] / n);
+    } else if (attack.kind === 'perturbation') {
       for (const [k, eps] of epsilons.entries()) {
         let correct = 0;
         for (const b of batches) {
@@ -252,4 +264,35 @@ function* curveReads(
     };
   }
   return result;
+}
+
+/** True when the curve can run on plain values: a perturbation attack with `perturbValues` and a classifier with `logitsValues`. */
+function usesValues(
+  input: Omit<ValuesCurveInput, 'classifier' | 'attack'> & { classifier: Classifier; attack: Attack },
+): input is ValuesCurveInput {
+  return (
+    typeof input.classifier.logitsValues === 'function' &&
+    input.attack.kind === 'perturbation' &&
+    typeof input.attack.perturbValues === 'function'
+  );
+}
+
+/** Predictions of the clean images, batch by batch, through the classifier's tensors. */
+function* cleanPredictions(
+  fn: string,
+  classifier: Classifier,
+  batches: readonly { start: number; size: number }[],
+  slice: (b: { start: number; size: number }) => tf.Tensor4D,
+  n: number,
+): TensorReads<Int32Array> {
+  const clean = new Int32Array(n);
+  for (const b of batches) {
+    const x = slice(b);
+    try {
+      clean.set(yield* predictReads(fn, classifier, x), b.start);
+    } finally {
+      x.dispose();
+    }
+  }
+  return clean;
 }

@@ -158,12 +158,16 @@ export function squareSettings(fn: string, epsilon: number, options: SquareAttac
   return { seed: options.seed, norm, budget, pInit, restarts, offset };
 }
 
-/** Logits of `m` flattened images (one model call), read with the driver; `k` is the logits' width. */
+/**
+ * Logits of `m` flattened images (one model call): on plain values where the classifier has them, else
+ * through a tensor read with the driver; `k` is the logits' width.
+ */
 function* logitsReads(
   classifier: Classifier,
   values: Float32Array,
   shape: readonly [number, number, number, number],
 ): TensorReads<{ logits: Float32Array; k: number }> {
+  if (classifier.logitsValues) return classifier.logitsValues(values, shape);
   const t = tf.tidy(() => classifier.logits(tf.tensor4d(values, shape as [number, number, number, number])));
   try {
     const logits = Float32Array.from(yield t);

@@ -120,6 +120,37 @@ export function* imagesReads(
   } finally {
     stats.dispose();
   }
+  assertRange(fn, lo, hi, ok === 1, bounds);
+}
+
+/**
+ * The checks of {@link imagesReads} on plain row-major values (no tensor, no read): finite and inside
+ * `bounds`, with the same errors.
+ */
+export function assertValuesInBounds(
+  fn: string,
+  values: Float32Array,
+  bounds: readonly [number, number],
+): void {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let ok = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (v - v !== 0) ok = false; // NaN and ±Infinity
+  }
+  assertRange(fn, lo, hi, ok, bounds);
+}
+
+function assertRange(
+  fn: string,
+  lo: number,
+  hi: number,
+  ok: boolean,
+  bounds: readonly [number, number],
+): void {
   if (!ok) {
     throw new NonFiniteValueError(
       `${fn}: images contain NaN or ±Infinity; clean or drop those images first.`,

@@ -32,6 +32,11 @@ export interface EvaluationModel {
   readonly fallback?: OnnxError;
   /** Logits of a batch (synchronous, no gradients through onnxruntime). Pass to `createClassifier`. */
   predict(x: tf.Tensor): tf.Tensor;
+  /**
+   * On onnxruntime: `OnnxModel.predictValues`, logits of plain row-major values without a tfjs tensor,
+   * which `createClassifier` picks up so attacks keep their loop off tfjs. Absent on tfjs.
+   */
+  predictValues?(values: Float32Array, shape: readonly number[]): { values: Float32Array; shape: number[] };
   /** Ends the onnxruntime session, if any; never disposes the tfjs model. */
   dispose(): Promise<void>;
 }

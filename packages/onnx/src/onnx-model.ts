@@ -28,6 +28,14 @@ export interface OnnxModel {
   readonly exported: OnnxExport;
   /** The model's output (logits) for a float32 batch shaped like the tfjs model's input. */
   predict(x: tf.Tensor): tf.Tensor;
+  /**
+   * {@link OnnxModel.predict} on plain values, without a tfjs tensor: the row-major float32 batch `values`
+   * of shape `shape` (`[N, …]` like the model's input) in, the output's values and shape out, the same
+   * numbers as `predict`. `createClassifier` of `@pixsim/attacks` uses it (a `ValuesModel`), so noise
+   * curves, the Square Attack and HopSkipJump run their whole loop off tfjs.
+   * @throws {@link InvalidInputError} when `shape` does not fit the model or `values` does not hold `N·…` floats.
+   */
+  predictValues(values: Float32Array, shape: readonly number[]): { values: Float32Array; shape: number[] };
   /** Ends the session thread. The tfjs model is not touched. */
   dispose(): Promise<void>;
 }
@@ -57,6 +65,26 @@ function checkInput(exported: OnnxExport, x: tf.Tensor): void {
       actual,
       `OnnxModel.predict: expected a float32 tensor of shape [N, ${expected.slice(1).join(', ')}], got ` +
         `${x instanceof tf.Tensor ? `${x.dtype} [${x.shape.join(', ')}]` : describe(x)}. Pass images shaped like the model's input.`,
+    );
+  }
+}
+
+function checkValues(exported: OnnxExport, values: unknown, shape: unknown): void {
+  const expected = exported.inputShape;
+  const dims = Array.isArray(shape) ? (shape as unknown[]) : [];
+  const fits =
+    dims.length === expected.length &&
+    Number.isInteger(dims[0]) &&
+    (dims[0] as number) >= 0 &&
+    dims.every((d, i) => i === 0 || d === expected[i]);
+  const size = fits ? (dims as number[]).reduce((a, b) => a * b, 1) : -1;
+  if (!fits || !(values instanceof Float32Array) || values.length !== size) {
+    throw new InvalidInputError(
+      expected,
+      dims.filter((d): d is number => typeof d === 'number'),
+      `OnnxModel.predictValues: expected a Float32Array of N·${expected.slice(1).join('·')} values and the shape ` +
+        `[N, ${expected.slice(1).join(', ')}], got ${describe(values)}${values instanceof Float32Array ? ` of ${values.length} values` : ''} ` +
+        `and ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}. Pass row-major images shaped like the model's input.`,
     );
   }
 }
@@ -113,6 +141,19 @@ export async function createOnnxModel(
       const data = x.dtype === 'float32' ? (x.dataSync() as Float32Array) : Float32Array.from(x.dataSync());
       const out = session.run(exported.inputName, exported.outputName, data, x.shape);
       return tf.tensor(out.data, out.dims, 'float32');
+    },
+    predictValues(values: Float32Array, shape: readonly number[]) {
+      checkValues(exported, values, shape);
+      if (shape[0] === 0) return { values: new Float32Array(0), shape: [0, ...outputTail] };
+      // postMessage clones a view's whole buffer: send a view into a larger buffer as a copy of its own.
+      const whole = values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
+      const out = session.run(
+        exported.inputName,
+        exported.outputName,
+        whole ? values : values.slice(),
+        shape,
+      );
+      return { values: out.data, shape: out.dims };
     },
     dispose: () => session.dispose(),
   };
