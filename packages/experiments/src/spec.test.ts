@@ -207,7 +207,7 @@ describe('presets', () => {
       byTask: { mnist: { epochs: 1 } },
     });
     expect(resolveExperiment(getExperiment('fig2a'), user).spec.scale).toMatchObject({ width: 4, epochs: 1 });
-    expect(Object.keys(PRESETS)).toEqual(['paper', 'cpu', 'quick', 'smoke']);
+    expect(Object.keys(PRESETS)).toEqual(['paper', 'cpu', 'cpu-5k', 'quick', 'smoke']);
   });
 });
 

@@ -24,7 +24,7 @@ describe('the pixsim CLI', () => {
       presets: Record<string, unknown>;
     };
     expect(Object.keys(listed.experiments)).toContain('fig3b');
-    expect(Object.keys(listed.presets)).toEqual(['paper', 'cpu', 'quick', 'smoke']);
+    expect(Object.keys(listed.presets)).toEqual(['paper', 'cpu', 'cpu-5k', 'quick', 'smoke']);
   });
 
   it('reports typed errors as one line with the code and exit status 2', () => {
