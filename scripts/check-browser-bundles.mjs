@@ -19,6 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The universal entry points: package folder and the built file of its `.` (import) export. */
 export const BROWSER_ENTRIES = [
+  { name: 'core', entry: 'packages/core/dist/index.js' },
   { name: 'similarity', entry: 'packages/similarity/dist/index.js' },
   { name: 'regularizer', entry: 'packages/regularizer/dist/index.js' },
   { name: 'models', entry: 'packages/models/dist/index.js' },

@@ -5,7 +5,7 @@ import { fgsmReads } from './fgsm';
 import { addNoiseReads, type NoiseClamp, type NoiseKind } from './noise';
 import { noiseSweep } from './noise-sweep';
 import { type PgdOptions, pgdReads } from './pgd';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertClassifier, assertOptions } from './validate';
 import type { ImageShape } from './values-model';
 

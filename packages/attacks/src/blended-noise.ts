@@ -1,6 +1,6 @@
 import { type DecisionOracle, queryOracleValues } from './oracle';
 import type { SeededRandom } from './random';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 
 /** Options of the blended-uniform-noise initialisation (foolbox 3's `LinearSearchBlendedUniformNoiseAttack`). */
 export interface BlendedNoiseOptions {

@@ -3,7 +3,7 @@ import { blendedNoiseReads } from './blended-noise';
 import type { Classifier } from './classifier';
 import { InvalidOptionError } from './errors';
 import { attackedLabelsReads, queryOracle } from './oracle';
-import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import { StatsQueue } from './stats-queue';
 import { assertClassifier, imagesReads, type Labels, positiveInteger, positiveNumber } from './validate';

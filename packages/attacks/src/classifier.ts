@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
-import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertClassifier, assertImageBatch, assertOptions, describe, positiveInteger } from './validate';
 import {
   argmaxRows,

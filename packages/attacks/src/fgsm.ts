@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
 import { lossGradient } from './gradient';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import {
   assertClassifier,
   assertEpsilon,

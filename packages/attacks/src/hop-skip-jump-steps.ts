@@ -1,6 +1,6 @@
 import { type DecisionOracle, queryOracleValues } from './oracle';
 import type { SeededRandom } from './random';
-import type { TensorReads } from './reads';
+import type { TensorReads } from '@pixsim/core';
 import type { BlackBoxNorm } from './square-attack';
 
 // The three steps of HopSkipJump (Chen et al. 2020) over a batch of images, each with its own state.

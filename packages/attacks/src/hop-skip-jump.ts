@@ -11,7 +11,7 @@ import {
   imageDistance,
 } from './hop-skip-jump-steps';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import type { BlackBoxNorm } from './square-attack';
 import {
   assertClassifier,

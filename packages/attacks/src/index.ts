@@ -128,7 +128,7 @@ export {
   type SquareAttackOptions,
   type SquareAttackResult,
 } from './square-attack';
-export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';
+export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from '@pixsim/core';
 export { type Summary, summarize } from './summary';
 export type { Labels } from './validate';
 export type { ImageShape, LogitsValues, ValuesModel } from './values-model';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Classifier, predictReads } from './classifier';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertLabelsInClasses, classCount, type Labels, labelsReads } from './validate';
 import { argmaxRows } from './values-model';
 

@@ -3,7 +3,7 @@ import type { Classifier } from './classifier';
 import { InvalidOptionError } from './errors';
 import { lossGradient } from './gradient';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import {
   assertClassifier,
   assertEpsilon,

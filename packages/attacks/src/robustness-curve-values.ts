@@ -3,7 +3,7 @@ import type { PerturbationAttack } from './attack-specs';
 import type { Classifier } from './classifier';
 import { InvalidOptionError } from './errors';
 import { deriveSeed } from './random';
-import type { TensorReads } from './reads';
+import type { TensorReads } from '@pixsim/core';
 import { argmaxRows, type ImageShape } from './values-model';
 
 /** One batch of the curve: its first image and its size. */

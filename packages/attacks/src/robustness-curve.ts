@@ -3,7 +3,7 @@ import type { Attack } from './attack-specs';
 import { type Classifier, predictReads } from './classifier';
 import { InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed } from './random';
-import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import { type ValuesCurveInput, valuesCurveReads } from './robustness-curve-values';
 import { summarize, type Summary } from './summary';
 import {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
 import { InvalidLabelsError, InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import {
   l2Init,
   l2Proposal,

@@ -11,7 +11,7 @@ import {
   OutOfBoundsError,
   ShapeMismatchError,
 } from './errors';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 
 /**
  * True for a tf.Tensor, checked structurally so that tensors from another copy of tfjs-core (a second

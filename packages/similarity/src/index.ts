@@ -20,7 +20,7 @@ export {
 } from './losses';
 export { PAIR_RANGES, type PairRange, type SelectPairsOptions, selectPairs, selectPairsReads } from './pairs';
 export { type PixelSimilarityOptions, pixelSimilarity, pixelSimilarityReads } from './pixel-similarity';
-export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';
+export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from '@pixsim/core';
 export {
   averageRanks,
   pearsonCorrelation,

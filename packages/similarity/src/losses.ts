@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, ShapeMismatchError } from './errors';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertTensorInput, optionsOf, tensorRangeReads } from './validate';
 
 /**

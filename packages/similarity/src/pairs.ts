@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertTensorInput, assertThreshold, optionsOf, type SquareMatrix, squareReads } from './validate';
 
 /**

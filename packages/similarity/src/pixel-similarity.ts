@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidRankError } from './errors';
 import { assertTensorInput, optionsOf } from './validate';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { centredCosineGram, type SimilarityMatrixOptions } from './similarity-matrix';
 
 /** Options of {@link pixelSimilarity}. */

@@ -4,7 +4,7 @@ import { NonFiniteValueError, ZeroVarianceError } from './errors';
 import { atanhSquaredLossReads } from './losses';
 import { selectPairsReads } from './pairs';
 import { pixelSimilarityReads } from './pixel-similarity';
-import { runReadsAsync, runReadsSync, type TensorReads } from './reads';
+import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import { thresholdTargetsReads } from './targets';
 
 /** The synchronous read of a tensor, as tfjs-core defines it (restored after each test). */

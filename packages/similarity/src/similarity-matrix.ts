@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidOptionError, ZeroVarianceError } from './errors';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertRank, assertTensorInput, finiteTensorReads, optionsOf } from './validate';
 
 /** What to do with an item whose centred response vector is (numerically) zero. */

@@ -6,7 +6,7 @@ import {
   NonFiniteValueError,
   ShapeMismatchError,
 } from './errors';
-import { runReadsSync, type TensorReads } from './reads';
+import { runReadsSync, type TensorReads } from '@pixsim/core';
 
 /** A square N×N similarity matrix, as a tensor or as a row-major `Float32Array` of length N². */
 export type SquareMatrix = tf.Tensor2D | Float32Array;

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { TensorValues } from '../reads';
+import type { TensorValues } from '@pixsim/core';
 
 /**
  * A {@link TensorReads}-like computation that may also wait for a JPEG codec: it yields tensors to read

@@ -1,0 +1,1 @@
+export { runReadsAsync, runReadsSync, type TensorReads, type TensorValues } from './reads';

@@ -1,0 +1,3 @@
+import { pixsimVitestConfig } from '../../vitest.shared';
+
+export default pixsimVitestConfig();
