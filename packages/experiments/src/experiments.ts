@@ -96,7 +96,8 @@ const gaussian = (stop: number): AttackSpec => ({
 const noises = (stop: number): AttackSpec[] => [
   gaussian(stop),
   { kind: 'uniform-noise', epsilons: { linspace: [0, stop, 10] } },
-  { kind: 'salt-and-pepper-noise', epsilons: { linspace: [0, stop, 10] } },
+  // The reference's salt-and-pepper grid stops at 0.3 (a flip probability; at 0.5 half the pixels are gone).
+  { kind: 'salt-and-pepper-noise', epsilons: { linspace: [0, Math.min(stop, 0.3), 10] } },
 ];
 const fgsm: AttackSpec = { kind: 'transferred-fgsm', epsilons: { linspace: [0, 0.02, 10] } };
 
