@@ -1,3 +1,4 @@
+import type { SimLossSteps } from '@pixsim/regularizer';
 import type { Preset } from './presets';
 import type { AttackKind, ExperimentSpec } from './spec';
 
@@ -24,6 +25,8 @@ export interface EpochRecord {
   learningRate: number;
   taskLoss: number;
   simLoss: number | null;
+  /** How the epoch's per-step `L_sim` values are spread (absent in files written before it was recorded). */
+  simLossSteps?: SimLossSteps | null;
   trainAccuracy: number;
   validationLoss: number | null;
   validationAccuracy: number | null;

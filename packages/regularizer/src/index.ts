@@ -95,3 +95,4 @@ export {
 } from './train-step';
 export { train } from './trainer';
 export type { EpochMetrics, RegularizationData, StepInfo, TrainOptions, TrainResult } from './trainer-types';
+export { type SimLossSteps, summarizeSimLossSteps } from './sim-loss-steps';

@@ -56,6 +56,7 @@ describe('formatEpoch', () => {
         learningRate: 0.1,
         taskLoss: 2.30258,
         simLoss: 0.1444,
+        simLossSteps: null,
         trainAccuracy: 0.1125,
         validationLoss: 10279.49021,
         validationAccuracy: 0.2,

@@ -12,6 +12,8 @@ export interface EpochSums {
   task: number;
   sim: number;
   simSteps: number;
+  /** Each pair batch's `L_sim` this epoch (absent in checkpoints written before it was recorded). */
+  simValues?: number[];
   correct: number;
   seen: number;
   images: number;
@@ -97,5 +99,5 @@ export async function restore(
 
 /** Zeroed epoch sums. */
 export function emptySums(): EpochSums {
-  return { task: 0, sim: 0, simSteps: 0, correct: 0, seen: 0, images: 0, seconds: 0 };
+  return { task: 0, sim: 0, simSteps: 0, simValues: [], correct: 0, seen: 0, images: 0, seconds: 0 };
 }

@@ -1,4 +1,5 @@
 import type { CropFlipOptions, TrainAugmentation } from './augment';
+import type { SimLossSteps } from './sim-loss-steps';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckpointStore } from './checkpoint';
 import type { ImageSet, InputScaling } from './image-set';
@@ -133,6 +134,8 @@ export interface EpochMetrics {
   taskLoss: number;
   /** Mean `L_sim` over the epoch's pair batches (null without regularization). */
   simLoss: number | null;
+  /** How the epoch's per-step `L_sim` values are spread (null without regularization). */
+  simLossSteps: SimLossSteps | null;
   trainAccuracy: number;
   validationLoss: number | null;
   validationAccuracy: number | null;

@@ -122,6 +122,9 @@ describe('train', () => {
     for (const name of Object.keys(s1))
       expect(Array.from(s2[name].dataSync())).toEqual(Array.from(s1[name].dataSync()));
     expect(resumed.history.map((h) => h.taskLoss)).toEqual(reference.history.map((h) => h.taskLoss));
+    // The per-step L_sim distribution survives the mid-epoch resume: the checkpoint carries the epoch's values.
+    expect(resumed.history.map((h) => h.simLossSteps)).toEqual(reference.history.map((h) => h.simLossSteps));
+    expect(reference.history.every((h) => h.simLossSteps?.steps === stepsPerEpoch)).toBe(true);
     expect(resumed.bestEpoch).toBe(reference.bestEpoch);
 
     tf.dispose([...Object.values(s1), ...Object.values(s2)]);
@@ -217,6 +220,8 @@ describe('train', () => {
       expect(records[1].learningRate).toBeCloseTo(0.015, 10);
       for (const r of records) {
         expect(r.simLoss).toBeGreaterThan(0);
+        expect(r.simLossSteps.steps).toBe(r.steps);
+        expect(r.simLossSteps.median).toBeLessThanOrEqual(r.simLossSteps.max);
         expect(r.heldOutCorrelation).toBeGreaterThanOrEqual(-1);
         expect(r.validationAccuracy).toBeGreaterThanOrEqual(0);
         expect(r.imagesPerSecond).toBeGreaterThan(0);

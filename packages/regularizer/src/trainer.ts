@@ -9,6 +9,7 @@ import { PairSampler } from './pair-sampler';
 import { formatEpoch, ProgressBar } from './progress';
 import { deriveSeed, mulberry32, permutation } from './random';
 import type { SimilarityRegularizer } from './similarity-regularizer';
+import { summarizeSimLossSteps } from './sim-loss-steps';
 import { splitPairs, stratifiedHoldOut } from './split';
 import { joinKey, type TrainFiles } from './train-files';
 import { type ResolvedOptions, resolveOptions } from './train-options';
@@ -253,6 +254,8 @@ export async function trainWith(
         if (step.simLoss !== null) {
           sums.sim += step.simLoss;
           sums.simSteps += 1;
+          // An older checkpoint has no per-step values: the epoch's distribution then starts at the resume.
+          (sums.simValues ??= []).push(step.simLoss);
         }
         state.stepInEpoch += 1;
         state.globalStep += 1;
@@ -295,6 +298,7 @@ export async function trainWith(
         learningRate: lr,
         taskLoss: sums.task / sums.seen,
         simLoss: sums.simSteps ? sums.sim / sums.simSteps : null,
+        simLossSteps: summarizeSimLossSteps(sums.simValues ?? []),
         trainAccuracy: sums.correct / sums.seen,
         validationLoss: val?.loss ?? null,
         validationAccuracy: val?.accuracy ?? null,

@@ -2,6 +2,7 @@ import type { EvaluationEngine } from '@pixsim/onnx';
 import { type BackendPreference, initBackend } from '@pixsim/backend/node';
 import { type Command, Option } from 'commander';
 import { InvalidOptionError } from '../errors';
+import { PRESETS } from '../presets';
 import { type ResolvedExperiment, resolveExperiment } from '../resolve';
 import { loadExperiment, loadPreset } from './load';
 import type { RunCellOptions } from './run-cell';
@@ -54,7 +55,10 @@ function threadsFlag(text: string): string {
 /** Adds the flags of {@link EngineFlags} to a command. */
 export function engineOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('-p, --preset <preset>', 'preset name (paper, cpu, quick, smoke) or preset JSON file')
+    .requiredOption(
+      '-p, --preset <preset>',
+      `preset name (${Object.keys(PRESETS).join(', ')}) or preset JSON file`,
+    )
     .option('-o, --out <dir>', 'results folder', 'results')
     .addOption(
       new Option('--backend <engine>', 'TensorFlow.js engine')
@@ -76,7 +80,7 @@ export function engineOptions(cmd: Command): Command {
     )
     .option(
       '--imagenet <dir>',
-      'ImageNet training images (<class>/<image>); cpu/quick/smoke fall back to the ImageNet sample (imagenet-sample-1000), else Tiny-ImageNet',
+      'ImageNet training images (<class>/<image>); presets that allow a stand-in (all but paper) fall back to the ImageNet sample (imagenet-sample-1000), else Tiny-ImageNet',
     )
     .option(
       '--no-imagenet-sample',
