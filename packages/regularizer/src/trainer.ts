@@ -255,7 +255,8 @@ export async function trainWith(
           sums.sim += step.simLoss;
           sums.simSteps += 1;
           // An older checkpoint has no per-step values: the epoch's distribution then starts at the resume.
-          (sums.simValues ??= []).push(step.simLoss);
+          if (!sums.simValues) sums.simValues = [];
+          sums.simValues.push(step.simLoss);
         }
         state.stepInEpoch += 1;
         state.globalStep += 1;
