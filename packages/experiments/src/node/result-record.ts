@@ -78,6 +78,38 @@ export interface ResultParts {
   work: Work;
 }
 
+/** Training and test images of the published data sets, the paper's `'all'`. */
+const PUBLISHED_SIZES: Readonly<Record<string, { train: number; test: number }>> = {
+  mnist: { train: 60000, test: 10000 },
+  'fashion-mnist': { train: 60000, test: 10000 },
+  cifar10: { train: 50000, test: 10000 },
+  cifar100: { train: 50000, test: 10000 },
+};
+
+/**
+ * Where `'all'` meant fewer images than the published data set has (the shared CIFAR-10 copy holds 10,000
+ * training images, not 50,000): the scale says "all", so only the data copy can tell.
+ */
+export function dataCopyReductions(
+  spec: ExperimentSpec,
+  task: Pick<TaskData, 'fullTrain' | 'test'>,
+): string[] {
+  const published = PUBLISHED_SIZES[spec.task.dataset];
+  if (!published) return [];
+  const out: string[] = [];
+  const n = (x: number) => x.toLocaleString('en');
+  if (spec.scale.trainImages === 'all' && task.fullTrain.size < published.train) {
+    out.push(
+      `training images ${n(task.fullTrain.size)} instead of ${n(published.train)} (all the data copy holds)`,
+    );
+  }
+  // A tuning cell's test images are its validation split, smaller by design.
+  if (!spec.tuning && spec.scale.testImages === 'all' && task.test.size < published.test) {
+    out.push(`test images ${n(task.test.size)} instead of ${n(published.test)} (all the data copy holds)`);
+  }
+  return out;
+}
+
 /** The cell's `result.json`. */
 export function assembleResult(p: ResultParts): CellResult {
   const { spec, preset, reductions } = p.experiment;
@@ -90,7 +122,7 @@ export function assembleResult(p: ResultParts): CellResult {
     specHash: p.specHash,
     spec,
     presetSpec: preset,
-    reductions: [...reductions, ...reg.reductions],
+    reductions: [...reductions, ...dataCopyReductions(spec, task), ...reg.reductions],
     notes: [...reg.notes, ...deviationNotes(spec), ...tuningNotes(spec, task)],
     data: {
       task: {
