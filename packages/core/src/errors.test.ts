@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PixsimError } from './errors';
-import { InvalidInputError, InvalidOptionError, MissingPackageError, ShapeMismatchError } from './shared-errors';
+import {
+  InvalidInputError,
+  InvalidOptionError,
+  MissingPackageError,
+  ShapeMismatchError,
+} from './shared-errors';
 
 /** A package's error family as the packages declare it: a base marked with the package name, and a subclass. */
 function family(pkg: string, Base: typeof PixsimError) {
@@ -78,9 +83,9 @@ describe('PixsimError', () => {
 
   it('keeps no marker as an enumerable property', () => {
     const e = new InvalidOptionError('@pixsim/a', 'bad');
-    expect(Object.getOwnPropertySymbols(e).every((s) => !Object.getOwnPropertyDescriptor(e, s)?.enumerable)).toBe(
-      true,
-    );
+    expect(
+      Object.getOwnPropertySymbols(e).every((s) => !Object.getOwnPropertyDescriptor(e, s)?.enumerable),
+    ).toBe(true);
   });
 
   it('recognises the errors of a second copy of the package, and that copy ours', async () => {

@@ -80,11 +80,13 @@ export class PixsimError<Code extends string = string> extends Error {
     value: unknown,
     code?: T['code'],
   ): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: the guard of the class it is called on (inherited by each subclass).
     return matches(this, value) && (code === undefined || (value as T).code === code);
   }
 
   /** `instanceof` tests the marker too, so it holds across copies of a package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `x instanceof Sub` calls this with `this` = Sub.
     return matches(this, value);
   }
 }

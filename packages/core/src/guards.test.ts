@@ -54,7 +54,14 @@ describe('the predicates', () => {
 
 describe('modelFault', () => {
   const weight = (disposed: boolean) => ({ read: () => ({ isDisposed: disposed }) });
-  const model = (extra: object = {}) => ({ apply: () => 0, inputs: [], outputs: [], layers: [], weights: [], ...extra });
+  const model = (extra: object = {}) => ({
+    apply: () => 0,
+    inputs: [],
+    outputs: [],
+    layers: [],
+    weights: [],
+    ...extra,
+  });
 
   it('passes a live model, and says what is wrong with anything else', () => {
     expect(modelFault(model({ weights: [weight(false)] }))).toBeUndefined();

@@ -1,4 +1,4 @@
-import { describeValue } from './guards';
+import { describeValue } from '@pixsim/core';
 import { InvalidPresetError, UnknownPresetError } from './errors';
 import { type ScaleSpec, TASK_DATASETS, type TaskDataset } from './spec';
 import { learningRateScheduleOf, positiveInt } from './validate';
@@ -56,7 +56,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
   'cpu-5k': {
     name: 'cpu-5k',
     description:
-      "The cpu preset on half of its CIFAR training images (5,000 of the 10,000), so a 3 α × 3 Th × 2-seed " +
+      'The cpu preset on half of its CIFAR training images (5,000 of the 10,000), so a 3 α × 3 Th × 2-seed ' +
       'tune grid of a CIFAR experiment fits a 2-core session (about 70 minutes for fig3b with --jobs 2); same ' +
       'width 8, N = 2,000, 8 epochs (so the same learning-rate decays), 5,000 test images. MNIST and ' +
       'Fashion-MNIST as in cpu. May use the Tiny-ImageNet stand-in.',
