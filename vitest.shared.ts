@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Workspace packages resolve to their sources in tests, so no build is needed before `vitest`. */
-const packages = ['similarity', 'regularizer', 'models', 'datasets', 'attacks', 'backend', 'onnx'];
+const packages = ['core', 'similarity', 'regularizer', 'models', 'datasets', 'attacks', 'backend', 'onnx'];
 
 export const pixsimAliases = [
   // Subpath exports first: `@pixsim/backend/wasm-training` registers the wasm training kernels.

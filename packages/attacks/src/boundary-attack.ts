@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blendedNoiseReads } from './blended-noise';
 import type { Classifier } from './classifier';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { attackedLabelsReads, queryOracle } from './oracle';
 import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
@@ -120,11 +120,14 @@ export function* boundaryAttackReads(
   const initSteps = positiveInteger(fn, 'initSteps', o.initSteps ?? 50);
   const target = o.targetDistance;
   if (target !== undefined && !(typeof target === 'number' && target >= 0)) {
-    throw new InvalidOptionError(`${fn}: targetDistance must be a number ≥ 0 (or omitted), got ${target}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: targetDistance must be a number ≥ 0 (or omitted), got ${target}.`,
+    );
   }
   const offset = o.indexOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${offset}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: indexOffset must be an integer ≥ 0, got ${offset}.`);
   }
   yield* imagesReads(fn, images, classifier.bounds);
   const [n, h, w, c] = images.shape;

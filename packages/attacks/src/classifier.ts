@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
-import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
-import { assertClassifier, assertImageBatch, assertOptions, describe, positiveInteger } from './validate';
+import { PACKAGE, AttackError, InvalidOptionError, ShapeMismatchError } from './errors';
+import { type TensorReads, describeValue, runReadsAsync, runReadsSync } from '@pixsim/core';
+import { assertClassifier, assertImageBatch, assertOptions, positiveInteger } from './validate';
 import {
   argmaxRows,
   type ImageShape,
@@ -106,6 +106,7 @@ export function createClassifier(
     !(bounds[0] < bounds[1])
   ) {
     throw new InvalidOptionError(
+      PACKAGE,
       `createClassifier: bounds must be two finite numbers [min, max] with min < max, got ${JSON.stringify(bounds)}. ` +
         'Pass e.g. { bounds: [0, 1] } for images scaled to [0, 1].',
     );
@@ -118,7 +119,10 @@ export function createClassifier(
         : options.preprocess;
   for (const p of steps) {
     if (typeof p !== 'function') {
-      throw new InvalidOptionError('createClassifier: every preprocess step must be a function (x) => x.');
+      throw new InvalidOptionError(
+        PACKAGE,
+        'createClassifier: every preprocess step must be a function (x) => x.',
+      );
     }
   }
   let forward: LogitsFunction;
@@ -128,6 +132,7 @@ export function createClassifier(
       const out = model.predict(x);
       if (Array.isArray(out)) {
         throw new ShapeMismatchError(
+          PACKAGE,
           'createClassifier: the model returned several outputs; wrap it in a function that returns the logits tensor.',
         );
       }
@@ -135,6 +140,7 @@ export function createClassifier(
     };
   } else {
     throw new InvalidOptionError(
+      PACKAGE,
       'createClassifier: model must be a tf.LayersModel (anything with predict) or a function (x) => logits.',
     );
   }
@@ -165,6 +171,7 @@ export function createClassifier(
         } catch (err) {
           if (AttackError.is(err)) throw err;
           throw new ShapeMismatchError(
+            PACKAGE,
             `Classifier: the model failed on images of shape [${images.shape.join(', ')}] ` +
               `(${err instanceof Error ? err.message : String(err)}). Pass images of the height, width and ` +
               'channel count the model was built for (after preprocessing).',
@@ -172,6 +179,7 @@ export function createClassifier(
         }
         if (out.rank !== 2 || out.shape[0] !== images.shape[0]) {
           throw new ShapeMismatchError(
+            PACKAGE,
             `Classifier: the model must return logits of shape [N, K] = [${images.shape[0]}, K], got ` +
               `[${out.shape.join(', ')}]. Flatten or slice the model output in a wrapping function.`,
           );
@@ -186,7 +194,8 @@ export function createClassifier(
 export function scaleShift(scale: number, shift: number): Preprocess {
   if (!Number.isFinite(scale) || !Number.isFinite(shift)) {
     throw new InvalidOptionError(
-      `scaleShift: scale and shift must be finite numbers, got ${describe(scale)} and ${describe(shift)}.`,
+      PACKAGE,
+      `scaleShift: scale and shift must be finite numbers, got ${describeValue(scale)} and ${describeValue(shift)}.`,
     );
   }
   const step = (x: tf.Tensor4D) => tf.tidy(() => tf.mul(tf.sub(x, shift), scale) as tf.Tensor4D);

@@ -1,3 +1,17 @@
+import { PixsimError, type PixsimErrorOptions } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/attacks';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export {
+  InvalidLabelsError,
+  InvalidOptionError,
+  MissingPackageError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+} from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/attacks` throws. */
 export type AttackErrorCode =
   | 'OUT_OF_BOUNDS'
@@ -16,33 +30,26 @@ export type AttackErrorCode =
   | 'INCOMPARABLE_EVALUATIONS'
   | 'MISSING_PACKAGE';
 
-const FAMILY = Symbol.for('@pixsim/attacks/AttackError');
-
 /**
  * Base class of every error thrown by `@pixsim/attacks`. `code` is stable and safe to switch on; the
  * message names the problem and the fix.
  */
-export class AttackError extends Error {
-  readonly code: AttackErrorCode;
+export class AttackError extends PixsimError<AttackErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: AttackErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  constructor(code: AttackErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True when `error` was thrown by `@pixsim/attacks`, also by another copy of the package (its ESM and
-   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
-   */
+  /** @deprecated Use {@link AttackError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
   static is(error: unknown): error is AttackError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
+    return AttackError.isInstance(error);
   }
 }
 
 /** Images hold values outside the classifier's input bounds (e.g. 0..255 bytes where `[0, 1]` is expected). */
 export class OutOfBoundsError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/OutOfBoundsError';
   /** Smallest and largest image value found. */
   readonly min: number;
   readonly max: number;
@@ -57,15 +64,9 @@ export class OutOfBoundsError extends AttackError {
   }
 }
 
-/** A tensor has the wrong rank or two inputs disagree in shape (images vs labels, images vs surrogate). */
-export class ShapeMismatchError extends AttackError {
-  constructor(message: string) {
-    super('SHAPE_MISMATCH', message);
-  }
-}
-
 /** An attack budget ε is negative, NaN or infinite (or a probability ε is above 1). */
 export class InvalidEpsilonError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/InvalidEpsilonError';
   constructor(message: string) {
     super('INVALID_EPSILON', message);
   }
@@ -73,29 +74,9 @@ export class InvalidEpsilonError extends AttackError {
 
 /** An attack or evaluation that needs labels was called without them. */
 export class MissingLabelsError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/MissingLabelsError';
   constructor(message: string) {
     super('MISSING_LABELS', message);
-  }
-}
-
-/** Labels are not integer class indices in `[0, numClasses)`. */
-export class InvalidLabelsError extends AttackError {
-  constructor(message: string) {
-    super('INVALID_LABELS', message);
-  }
-}
-
-/** An option is outside its valid range (steps ≤ 0, unknown norm, bad bounds, missing seed). */
-export class InvalidOptionError extends AttackError {
-  constructor(message: string) {
-    super('INVALID_OPTION', message);
-  }
-}
-
-/** Images contain NaN or ±Infinity. */
-export class NonFiniteValueError extends AttackError {
-  constructor(message: string) {
-    super('NON_FINITE_VALUE', message);
   }
 }
 
@@ -104,6 +85,7 @@ export class NonFiniteValueError extends AttackError {
  * does not register them; `@tensorflow/tfjs-layers` and `@tensorflow/tfjs` do.
  */
 export class GradientsNotRegisteredError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/GradientsNotRegisteredError';
   constructor(message: string) {
     super('GRADIENTS_NOT_REGISTERED', message);
   }
@@ -111,6 +93,7 @@ export class GradientsNotRegisteredError extends AttackError {
 
 /** A tensor passed in was already disposed (`argument` names which one). */
 export class DisposedTensorError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/DisposedTensorError';
   readonly argument: string;
 
   constructor(argument: string, message: string) {
@@ -124,6 +107,7 @@ export class DisposedTensorError extends AttackError {
  * (`argument` names the parameter, e.g. `classifier` or `options.surrogate`).
  */
 export class InvalidClassifierError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/InvalidClassifierError';
   readonly argument: string;
 
   constructor(argument: string, message: string) {
@@ -134,6 +118,7 @@ export class InvalidClassifierError extends AttackError {
 
 /** A corruption severity is not one of the integers 1–5 of CIFAR-10-C. */
 export class InvalidSeverityError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/InvalidSeverityError';
   /** The severity passed. */
   readonly severity: unknown;
 
@@ -145,6 +130,7 @@ export class InvalidSeverityError extends AttackError {
 
 /** A corruption name is not one of CIFAR-10-C's (a typo, or a family this package does not know). */
 export class UnknownCorruptionError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/UnknownCorruptionError';
   /** The name passed. */
   readonly family: unknown;
   /** The families that can be asked for. */
@@ -173,6 +159,7 @@ export type CorruptionUnavailableReason =
 
 /** A known corruption cannot run here (see {@link CorruptionUnavailableReason}). */
 export class CorruptionUnavailableError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/CorruptionUnavailableError';
   readonly family: string;
   readonly reason: CorruptionUnavailableReason;
 
@@ -188,18 +175,8 @@ export class CorruptionUnavailableError extends AttackError {
  * makes no error where the summary divides by its error.
  */
 export class IncomparableEvaluationsError extends AttackError {
+  static override readonly marker: string = '@pixsim/attacks/IncomparableEvaluationsError';
   constructor(message: string) {
     super('INCOMPARABLE_EVALUATIONS', message);
-  }
-}
-
-/** An optional peer dependency (`sharp` for JPEG) is not installed. */
-export class MissingPackageError extends AttackError {
-  /** The npm package to install. */
-  readonly packageName: string;
-
-  constructor(packageName: string, message: string) {
-    super('MISSING_PACKAGE', message);
-    this.packageName = packageName;
   }
 }

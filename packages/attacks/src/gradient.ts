@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
-import { GradientsNotRegisteredError, InvalidLabelsError } from './errors';
+import { PACKAGE, GradientsNotRegisteredError, InvalidLabelsError } from './errors';
 import { assertClassifier, assertImageBatch, readLabels } from './validate';
 
 /**
@@ -34,6 +34,7 @@ export function lossGradient(classifier: Classifier, images: tf.Tensor4D, labels
       const k = logits.shape[1];
       if (maxLabel >= k) {
         failure = new InvalidLabelsError(
+          PACKAGE,
           `${fn}: label ${maxLabel} is not a class of a model with ${k} outputs; labels must lie in [0, ${k}).`,
         );
         return tf.sum(tf.mul(input, 0));

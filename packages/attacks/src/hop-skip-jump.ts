@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { blendedNoiseReads } from './blended-noise';
 import type { Classifier } from './classifier';
 import { attackedLabelsReads } from './oracle';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import {
   boundarySearch,
   estimateGradient,
@@ -11,12 +11,11 @@ import {
   imageDistance,
 } from './hop-skip-jump-steps';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
+import { type TensorReads, describeValue, runReadsAsync, runReadsSync } from '@pixsim/core';
 import type { BlackBoxNorm } from './square-attack';
 import {
   assertClassifier,
   assertOptions,
-  describe,
   imagesReads,
   type Labels,
   positiveInteger,
@@ -142,17 +141,21 @@ function hsjSettings(fn: string, o: HopSkipJumpOptions): HsjSettings {
   assertSeed(fn, o?.seed);
   const norm = o.norm ?? 'l2';
   if (norm !== 'linf' && norm !== 'l2') {
-    throw new InvalidOptionError(`${fn}: norm must be 'l2' or 'linf', got ${describe(norm)}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: norm must be 'l2' or 'linf', got ${describeValue(norm)}.`);
   }
   const target = o.targetDistance ?? -1;
   if (o.targetDistance !== undefined && !(typeof target === 'number' && target >= 0)) {
     throw new InvalidOptionError(
-      `${fn}: targetDistance must be a number ≥ 0 (or omitted), got ${describe(target)}.`,
+      PACKAGE,
+      `${fn}: targetDistance must be a number ≥ 0 (or omitted), got ${describeValue(target)}.`,
     );
   }
   const offset = o.indexOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${describe(offset)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: indexOffset must be an integer ≥ 0, got ${describeValue(offset)}.`,
+    );
   }
   return {
     norm,

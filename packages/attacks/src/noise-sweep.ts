@@ -1,7 +1,8 @@
-import { InvalidOptionError } from './errors';
+import { describeValue } from '@pixsim/core';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { CLAMPS, clampPerImage, drawNoise, type NoiseClamp, type NoiseKind } from './noise';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { assertEpsilon, assertValuesInBounds, describe } from './validate';
+import { assertEpsilon, assertValuesInBounds } from './validate';
 import type { ImageShape } from './values-model';
 
 /** Options of {@link noiseSweep}: those of the noise functions, with the bounds required. */
@@ -79,11 +80,17 @@ export function* noiseSweep(
   assertSeed(fn, options?.seed);
   const clamp = options.clamp ?? 'image';
   if (!CLAMPS.includes(clamp)) {
-    throw new InvalidOptionError(`${fn}: clamp must be one of ${CLAMPS.join(', ')}, got ${describe(clamp)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: clamp must be one of ${CLAMPS.join(', ')}, got ${describeValue(clamp)}.`,
+    );
   }
   const offset = options.indexOffset;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${describe(offset)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: indexOffset must be an integer ≥ 0, got ${describeValue(offset)}.`,
+    );
   }
   for (const e of epsilons) assertEpsilon(fn, e, kind === 'salt-and-pepper' ? 1 : undefined);
   assertValuesInBounds(fn, values, options.bounds);

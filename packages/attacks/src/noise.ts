@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { runReadsSync, type TensorReads } from '@pixsim/core';
-import { assertEpsilon, describe, imagesReads } from './validate';
+import { type TensorReads, describeValue, runReadsSync } from '@pixsim/core';
+import { assertEpsilon, imagesReads } from './validate';
 
 /**
  * How a noisy image is brought back into range:
@@ -80,19 +80,23 @@ export function* addNoiseReads(
 ): TensorReads<tf.Tensor4D> {
   if (kind !== 'gaussian' && kind !== 'uniform' && kind !== 'salt-and-pepper') {
     throw new InvalidOptionError(
-      `addNoise: unknown noise kind ${describe(kind)}; use 'gaussian', 'uniform' or 'salt-and-pepper'.`,
+      PACKAGE,
+      `addNoise: unknown noise kind ${describeValue(kind)}; use 'gaussian', 'uniform' or 'salt-and-pepper'.`,
     );
   }
   const fn = `${kind}Noise`;
   assertSeed(fn, options?.seed);
   const clamp = options.clamp ?? 'image';
   if (!CLAMPS.includes(clamp)) {
-    throw new InvalidOptionError(`${fn}: clamp must be one of ${CLAMPS.join(', ')}, got '${String(clamp)}'.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: clamp must be one of ${CLAMPS.join(', ')}, got '${String(clamp)}'.`,
+    );
   }
   const bounds = options.bounds ?? ([0, 1] as const);
   const offset = options.indexOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${offset}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: indexOffset must be an integer ≥ 0, got ${offset}.`);
   }
   assertEpsilon(fn, epsilon, kind === 'salt-and-pepper' ? 1 : undefined);
   yield* imagesReads(fn, images, bounds);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { lossGradient } from './gradient';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
 import { runReadsSync, type TensorReads } from '@pixsim/core';
@@ -92,7 +92,7 @@ export function* pgdReads(
   if (options.surrogate !== undefined) assertClassifier(fn, options.surrogate, 'options.surrogate');
   const norm = options.norm ?? 'linf';
   if (norm !== 'linf' && norm !== 'l2') {
-    throw new InvalidOptionError(`${fn}: norm must be 'linf' or 'l2', got '${String(norm)}'.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: norm must be 'linf' or 'l2', got '${String(norm)}'.`);
   }
   const steps = positiveInteger(fn, 'steps', options.steps ?? (norm === 'linf' ? 40 : 50));
   const rel = positiveNumber(

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /** Mixes a 32-bit word (the finaliser of MurmurHash3): every input bit affects every output bit. */
 function mix32(z: number): number {
@@ -12,6 +12,7 @@ function mix32(z: number): number {
 export function assertSeed(fn: string, seed: unknown): asserts seed is number {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: seed must be an integer (every random draw in @pixsim/attacks is seeded), got ${String(seed)}. ` +
         'Pass e.g. { seed: 0 }.',
     );

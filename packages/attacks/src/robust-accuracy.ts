@@ -1,5 +1,6 @@
-import { InvalidOptionError, ShapeMismatchError } from './errors';
-import { assertEpsilon, assertOptions, describe, positiveInteger } from './validate';
+import { describeValue } from '@pixsim/core';
+import { PACKAGE, InvalidOptionError, ShapeMismatchError } from './errors';
+import { assertEpsilon, assertOptions, positiveInteger } from './validate';
 
 /**
  * Per-image outcome of a black-box attack, as `runSquareAttack`, `runHopSkipJump` and
@@ -55,12 +56,16 @@ function median(values: number[]): number | null {
 function assertOutcome(fn: string, o: BudgetOutcome): number {
   if (typeof o !== 'object' || o === null || !Array.isArray(o.success)) {
     throw new InvalidOptionError(
-      `${fn}: outcome must be an attack result with success, distances and queries, got ${describe(o)}.`,
+      PACKAGE,
+      `${fn}: outcome must be an attack result with success, distances and queries, got ${describeValue(o)}.`,
     );
   }
   const n = o.success.length;
   if (n === 0) {
-    throw new ShapeMismatchError(`${fn}: outcome holds no image; run the attack on at least one image.`);
+    throw new ShapeMismatchError(
+      PACKAGE,
+      `${fn}: outcome holds no image; run the attack on at least one image.`,
+    );
   }
   const lengthOf = (x: unknown) =>
     x !== null && typeof x === 'object' ? (x as ArrayLike<number>).length : -1;
@@ -71,6 +76,7 @@ function assertOutcome(fn: string, o: BudgetOutcome): number {
   ] as const) {
     if (lengthOf(v) !== n) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: outcome.${name} has ${lengthOf(v)} entries for ${n} images; pass an attack result unchanged.`,
       );
     }
@@ -79,6 +85,7 @@ function assertOutcome(fn: string, o: BudgetOutcome): number {
     const p = o.history?.[i];
     if (!p || lengthOf(p.distances) !== lengthOf(p.queries)) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: outcome.history[${i}] needs as many distances as queries; pass an attack result unchanged.`,
       );
     }
@@ -102,7 +109,10 @@ export function robustAccuracyAt(outcome: BudgetOutcome, options: RobustAccuracy
   const fn = 'robustAccuracyAt';
   assertOptions(fn, options);
   if (options === undefined) {
-    throw new InvalidOptionError(`${fn}: options { epsilon } are required, e.g. { epsilon: 8 / 255 }.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: options { epsilon } are required, e.g. { epsilon: 8 / 255 }.`,
+    );
   }
   assertEpsilon(fn, options.epsilon);
   const budget =

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PerturbationAttack } from './attack-specs';
 import type { Classifier } from './classifier';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { deriveSeed } from './random';
 import type { TensorReads } from '@pixsim/core';
 import { argmaxRows, type ImageShape } from './values-model';
@@ -75,6 +75,7 @@ export function* valuesCurveReads(input: ValuesCurveInput): TensorReads<ValuesCu
       }
       if (k !== epsilons.length) {
         throw new InvalidOptionError(
+          PACKAGE,
           `${input.fn}: attack '${attack.name}' perturbValues gave ${k > epsilons.length ? 'more' : k} batches for ` +
             `${epsilons.length} budgets ε; it must yield one perturbed batch per ε, in order.`,
         );

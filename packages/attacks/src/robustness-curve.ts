@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Attack } from './attack-specs';
 import { type Classifier, predictReads } from './classifier';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed } from './random';
 import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
 import { type ValuesCurveInput, valuesCurveReads } from './robustness-curve-values';
@@ -144,11 +144,13 @@ function* curveReads(
   const batchSize = positiveInteger(fn, 'batchSize', options.batchSize ?? 100);
   if (!attack || (attack.kind !== 'perturbation' && attack.kind !== 'minimization')) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: attack must come from an attack factory (gaussianNoiseAttack(), fgsmAttack(), boundaryAttack(), …).`,
     );
   }
   if (!Array.isArray(epsilons) || epsilons.length === 0) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: epsilons must be a non-empty array of budgets ε ≥ 0, e.g. [0, 0.01, 0.02].`,
     );
   }

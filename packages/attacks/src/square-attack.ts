@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
-import { InvalidLabelsError, InvalidOptionError } from './errors';
+import { PACKAGE, InvalidLabelsError, InvalidOptionError } from './errors';
 import { assertSeed, deriveSeed, SeededRandom } from './random';
-import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/core';
+import { type TensorReads, describeValue, runReadsAsync, runReadsSync } from '@pixsim/core';
 import {
   l2Init,
   l2Proposal,
@@ -17,7 +17,6 @@ import {
   assertClassifier,
   assertEpsilon,
   assertOptions,
-  describe,
   imagesReads,
   type Labels,
   labelsReads,
@@ -135,25 +134,35 @@ export function squareSettings(fn: string, epsilon: number, options: SquareAttac
   assertEpsilon(fn, epsilon);
   const norm = options.norm ?? 'linf';
   if (norm !== 'linf' && norm !== 'l2') {
-    throw new InvalidOptionError(`${fn}: norm must be 'linf' or 'l2', got ${describe(norm)}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: norm must be 'linf' or 'l2', got ${describeValue(norm)}.`);
   }
   const budget = positiveInteger(fn, 'maxQueries', options.maxQueries ?? 10000);
   const pInit = options.pInit ?? (norm === 'linf' ? 0.05 : 0.1);
   if (typeof pInit !== 'number' || !(pInit > 0 && pInit <= 1)) {
     throw new InvalidOptionError(
-      `${fn}: pInit is a fraction of pixels and must lie in (0, 1], got ${describe(pInit)}. The paper uses 0.05 (L∞), 0.1 (L2).`,
+      PACKAGE,
+      `${fn}: pInit is a fraction of pixels and must lie in (0, 1], got ${describeValue(pInit)}. The paper uses 0.05 (L∞), 0.1 (L2).`,
     );
   }
   const restarts = options.restarts ?? 0;
   if (!Number.isInteger(restarts) || restarts < 0) {
-    throw new InvalidOptionError(`${fn}: restarts must be an integer ≥ 0, got ${describe(restarts)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: restarts must be an integer ≥ 0, got ${describeValue(restarts)}.`,
+    );
   }
   const offset = options.indexOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${describe(offset)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: indexOffset must be an integer ≥ 0, got ${describeValue(offset)}.`,
+    );
   }
   if (options.history !== undefined && typeof options.history !== 'boolean') {
-    throw new InvalidOptionError(`${fn}: history must be true or false, got ${describe(options.history)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: history must be true or false, got ${describeValue(options.history)}.`,
+    );
   }
   return { seed: options.seed, norm, budget, pInit, restarts, offset };
 }
@@ -235,6 +244,7 @@ export function* squareAttackReads(
     for (let i = 0; i < n; i++) {
       if (given[i] >= clean.k) {
         throw new InvalidLabelsError(
+          PACKAGE,
           `${fn}: label ${i} is ${given[i]}, not a class of a model with ${clean.k} outputs; labels must lie in [0, ${clean.k}).`,
         );
       }

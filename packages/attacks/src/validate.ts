@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from './classifier';
 import {
+  PACKAGE,
   DisposedTensorError,
   InvalidClassifierError,
   InvalidEpsilonError,
@@ -11,31 +12,7 @@ import {
   OutOfBoundsError,
   ShapeMismatchError,
 } from './errors';
-import { runReadsSync, type TensorReads } from '@pixsim/core';
-
-/**
- * True for a tf.Tensor, checked structurally so that tensors from another copy of tfjs-core (a second
- * install in a monorepo) are accepted too.
- */
-export function isTensor(x: unknown): x is tf.Tensor {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    Array.isArray((x as tf.Tensor).shape) &&
-    typeof (x as tf.Tensor).rank === 'number' &&
-    typeof (x as tf.Tensor).dataSync === 'function'
-  );
-}
-
-/** A short, never-throwing description of any value for messages (a disposed tensor cannot be printed). */
-export function describe(x: unknown): string {
-  if (isTensor(x)) return `a tensor of shape [${x.shape.join(', ')}]${x.isDisposed ? ' (disposed)' : ''}`;
-  if (typeof x === 'string') return `'${x}'`;
-  if (x === null || typeof x !== 'object') return String(x);
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
-  return 'an object';
-}
+import { describeValue, isOptionsObject, isTensor, runReadsSync, type TensorReads } from '@pixsim/core';
 
 /** Throws {@link DisposedTensorError} when `x` is a disposed tensor. */
 export function assertNotDisposed(fn: string, argument: string, x: unknown): void {
@@ -65,16 +42,17 @@ export function assertClassifier(fn: string, c: unknown, argument = 'classifier'
   ) {
     throw new InvalidClassifierError(
       argument,
-      `${fn}: ${argument} must be a classifier from createClassifier(model, { bounds }), got ${describe(c)}.`,
+      `${fn}: ${argument} must be a classifier from createClassifier(model, { bounds }), got ${describeValue(c)}.`,
     );
   }
 }
 
 /** Throws {@link InvalidOptionError} unless `options` is an object (or undefined, for the defaults). */
 export function assertOptions(fn: string, options: unknown): void {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+  if (options !== undefined && !isOptionsObject(options)) {
     throw new InvalidOptionError(
-      `${fn}: options must be an object (or left out for the defaults), got ${describe(options)}.`,
+      PACKAGE,
+      `${fn}: options must be an object (or left out for the defaults), got ${describeValue(options)}.`,
     );
   }
 }
@@ -100,12 +78,13 @@ export function* imagesReads(
   if (!isTensor(images) || images.rank !== 4) {
     const shape = isTensor(images) ? `[${images.shape.join(', ')}]` : typeof images;
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: images must be a rank-4 tensor [N, H, W, C], got ${shape}. ` +
         'Add the batch/channel axes with tf.reshape (e.g. [N, 28, 28, 1] for grey images).',
     );
   }
   if (images.shape[0] === 0) {
-    throw new ShapeMismatchError(`${fn}: images hold no image (N = 0); pass at least one image.`);
+    throw new ShapeMismatchError(PACKAGE, `${fn}: images hold no image (N = 0); pass at least one image.`);
   }
   // min, max and the finiteness flag in one read.
   const stats = tf.tidy(() => {
@@ -153,6 +132,7 @@ function assertRange(
 ): void {
   if (!ok) {
     throw new NonFiniteValueError(
+      PACKAGE,
       `${fn}: images contain NaN or ±Infinity; clean or drop those images first.`,
     );
   }
@@ -195,6 +175,7 @@ export function* labelsReads(
   let values: ArrayLike<number>;
   if (!isTensor(labels) && !(Array.isArray(labels) || ArrayBuffer.isView(labels))) {
     throw new InvalidLabelsError(
+      PACKAGE,
       `${fn}: labels must be a [N] tensor or an array of class indices, got ${typeof labels}.`,
     );
   }
@@ -202,6 +183,7 @@ export function* labelsReads(
   if (isTensor(labels)) {
     if (labels.rank !== 1) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: labels must be a rank-1 tensor [N] of class indices, got shape [${labels.shape.join(', ')}]. ` +
           'Convert one-hot labels with tf.argMax(labels, 1).',
       );
@@ -210,6 +192,7 @@ export function* labelsReads(
   } else values = labels;
   if (values.length !== n) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: got ${values.length} labels for ${n} images; pass exactly one label per image.`,
     );
   }
@@ -218,6 +201,7 @@ export function* labelsReads(
     const v = values[i];
     if (!Number.isInteger(v) || v < 0) {
       throw new InvalidLabelsError(
+        PACKAGE,
         `${fn}: label ${i} is ${v}; labels must be integers in [0, ${numClasses ?? 'K'}). ` +
           'Pass class indices, not one-hot rows or names.',
       );
@@ -233,6 +217,7 @@ export function assertLabelsInClasses(fn: string, labels: Int32Array, numClasses
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] >= numClasses) {
       throw new InvalidLabelsError(
+        PACKAGE,
         `${fn}: label ${i} is ${labels[i]}, not a class of a model with ${numClasses} outputs; labels must ` +
           `lie in [0, ${numClasses}). Pass the class indices the model was trained on.`,
       );
@@ -263,7 +248,7 @@ export function classCount(classifier: Classifier, images: tf.Tensor4D): { k: nu
 export function assertEpsilon(fn: string, epsilon: number, max?: number): void {
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
     throw new InvalidEpsilonError(
-      `${fn}: ε must be a finite number ≥ 0, got ${describe(epsilon)}. Use ε = 0 for the clean images.`,
+      `${fn}: ε must be a finite number ≥ 0, got ${describeValue(epsilon)}. Use ε = 0 for the clean images.`,
     );
   }
   if (max !== undefined && epsilon > max) {
@@ -274,7 +259,10 @@ export function assertEpsilon(fn: string, epsilon: number, max?: number): void {
 /** Returns `x`, or throws {@link InvalidOptionError} unless it is a positive integer. */
 export function positiveInteger(fn: string, name: string, x: number): number {
   if (!Number.isInteger(x) || x <= 0) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${describe(x)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be a positive integer, got ${describeValue(x)}.`,
+    );
   }
   return x;
 }
@@ -282,7 +270,10 @@ export function positiveInteger(fn: string, name: string, x: number): number {
 /** Returns `x`, or throws {@link InvalidOptionError} unless it is a finite number > 0. */
 export function positiveNumber(fn: string, name: string, x: number): number {
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a finite number > 0, got ${describe(x)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be a finite number > 0, got ${describeValue(x)}.`,
+    );
   }
   return x;
 }
@@ -292,7 +283,8 @@ export function assertImageBatch(fn: string, images: unknown): void {
   assertNotDisposed(fn, 'images', images);
   if (!isTensor(images) || images.rank !== 4 || images.shape[0] === 0) {
     throw new ShapeMismatchError(
-      `${fn}: images must be a rank-4 tensor [N, H, W, C] with N > 0, got ${describe(images)}. ` +
+      PACKAGE,
+      `${fn}: images must be a rank-4 tensor [N, H, W, C] with N > 0, got ${describeValue(images)}. ` +
         'Add the batch/channel axes with tf.reshape (e.g. [N, 28, 28, 1] for grey images).',
     );
   }

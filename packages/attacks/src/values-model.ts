@@ -1,4 +1,4 @@
-import { AttackError, ShapeMismatchError } from './errors';
+import { PACKAGE, AttackError, ShapeMismatchError } from './errors';
 
 // The plain-array path: a model whose engine is native (onnxruntime-node) evaluates row-major float32
 // batches directly, so attacks whose state lives in JS never build a tfjs tensor per model call.
@@ -58,6 +58,7 @@ export function valuesLogits(
     values.length !== shape[0] * shape[1] * shape[2] * shape[3]
   ) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `Classifier.logitsValues: expected a Float32Array of N·H·W·C values for the shape [${Array.from(shape).join(', ')}] ` +
         `(positive integers), got ${values instanceof Float32Array ? `${values.length} values` : 'no Float32Array'}.`,
     );
@@ -70,6 +71,7 @@ export function valuesLogits(
   } catch (err) {
     if (AttackError.is(err)) throw err;
     throw new ShapeMismatchError(
+      PACKAGE,
       `Classifier: the model failed on images of shape [${shape.join(', ')}] ` +
         `(${err instanceof Error ? err.message : String(err)}). Pass images of the height, width and ` +
         'channel count the model was built for (after preprocessing).',
@@ -78,6 +80,7 @@ export function valuesLogits(
   const s = out?.shape;
   if (!Array.isArray(s) || s.length !== 2 || s[0] !== n || !(out.values instanceof Float32Array)) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `Classifier: the model must return logits of shape [N, K] = [${n}, K], got ` +
         `[${Array.isArray(s) ? s.join(', ') : String(s)}]. Flatten or slice the model output in a wrapping function.`,
     );

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, InvalidOptionError, SyncReadUnsupportedError } from './errors';
+import { PACKAGE, BackendUnavailableError, InvalidOptionError, SyncReadUnsupportedError } from './errors';
 
 /** The name {@link registerAsyncOnlyBackend} registers by default. */
 export const ASYNC_ONLY_BACKEND = 'cpu-async-only';
@@ -31,15 +31,17 @@ interface Readable {
 export function registerAsyncOnlyBackend(name: string = ASYNC_ONLY_BACKEND): string {
   if (typeof name !== 'string' || name === '' || name === 'cpu') {
     throw new InvalidOptionError(
-      'name',
+      PACKAGE,
       `registerAsyncOnlyBackend: name must be a non-empty string other than 'cpu', got ${JSON.stringify(name)}.`,
+      { option: 'name' },
     );
   }
   if (registeredNames.has(name)) return name;
   if (tf.findBackendFactory(name)) {
     throw new InvalidOptionError(
-      'name',
+      PACKAGE,
       `registerAsyncOnlyBackend: a backend named '${name}' is registered already; pass another name.`,
+      { option: 'name' },
     );
   }
   const cpu = tf.findBackendFactory('cpu');

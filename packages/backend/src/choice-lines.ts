@@ -1,6 +1,7 @@
+import { describeValue, isPlainObject } from '@pixsim/core';
 import type { BackendAttempt, BackendChoice, BackendName } from './init-backend';
-import { InvalidOptionError } from './errors';
-import { assertOptionalBoolean, assertOptionsObject, describeValue, isPlainObject } from './options';
+import { PACKAGE, InvalidOptionError } from './errors';
+import { assertOptionalBoolean, assertOptionsObject } from './options';
 
 /**
  * The one-line reason of a choice: the engine, how it was asked for, its threads (wasm), the adapter
@@ -88,8 +89,9 @@ export function describeBackendChoice(choice: BackendChoice, options: DescribeCh
     Array.isArray(choice.trainingKernels);
   if (!valid) {
     throw new InvalidOptionError(
-      'choice',
+      PACKAGE,
       `describeBackendChoice: choice must be what initBackend returned ({ reason, tried, trainingKernels, … }), got ${describeValue(choice)}.`,
+      { option: 'choice' },
     );
   }
   assertOptionsObject('describeBackendChoice', options, '{ verbose: true }');

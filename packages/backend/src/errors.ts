@@ -1,3 +1,11 @@
+import { PixsimError, type PixsimErrorOptions } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/backend';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export { InvalidOptionError } from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/backend` throws. */
 export type BackendErrorCode =
   | 'UNKNOWN_BACKEND'
@@ -13,34 +21,26 @@ export type BackendErrorCode =
   | 'SYNC_READ_UNSUPPORTED'
   | 'INVALID_OPTION';
 
-/** Marks every `BackendError`, so {@link BackendError.is} recognises errors from another copy of the package. */
-const FAMILY = Symbol.for('@pixsim/backend/BackendError');
-
 /**
  * Base class of every error thrown by `@pixsim/backend`. `code` is stable and safe to switch on; the
  * message names the problem and the fix.
  */
-export class BackendError extends Error {
-  readonly code: BackendErrorCode;
+export class BackendError extends PixsimError<BackendErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: BackendErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  constructor(code: BackendErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True when `error` was thrown by `@pixsim/backend`, also by another copy of the package (its ESM and
-   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
-   */
+  /** @deprecated Use {@link BackendError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
   static is(error: unknown): error is BackendError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
+    return BackendError.isInstance(error);
   }
 }
 
 /** A backend name (argument or `PIXSIM_BACKEND`) that is not one of `auto`, `tensorflow`, `webgpu`, `wasm`, `cpu`. */
 export class UnknownBackendError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/UnknownBackendError';
   constructor(message: string) {
     super('UNKNOWN_BACKEND', message);
   }
@@ -48,6 +48,7 @@ export class UnknownBackendError extends BackendError {
 
 /** An explicitly requested backend could not be loaded or initialised. */
 export class BackendUnavailableError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/BackendUnavailableError';
   /** The backend that was asked for. */
   readonly backend: string;
 
@@ -60,6 +61,7 @@ export class BackendUnavailableError extends BackendError {
 
 /** The wasm training kernels were asked for before `@tensorflow/tfjs-backend-wasm` was imported. */
 export class WasmBackendNotLoadedError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/WasmBackendNotLoadedError';
   constructor(message: string) {
     super('WASM_BACKEND_NOT_LOADED', message);
   }
@@ -67,6 +69,7 @@ export class WasmBackendNotLoadedError extends BackendError {
 
 /** A training kernel received an input it does not handle (e.g. `NCHW` data). */
 export class UnsupportedKernelInputError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/UnsupportedKernelInputError';
   constructor(message: string) {
     super('UNSUPPORTED_KERNEL_INPUT', message);
   }
@@ -74,6 +77,7 @@ export class UnsupportedKernelInputError extends BackendError {
 
 /** `threads` for the threaded wasm backend is not an integer from 1 to 8. */
 export class InvalidThreadsError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/InvalidThreadsError';
   constructor(message: string) {
     super('INVALID_THREADS', message);
   }
@@ -81,6 +85,7 @@ export class InvalidThreadsError extends BackendError {
 
 /** The threaded wasm backend could not be started (wrong order of calls, not Node, or a start failure). */
 export class WasmThreadsUnavailableError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/WasmThreadsUnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('WASM_THREADS_UNAVAILABLE', message);
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
@@ -92,6 +97,7 @@ export class WasmThreadsUnavailableError extends BackendError {
  * message says which; restarting the process without `initWasmThreads` avoids the helpers.
  */
 export class KernelWorkerError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/KernelWorkerError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('KERNEL_WORKER', message);
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
@@ -100,6 +106,7 @@ export class KernelWorkerError extends BackendError {
 
 /** The WebGPU engine was asked for but an npm package it needs is not installed. */
 export class WebGPUPackageMissingError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/WebGPUPackageMissingError';
   /** The package to install (`webgpu` in Node, or `@tensorflow/tfjs-backend-webgpu`). */
   readonly module: string;
 
@@ -112,6 +119,7 @@ export class WebGPUPackageMissingError extends BackendError {
 
 /** WebGPU is there (`navigator.gpu` or the `webgpu` package) but offers no adapter (no usable GPU driver). */
 export class NoWebGPUAdapterError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/NoWebGPUAdapterError';
   /** Where the `GPU` object came from: `'navigator.gpu'` or the `webgpu` package. */
   readonly source: string;
 
@@ -126,6 +134,7 @@ export class NoWebGPUAdapterError extends BackendError {
  * explicitly: `initBackend('auto')` never trains on a CPU emulating a GPU.
  */
 export class SoftwareAdapterRefusedError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/SoftwareAdapterRefusedError';
   /** The adapter that was refused. */
   readonly adapter: { vendor: string; architecture: string; device: string; description: string };
 
@@ -144,18 +153,8 @@ export class SoftwareAdapterRefusedError extends BackendError {
  * have). Read with `await tensor.data()` / `array()` instead.
  */
 export class SyncReadUnsupportedError extends BackendError {
+  static override readonly marker: string = '@pixsim/backend/SyncReadUnsupportedError';
   constructor(message: string) {
     super('SYNC_READ_UNSUPPORTED', message);
-  }
-}
-
-/** An option of `initBackend`, `initWasmThreads` or `initWebGPU` has the wrong type (`option` names it). */
-export class InvalidOptionError extends BackendError {
-  /** The option at fault, e.g. `options`, `options.log` or `options.env.PIXSIM_BACKEND`. */
-  readonly option: string;
-
-  constructor(option: string, message: string) {
-    super('INVALID_OPTION', message);
-    this.option = option;
   }
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@pixsim/core';
 import { choiceReason, describeBackendChoice } from './choice-lines';
 import { BackendUnavailableError, UnknownBackendError } from './errors';
 import {
@@ -12,13 +13,7 @@ import { builtinNodeHost, type NodeHost } from './node-host';
 import { detectPlatform, type Platform } from './platform';
 import type { WebGPUAdapterDescription } from './webgpu/adapter';
 import { TFJS_WEBGPU_MODULE } from './webgpu/init-webgpu';
-import {
-  assertEnv,
-  assertOptionalBoolean,
-  assertOptionalSink,
-  assertOptionsObject,
-  describeValue,
-} from './options';
+import { assertEnv, assertOptionalBoolean, assertOptionalSink, assertOptionsObject } from './options';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 
 /**

@@ -1,20 +1,5 @@
-import { InvalidOptionError } from './errors';
-
-/** A short, never-throwing description of a value for messages. */
-export function describeValue(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'string') return `'${x.slice(0, 40)}'`;
-  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'plain'} object`;
-  return String(x);
-}
-
-/** True for `{ … }` literals (and `Object.create(null)`), false for arrays, tensors, typed arrays, … */
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object') return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
+import { describeValue, isPlainObject } from '@pixsim/core';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /**
  * Throws {@link InvalidOptionError} unless `options` is a plain options object (or `undefined`, for
@@ -24,8 +9,9 @@ export function assertOptionsObject(fn: string, options: unknown, example: strin
   if (options === undefined) return;
   if (!isPlainObject(options)) {
     throw new InvalidOptionError(
-      'options',
+      PACKAGE,
       `${fn}: options must be an object, got ${describeValue(options)}; pass e.g. ${example}, or leave it out for the defaults.`,
+      { option: 'options' },
     );
   }
 }
@@ -34,8 +20,9 @@ export function assertOptionsObject(fn: string, options: unknown, example: strin
 export function assertOptionalBoolean(fn: string, name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') {
     throw new InvalidOptionError(
-      `options.${name}`,
+      PACKAGE,
       `${fn}: ${name} must be true or false, got ${describeValue(value)}; leave it out for the default.`,
+      { option: `options.${name}` },
     );
   }
 }
@@ -44,8 +31,9 @@ export function assertOptionalBoolean(fn: string, name: string, value: unknown):
 export function assertOptionalSink(fn: string, name: string, value: unknown): void {
   if (value !== undefined && value !== false && typeof value !== 'function') {
     throw new InvalidOptionError(
-      `options.${name}`,
+      PACKAGE,
       `${fn}: ${name} must be a function (line) => void or false for silence, got ${describeValue(value)}.`,
+      { option: `options.${name}` },
     );
   }
 }
@@ -55,15 +43,17 @@ export function assertEnv(fn: string, env: unknown): void {
   if (env === undefined) return;
   if (env === null || typeof env !== 'object' || Array.isArray(env) || ArrayBuffer.isView(env)) {
     throw new InvalidOptionError(
-      'options.env',
+      PACKAGE,
       `${fn}: env must be an object of environment variables (e.g. process.env or {}), got ${describeValue(env)}.`,
+      { option: 'options.env' },
     );
   }
   const value = (env as Record<string, unknown>).PIXSIM_BACKEND;
   if (value !== undefined && typeof value !== 'string') {
     throw new InvalidOptionError(
-      'options.env.PIXSIM_BACKEND',
+      PACKAGE,
       `${fn}: env.PIXSIM_BACKEND must be a string such as 'wasm', got ${describeValue(value)}.`,
+      { option: 'options.env.PIXSIM_BACKEND' },
     );
   }
 }

@@ -1,9 +1,9 @@
+import { describeValue, isPlainObject } from '@pixsim/core';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, InvalidThreadsError, WasmThreadsUnavailableError } from './errors';
-import { describeValue, isPlainObject } from './options';
+import { PACKAGE, InvalidOptionError, InvalidThreadsError, WasmThreadsUnavailableError } from './errors';
 import { startKernelWorkers } from './wasm-training/kernel-workers-node';
 import { registerWasmTrainingKernels } from './wasm-training/register';
 import { backendMemory } from './wasm-training/simd-kernels';
@@ -78,8 +78,9 @@ function writeAtomically(file: string, text: string): void {
 export async function initWasmThreads(options: { threads: number }): Promise<WasmThreadsResult> {
   if (!isPlainObject(options)) {
     throw new InvalidOptionError(
-      'options',
+      PACKAGE,
       `initWasmThreads: options must be an object { threads }, got ${describeValue(options)}; pass e.g. { threads: 2 }.`,
+      { option: 'options' },
     );
   }
   const { threads } = options;

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { PixelTransform } from './preprocess';
 import { type Random, randomInt } from './prng';
 
@@ -30,12 +30,14 @@ export function resolveAugment(
     typeof resolved.flip !== 'boolean'
   ) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: augment must be 'cifar', false, or { padding: integer ≥ 0, flip: boolean }, got ` +
         `${JSON.stringify(augment)}.`,
     );
   }
   if (resolved.padding >= Math.min(height, width)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: reflect padding ${resolved.padding} must be smaller than the image side ` +
         `(${height}x${width}). Use a smaller padding (the paper pads 32x32 CIFAR images by 4).`,
     );

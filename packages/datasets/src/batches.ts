@@ -1,7 +1,7 @@
 import { assertOptionsObject } from './describe';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AugmentOptions, drawTransform, type ResolvedAugment, resolveAugment } from './augment';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import {
   outputChannels,
@@ -88,11 +88,15 @@ export async function* batches(
   const { batchSize, shuffle = true, dropLast = false, labels = 'index', prefetch = true } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: batchSize must be a positive integer, got ${batchSize} (the paper uses 64).`,
     );
   }
   if (labels !== 'index' && labels !== 'oneHot') {
-    throw new InvalidOptionError(`${fn}: labels must be 'index' or 'oneHot', got ${JSON.stringify(labels)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: labels must be 'index' or 'oneHot', got ${JSON.stringify(labels)}.`,
+    );
   }
   const pre = resolvePreprocess(fn, options, dataset.name);
   const [n, h, w, c] = dataset.shape;

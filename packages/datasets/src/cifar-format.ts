@@ -1,5 +1,6 @@
-import { assertBytes, describe } from './describe';
-import { BadFormatError, InvalidOptionError, TruncatedFileError } from './errors';
+import { describeValue } from '@pixsim/core';
+import { assertBytes } from './describe';
+import { PACKAGE, BadFormatError, InvalidOptionError, TruncatedFileError } from './errors';
 
 /** Pixels of one CIFAR image: 32×32×3. */
 export const CIFAR_PIXELS = 32 * 32 * 3;
@@ -28,7 +29,8 @@ export function parseCifarRecords(buffer: Uint8Array, file: string, kind: CifarK
   assertBytes('parseCifarRecords', buffer);
   if (kind !== 'cifar10' && kind !== 'cifar100') {
     throw new InvalidOptionError(
-      `parseCifarRecords: kind must be 'cifar10' or 'cifar100', got ${describe(kind)}.`,
+      PACKAGE,
+      `parseCifarRecords: kind must be 'cifar10' or 'cifar100', got ${describeValue(kind)}.`,
     );
   }
   const labelBytes = kind === 'cifar10' ? 1 : 2;

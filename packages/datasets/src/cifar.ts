@@ -1,6 +1,7 @@
+import { describeValue } from '@pixsim/core';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { assertOptionsObject, describe } from './describe';
+import { assertOptionsObject } from './describe';
 import { readFileOrThrow } from './files';
 import {
   CIFAR100_COARSE_CLASSES,
@@ -12,7 +13,7 @@ import {
   parseCifarRecords,
   parseNames,
 } from './cifar-format';
-import { BadFormatError, InvalidOptionError, MissingFileError } from './errors';
+import { PACKAGE, BadFormatError, InvalidOptionError, MissingFileError } from './errors';
 import { ImageDataset } from './image-dataset';
 import type { TrainTest } from './mnist';
 import { readTarGz } from './tar';
@@ -80,12 +81,14 @@ async function locate(source: string, kind: CifarKind): Promise<{ files: FileSet
   const layout = LAYOUT[kind];
   if (typeof source !== 'string' || source === '') {
     throw new InvalidOptionError(
-      `${layout.title}: source must be the path of the folder with the binary files or of ${layout.archive}, got ${describe(source)}.`,
+      PACKAGE,
+      `${layout.title}: source must be the path of the folder with the binary files or of ${layout.archive}, got ${describeValue(source)}.`,
     );
   }
   if (await isFile(source)) {
     if (!/\.(tar\.gz|tgz)$/i.test(source)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${layout.title}: ${source} is a file but not a .tar.gz archive. Pass the folder with the .bin files ` +
           `or the downloaded ${layout.archive}.`,
       );
@@ -222,6 +225,7 @@ export async function cifar100(source: string, options: Cifar100Options = {}): P
   const which = options.labels ?? 'fine';
   if (which !== 'fine' && which !== 'coarse') {
     throw new InvalidOptionError(
+      PACKAGE,
       `cifar100: labels must be 'fine' or 'coarse', got ${JSON.stringify(which)}.`,
     );
   }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DATA_FOLDERS, type DataFolderName, type FindDataRootOptions, findDataRoot } from './data-root';
-import { UnknownDatasetError } from './errors';
+import { PACKAGE, UnknownDatasetError } from './errors';
 import { DATASET_SOURCES, type DatasetName } from './sources';
 
 /** Every data set {@link dataLocations} knows: the downloadable ones, then the folder-only ones. */
@@ -71,6 +71,7 @@ function isFile(path: string): boolean {
 function assertLocatable(name: unknown): asserts name is LocatableDataset {
   if (!(LOCATABLE_DATASETS as readonly unknown[]).includes(name)) {
     throw new UnknownDatasetError(
+      PACKAGE,
       `Unknown dataset name ${JSON.stringify(name)}. Known names: ${LOCATABLE_DATASETS.join(', ')}.`,
     );
   }

@@ -1,5 +1,5 @@
-import { describe } from './describe';
-import { InvalidOptionError } from './errors';
+import { describeValue } from '@pixsim/core';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { DatasetSource, RemoteFile } from './sources';
 
 /** Download limits after validation. */
@@ -19,6 +19,7 @@ export function assertHttpUrl(fn: string, name: string, url: unknown): string {
   }
   if (parsed == null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: ${name} must be an absolute http:// or https:// URL, got ${JSON.stringify(url) ?? String(url)}.`,
     );
   }
@@ -36,14 +37,16 @@ export function downloadLimits(
   const retries = options.retries ?? 3;
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 100) {
     throw new InvalidOptionError(
-      `${fn}: retries must be an integer from 0 to 100, got ${describe(options.retries)}.`,
+      PACKAGE,
+      `${fn}: retries must be an integer from 0 to 100, got ${describeValue(options.retries)}.`,
     );
   }
   const positive = (name: string, value: unknown, fallback: number): number => {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 2 ** 31 - 1) {
       throw new InvalidOptionError(
-        `${fn}: ${name} must be a number of milliseconds > 0, got ${describe(value)}.`,
+        PACKAGE,
+        `${fn}: ${name} must be a number of milliseconds > 0, got ${describeValue(value)}.`,
       );
     }
     return v;
@@ -66,13 +69,15 @@ export function assertRemoteFile(fn: string, file: unknown): asserts file is Rem
   const f = file as Partial<RemoteFile> | null;
   if (typeof f !== 'object' || f === null || Array.isArray(f)) {
     throw new InvalidOptionError(
-      `${fn}: a file must be { filename, url, sha256 | md5 }, got ${describe(file)}.`,
+      PACKAGE,
+      `${fn}: a file must be { filename, url, sha256 | md5 }, got ${describeValue(file)}.`,
     );
   }
   const name = f.filename;
   if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[\\/]/.test(name)) {
     throw new InvalidOptionError(
-      `${fn}: filename must be a plain file name (no folder, no '..'), got ${describe(name)}.`,
+      PACKAGE,
+      `${fn}: filename must be a plain file name (no folder, no '..'), got ${describeValue(name)}.`,
     );
   }
   assertHttpUrl(fn, `the URL of ${name}`, f.url);
@@ -80,7 +85,8 @@ export function assertRemoteFile(fn: string, file: unknown): asserts file is Rem
   const md5 = f.md5 !== undefined && typeof f.md5 === 'string' && HEX.md5.test(f.md5);
   if ((f.sha256 !== undefined && !sha) || (f.md5 !== undefined && !md5) || (!sha && !md5)) {
     throw new InvalidOptionError(
-      `${fn}: ${name} needs a checksum: sha256 as 64 hex digits or md5 as 32, got sha256 ${describe(f.sha256)}, md5 ${describe(f.md5)}.`,
+      PACKAGE,
+      `${fn}: ${name} needs a checksum: sha256 as 64 hex digits or md5 as 32, got sha256 ${describeValue(f.sha256)}, md5 ${describeValue(f.md5)}.`,
     );
   }
 }
@@ -90,7 +96,8 @@ export function assertSource(fn: string, source: unknown): asserts source is Dat
   const s = source as Partial<DatasetSource> | null;
   if (typeof s !== 'object' || s === null || !Array.isArray(s.files) || s.files.length === 0) {
     throw new InvalidOptionError(
-      `${fn}: pass a data-set name ('mnist', 'cifar10', …) or a DatasetSource { name, files: [...] }, got ${describe(source)}.`,
+      PACKAGE,
+      `${fn}: pass a data-set name ('mnist', 'cifar10', …) or a DatasetSource { name, files: [...] }, got ${describeValue(source)}.`,
     );
   }
   if (
@@ -101,7 +108,8 @@ export function assertSource(fn: string, source: unknown): asserts source is Dat
     /[\\/]/.test(s.name)
   ) {
     throw new InvalidOptionError(
-      `${fn}: the source name is the cache sub-folder and must be a plain name, got ${describe(s.name)}.`,
+      PACKAGE,
+      `${fn}: the source name is the cache sub-folder and must be a plain name, got ${describeValue(s.name)}.`,
     );
   }
   for (const file of s.files) assertRemoteFile(fn, file);
@@ -113,11 +121,15 @@ export function assertSource(fn: string, source: unknown): asserts source is Dat
  */
 export function assertDownloadFields(fn: string, options: Record<string, unknown>): void {
   if (options.offline !== undefined && typeof options.offline !== 'boolean') {
-    throw new InvalidOptionError(`${fn}: offline must be true or false, got ${describe(options.offline)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: offline must be true or false, got ${describeValue(options.offline)}.`,
+    );
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new InvalidOptionError(
-      `${fn}: onProgress must be a function (file, bytes, total) => void, got ${describe(options.onProgress)}.`,
+      PACKAGE,
+      `${fn}: onProgress must be a function (file, bytes, total) => void, got ${describeValue(options.onProgress)}.`,
     );
   }
   if (options.mirror != null) assertHttpUrl(fn, 'mirror', options.mirror);

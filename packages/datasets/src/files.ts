@@ -1,7 +1,7 @@
+import { describeValue } from '@pixsim/core';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
-import { describe } from './describe';
-import { InvalidOptionError, MissingFileError, TruncatedFileError } from './errors';
+import { PACKAGE, InvalidOptionError, MissingFileError, TruncatedFileError } from './errors';
 
 /**
  * Reads a whole file; a missing file (or a folder in its place, or a file in place of a folder on its
@@ -9,7 +9,10 @@ import { InvalidOptionError, MissingFileError, TruncatedFileError } from './erro
  */
 export async function readFileOrThrow(path: string, fix: string): Promise<Buffer> {
   if (typeof path !== 'string' || path === '') {
-    throw new InvalidOptionError(`the path of a file is required, got ${describe(path)}. ${fix}`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `the path of a file is required, got ${describeValue(path)}. ${fix}`,
+    );
   }
   try {
     return await readFile(path);

@@ -1,7 +1,8 @@
+import { describeValue } from '@pixsim/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { type Batch, type BatchOptions, batches } from './batches';
-import { CountMismatchError, InvalidOptionError } from './errors';
-import { assertList, assertOptionsObject, describe } from './describe';
+import { PACKAGE, CountMismatchError, InvalidOptionError } from './errors';
+import { assertList, assertOptionsObject } from './describe';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
 import { assertSeed, createRandom, permutation, shuffleInPlace } from './prng';
 
@@ -44,22 +45,26 @@ export class ImageDataset {
     const { images, shape, labels, classNames, name } = init;
     if (!(images instanceof Uint8Array)) {
       throw new InvalidOptionError(
-        `ImageDataset(${describe(name)}): images must be a Uint8Array of pixel bytes, got ${describe(images)}.`,
+        PACKAGE,
+        `ImageDataset(${describeValue(name)}): images must be a Uint8Array of pixel bytes, got ${describeValue(images)}.`,
       );
     }
     if (!(labels instanceof Int32Array) && !Array.isArray(labels)) {
       throw new InvalidOptionError(
-        `ImageDataset(${describe(name)}): labels must be an Int32Array of class indices, got ${describe(labels)}.`,
+        PACKAGE,
+        `ImageDataset(${describeValue(name)}): labels must be an Int32Array of class indices, got ${describeValue(labels)}.`,
       );
     }
     if (!Array.isArray(classNames)) {
       throw new InvalidOptionError(
-        `ImageDataset(${describe(name)}): classNames must be an array of names, one per class, got ${describe(classNames)}.`,
+        PACKAGE,
+        `ImageDataset(${describeValue(name)}): classNames must be an array of names, one per class, got ${describeValue(classNames)}.`,
       );
     }
     if (!Array.isArray(shape) || shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new InvalidOptionError(
-        `ImageDataset(${name}): shape must be [N, H, W, C] of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}.`,
+        PACKAGE,
+        `ImageDataset(${name}): shape must be [N, H, W, C] of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describeValue(shape)}.`,
       );
     }
     const [n, h, w, c] = shape;
@@ -78,6 +83,7 @@ export class ImageDataset {
       const y = labels[i];
       if (y < 0 || y >= classNames.length) {
         throw new InvalidOptionError(
+          PACKAGE,
           `ImageDataset(${name}): label ${y} of image ${i} is outside [0, ${classNames.length}) ` +
             `(${classNames.length} class names). Pass one class name per class.`,
         );
@@ -110,7 +116,8 @@ export class ImageDataset {
   image(i: number): Uint8Array {
     if (!Number.isInteger(i) || i < 0 || i >= this.size) {
       throw new InvalidOptionError(
-        `${this.name}.image: index ${describe(i)} is not an integer in [0, ${this.size}).`,
+        PACKAGE,
+        `${this.name}.image: index ${describeValue(i)} is not an integer in [0, ${this.size}).`,
       );
     }
     return this.images.subarray(i * this.imageSize, (i + 1) * this.imageSize);
@@ -133,6 +140,7 @@ export class ImageDataset {
       const k = indices[i];
       if (!Number.isInteger(k) || k < 0 || k >= this.size) {
         throw new InvalidOptionError(
+          PACKAGE,
           `${this.name}.select: index ${k} at position ${i} is not an integer in [0, ${this.size}).`,
         );
       }
@@ -163,7 +171,8 @@ export class ImageDataset {
     assertSeed(fn, seed);
     if (!Number.isInteger(n) || n < 0 || n > this.size) {
       throw new InvalidOptionError(
-        `${fn}: n must be an integer in [0, ${this.size}] (the data set size), got ${describe(n)}. ` +
+        PACKAGE,
+        `${fn}: n must be an integer in [0, ${this.size}] (the data set size), got ${describeValue(n)}. ` +
           'Ask for at most as many images as the data set holds.',
       );
     }
@@ -181,7 +190,8 @@ export class ImageDataset {
     assertSeed(fn, seed);
     if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
       throw new InvalidOptionError(
-        `${fn}: fraction must be in (0, 1), got ${describe(fraction)}. The paper uses 0.01 (1% for validation).`,
+        PACKAGE,
+        `${fn}: fraction must be in (0, 1), got ${describeValue(fraction)}. The paper uses 0.01 (1% for validation).`,
       );
     }
     const random = createRandom(seed, 2);

@@ -1,5 +1,5 @@
 import { defaultCacheDir } from './data-locate';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { Split } from './image-dataset';
 
 /** The named transforms of {@link ImageFolderOptions.transform}. */
@@ -72,21 +72,30 @@ export interface Resolved {
 
 function positiveInt(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(value)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be a positive integer, got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }
 
 function pair(fn: string, name: string, value: readonly number[]): readonly [number, number] {
   if (!Array.isArray(value) || value.length !== 2) {
-    throw new InvalidOptionError(`${fn}: ${name} must be [height, width], got ${JSON.stringify(value)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be [height, width], got ${JSON.stringify(value)}.`,
+    );
   }
   return [positiveInt(fn, `${name}[0]`, value[0]), positiveInt(fn, `${name}[1]`, value[1])];
 }
 
 function booleanOption(fn: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new InvalidOptionError(`${fn}: ${name} must be true or false, got ${JSON.stringify(value)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be true or false, got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }
@@ -99,6 +108,7 @@ function extensionsOf(value: unknown): string[] {
     !value.every((e) => typeof e === 'string' && e.startsWith('.'))
   ) {
     throw new InvalidOptionError(
+      PACKAGE,
       `imageFolder: extensions must be a non-empty list of extensions such as ['.png', '.jpg'], got ${JSON.stringify(value)}.`,
     );
   }
@@ -114,6 +124,7 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
   if (options.transform !== undefined) {
     if (options.transform !== 'imagenet-regularization' && options.transform !== 'imagenet-thumbnail') {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: unknown transform ${JSON.stringify(options.transform)}; the named transforms are ` +
           "'imagenet-regularization' (full-size photos) and 'imagenet-thumbnail' (small images).",
       );
@@ -125,6 +136,7 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
       options.cropPadding !== undefined
     ) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: transform '${options.transform}' sets grey, crop, step and padding itself; ` +
           'drop the crop / step / grey / cropPadding options or drop the transform.',
       );
@@ -148,6 +160,7 @@ export function resolveOptions(options: ImageFolderOptions): Resolved {
         : pair(fn, 'resize', options.resize);
   if (cropPadding !== 'zeros' && cropPadding !== 'error') {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: cropPadding must be 'zeros' or 'error', got ${JSON.stringify(cropPadding)}.`,
     );
   }
@@ -175,6 +188,7 @@ export function resolveCache(options: ImageFolderOptions): {
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   if (cacheDir !== false && (typeof cacheDir !== 'string' || cacheDir === '')) {
     throw new InvalidOptionError(
+      PACKAGE,
       `imageFolder: cacheDir must be a folder path or false, got ${JSON.stringify(cacheDir)}. ` +
         'Pass a writable folder, or false to turn the cache off.',
     );
@@ -182,6 +196,7 @@ export function resolveCache(options: ImageFolderOptions): {
   const warn = options.warn === undefined ? console.warn : options.warn;
   if (warn !== false && typeof warn !== 'function') {
     throw new InvalidOptionError(
+      PACKAGE,
       `imageFolder: warn must be a function or false, got ${JSON.stringify(warn)}. ` +
         'Pass (line) => … to receive the warning, or false for silence.',
     );

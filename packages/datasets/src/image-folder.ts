@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import {
+  PACKAGE,
   DecodeError,
   EmptyFolderError,
   InvalidOptionError,
@@ -166,11 +167,13 @@ async function decodeOne(
 export async function imageFolder(dir: string, options: ImageFolderOptions = {}): Promise<ImageDataset> {
   if (options === null || typeof options !== 'object') {
     throw new InvalidOptionError(
+      PACKAGE,
       `imageFolder: options must be an object, got ${JSON.stringify(options)}. Pass {} for the defaults.`,
     );
   }
   if (typeof dir !== 'string' || dir === '') {
     throw new InvalidOptionError(
+      PACKAGE,
       `imageFolder: dir must be the path of a folder laid out as <class>/<image file>, got ${JSON.stringify(dir)}.`,
     );
   }
@@ -181,6 +184,7 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
     !['train', 'test', 'validation', 'subset', 'all'].includes(options.split)
   ) {
     throw new InvalidOptionError(
+      PACKAGE,
       `imageFolder: split must be 'train', 'test', 'validation', 'subset' or 'all', got ${JSON.stringify(options.split)}.`,
     );
   }

@@ -1,7 +1,8 @@
+import { describeValue } from '@pixsim/core';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertOptionsObject, describe } from './describe';
-import { InvalidOptionError, MissingFileError } from './errors';
+import { assertOptionsObject } from './describe';
+import { PACKAGE, InvalidOptionError, MissingFileError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { readIdxDataset } from './idx';
 import { packageDir } from './resolve-package';
@@ -70,7 +71,8 @@ export function assertIdxFolderOptions(fn: string, options: unknown): asserts op
   const dir = (options as IdxFolderOptions).dir;
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) {
     throw new InvalidOptionError(
-      `${fn}: dir must be the folder with the four IDX files, got ${describe(dir)}; leave it out for the bundled copy.`,
+      PACKAGE,
+      `${fn}: dir must be the folder with the four IDX files, got ${describeValue(dir)}; leave it out for the bundled copy.`,
     );
   }
 }

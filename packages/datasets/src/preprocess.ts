@@ -1,6 +1,7 @@
-import { assertList, assertOptionsObject, describe } from './describe';
+import { describeValue } from '@pixsim/core';
+import { assertList, assertOptionsObject } from './describe';
 import * as tf from '@tensorflow/tfjs-core';
-import { CountMismatchError, InvalidOptionError } from './errors';
+import { PACKAGE, CountMismatchError, InvalidOptionError } from './errors';
 
 /**
  * How colour images become one channel: `'luma'` is ITU-R 601-2 (`0.299 R + 0.587 G + 0.114 B`, what
@@ -65,6 +66,7 @@ export function resolvePreprocess(
   else if (grey === 'mean') mode = 'mean';
   else {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: grey must be true, false, 'luma' or 'mean', got ${JSON.stringify(grey)}. ` +
         "Use true (ITU-R 601-2 luma, the paper's default) or 'mean' (channel average).",
     );
@@ -72,6 +74,7 @@ export function resolvePreprocess(
   if (scale === 'unit') return { grey: mode, mul: 1 / 255, add: 0 };
   if (scale === 'paper') return { grey: mode, mul: 5 / 255, add: -2.5 };
   throw new InvalidOptionError(
+    PACKAGE,
     `${fn}: scale must be 'unit' ([0, 1]) or 'paper' (5·(x − 0.5)), got ${JSON.stringify(scale)}.`,
   );
 }
@@ -168,6 +171,7 @@ export function assertIndices(fn: string, indices: ArrayLike<number>, n: number)
     const k = indices[i];
     if (!Number.isInteger(k) || k < 0 || k >= n) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: index ${k} at position ${i} is not an integer in [0, ${n}). ` +
           'Pass indices of images that exist in the data set.',
       );
@@ -214,8 +218,9 @@ function assertSource(fn: string, source: unknown): asserts source is ImageSourc
     !shape.every((d) => Number.isInteger(d) && d > 0)
   ) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: source must be an ImageDataset or { images: Uint8Array, shape: [N, H, W, C] } with positive ` +
-        `integer sizes, got ${describe(source)}${Array.isArray(shape) ? ` with shape [${shape.join(', ')}]` : ''}.`,
+        `integer sizes, got ${describeValue(source)}${Array.isArray(shape) ? ` with shape [${shape.join(', ')}]` : ''}.`,
     );
   }
   const size = shape.reduce((a, b) => a * b, 1);

@@ -1,5 +1,5 @@
 import { describe } from './describe';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /** A seeded generator of uniform numbers in `[0, 1)`. */
 export type Random = () => number;
@@ -8,6 +8,7 @@ export type Random = () => number;
 export function assertSeed(fn: string, seed: unknown): asserts seed is number {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: seed must be an integer, got ${describe(seed)}. Pass an integer seed such as 0 or 42 ` +
         '(every random choice in @pixsim/datasets is reproducible from its seed).',
     );

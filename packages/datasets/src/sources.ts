@@ -1,4 +1,4 @@
-import { UnknownDatasetError } from './errors';
+import { PACKAGE, UnknownDatasetError } from './errors';
 
 /** One file of a data set as published: where to get it and its published checksum. */
 export interface RemoteFile {
@@ -89,6 +89,7 @@ export const DATASET_SOURCES: Readonly<Record<DatasetName, DatasetSource>> = {
 export function datasetSource(name: string): DatasetSource {
   if (!Object.hasOwn(DATASET_SOURCES, name)) {
     throw new UnknownDatasetError(
+      PACKAGE,
       `Unknown dataset name ${JSON.stringify(name)}. Known names: ${Object.keys(DATASET_SOURCES).join(', ')}. ` +
         'For ImageNet-style folders use imageFolder(dir) on files you downloaded yourself.',
     );

@@ -1,5 +1,6 @@
-import { InvalidOptionError, NoResultsError, SpecHashMismatchError } from './errors';
-import { assertRecord, describeValue } from './guards';
+import { describeValue } from '@pixsim/core';
+import { PACKAGE, InvalidOptionError, NoResultsError, SpecHashMismatchError } from './errors';
+import { assertRecord } from './guards';
 import { type CellResult, type ModelRole, RESULT_FORMATS } from './result';
 import { sameScience } from './science';
 import { meanSem } from './stats';
@@ -54,8 +55,9 @@ export interface Summary {
 export function aggregate(cells: readonly CellResult[]): Summary {
   if (!Array.isArray(cells as unknown)) {
     throw new InvalidOptionError(
-      'cells',
+      PACKAGE,
       `aggregate: cells must be an array of result.json objects, got ${describeValue(cells)}.`,
+      { option: 'cells' },
     );
   }
   for (const c of cells) assertRecord('aggregate', 'cell', c, RESULT_FORMATS, ['curves', 'boundary']);
@@ -77,7 +79,9 @@ export function aggregate(cells: readonly CellResult[]): Summary {
       );
     }
     if (seen.has(c.seed)) {
-      throw new InvalidOptionError('seeds', `aggregate: seed ${c.seed} appears twice; give each cell once.`);
+      throw new InvalidOptionError(PACKAGE, `aggregate: seed ${c.seed} appears twice; give each cell once.`, {
+        option: 'seeds',
+      });
     }
     seen.add(c.seed);
   }

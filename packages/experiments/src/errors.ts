@@ -1,3 +1,14 @@
+import { PixsimError, type PixsimErrorOptions, UnknownDatasetError } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/experiments';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export {
+  InvalidOptionError,
+  UnknownDatasetError,
+} from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/experiments` throws. */
 export type ExperimentsErrorCode =
   | 'INVALID_SPEC'
@@ -20,42 +31,27 @@ export type ExperimentsErrorCode =
   | 'NO_TUNED_PAIR'
   | 'TUNE_SEED_OVERLAP';
 
-/** Marks our errors so {@link ExperimentsError.isInstance} recognises them across two copies of the package. */
-const BRAND = Symbol.for('@pixsim/experiments/error');
-
 /**
  * Base class of every error thrown by `@pixsim/experiments`. `code` is stable and safe to switch on;
  * the message names the problem and the fix. Use {@link ExperimentsError.isInstance} rather than
  * `instanceof` when two copies of the package may be loaded (e.g. ESM and CJS builds).
  */
-export class ExperimentsError extends Error {
-  readonly code: ExperimentsErrorCode;
-  readonly [BRAND] = true;
+export class ExperimentsError extends PixsimError<ExperimentsErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: ExperimentsErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+  constructor(code: ExperimentsErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True for any error thrown by any copy of `@pixsim/experiments`: the guard every `@pixsim` package
-   * has (`ExperimentsError.is(e)`); {@link ExperimentsError.isInstance} also filters by `code`.
-   */
-  static is(value: unknown): value is ExperimentsError {
-    return ExperimentsError.isInstance(value);
-  }
-
-  /** True for any error thrown by any copy of `@pixsim/experiments` (optionally of one `code`). */
-  static isInstance(value: unknown, code?: ExperimentsErrorCode): value is ExperimentsError {
-    if (typeof value !== 'object' || value === null) return false;
-    const branded = (value as { [BRAND]?: unknown })[BRAND] === true;
-    return branded && (code === undefined || (value as ExperimentsError).code === code);
+  /** @deprecated Use {@link ExperimentsError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
+  static is(error: unknown): error is ExperimentsError {
+    return ExperimentsError.isInstance(error);
   }
 }
 
 /** A field of an experiment spec is missing, of the wrong type or out of range (α < 0, Th ∉ (0, 1), bad ε grid…). */
 export class InvalidSpecError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/InvalidSpecError';
   /** Dotted path of the faulty field, e.g. `'regularization.alpha'`. */
   readonly field: string;
   /** The value found there. */
@@ -68,25 +64,22 @@ export class InvalidSpecError extends ExperimentsError {
   }
 }
 
-/** A spec names a data set pixsim cannot load. */
-export class UnknownDatasetError extends ExperimentsError {
-  readonly field: string;
-  readonly dataset: unknown;
-  readonly known: readonly string[];
-
-  constructor(field: string, dataset: unknown, known: readonly string[]) {
-    super(
-      'UNKNOWN_DATASET',
-      `${field}: unknown data set ${JSON.stringify(dataset)}; use one of ${known.map((k) => `'${k}'`).join(', ')}.`,
-    );
-    this.field = field;
-    this.dataset = dataset;
-    this.known = known;
-  }
+/** The {@link UnknownDatasetError} for a spec or command naming a data set pixsim cannot load. */
+export function unknownDatasetError(
+  field: string,
+  dataset: unknown,
+  known: readonly string[],
+): UnknownDatasetError {
+  return new UnknownDatasetError(
+    PACKAGE,
+    `${field}: unknown data set ${JSON.stringify(dataset)}; use one of ${known.map((k) => `'${k}'`).join(', ')}.`,
+    { field, dataset, known },
+  );
 }
 
 /** No shipped experiment has this id (and it is not a spec file). */
 export class UnknownExperimentError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/UnknownExperimentError';
   readonly experiment: string;
   readonly known: readonly string[];
 
@@ -103,6 +96,7 @@ export class UnknownExperimentError extends ExperimentsError {
 
 /** No preset has this name. */
 export class UnknownPresetError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/UnknownPresetError';
   readonly preset: string;
   readonly known: readonly string[];
 
@@ -118,6 +112,7 @@ export class UnknownPresetError extends ExperimentsError {
 
 /** A preset is malformed, or tries to change a scientific setting (α, Th, data sets, grids) instead of the scale. */
 export class InvalidPresetError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/InvalidPresetError';
   readonly preset: string;
   readonly field: string;
 
@@ -130,6 +125,7 @@ export class InvalidPresetError extends ExperimentsError {
 
 /** Results of different specs (different spec hashes) were about to be mixed, or a cell folder holds another spec. */
 export class SpecHashMismatchError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/SpecHashMismatchError';
   readonly expected: string;
   readonly found: string;
   readonly where: string;
@@ -147,6 +143,7 @@ export class SpecHashMismatchError extends ExperimentsError {
 
 /** A folder that should hold results holds none. */
 export class NoResultsError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/NoResultsError';
   readonly dir: string;
 
   constructor(dir: string, message: string) {
@@ -157,6 +154,7 @@ export class NoResultsError extends ExperimentsError {
 
 /** A data set's files are not where the run looked. */
 export class DataNotFoundError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/DataNotFoundError';
   readonly dataset: string;
 
   constructor(dataset: string, message: string) {
@@ -165,18 +163,9 @@ export class DataNotFoundError extends ExperimentsError {
   }
 }
 
-/** A command-line or API option is invalid (bad seed list, unknown backend, …). */
-export class InvalidOptionError extends ExperimentsError {
-  readonly option: string;
-
-  constructor(option: string, message: string) {
-    super('INVALID_OPTION', message);
-    this.option = option;
-  }
-}
-
 /** `pixsim sweep --emit` names a target pixsim cannot write. */
 export class UnknownEmitTargetError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/UnknownEmitTargetError';
   readonly target: string;
   readonly known: readonly string[];
 
@@ -201,6 +190,7 @@ export interface LockHolder {
 
 /** Another live process (on this host or another node) is running the same cell. */
 export class CellLockedError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/CellLockedError';
   readonly dir: string;
   readonly lockFile: string;
   readonly holder: LockHolder;
@@ -220,6 +210,7 @@ export class CellLockedError extends ExperimentsError {
 
 /** A scheduler command (`sbatch`, `squeue`) is not on the PATH. */
 export class SchedulerNotFoundError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/SchedulerNotFoundError';
   readonly command: string;
 
   constructor(command: string) {
@@ -234,6 +225,7 @@ export class SchedulerNotFoundError extends ExperimentsError {
 
 /** The scheduler refused a submission. */
 export class SubmitFailedError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/SubmitFailedError';
   readonly command: readonly string[];
   readonly status: number | null;
   readonly stderr: string;
@@ -252,6 +244,7 @@ export class SubmitFailedError extends ExperimentsError {
 
 /** An earlier submission of the same sweep still has tasks in the queue. */
 export class SweepStillQueuedError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/SweepStillQueuedError';
   readonly sweep: string;
   readonly jobs: readonly string[];
 
@@ -268,6 +261,7 @@ export class SweepStillQueuedError extends ExperimentsError {
 
 /** `pixsim status --wait` gave up before every cell of the sweep was done. */
 export class WaitTimeoutError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/WaitTimeoutError';
   readonly dir: string;
   readonly seconds: number;
   readonly unfinished: readonly string[];
@@ -301,6 +295,7 @@ export interface FailedCellProcess {
  * and nothing was aggregated.
  */
 export class CellProcessFailedError extends ExperimentsError {
+  static override readonly marker: string = '@pixsim/experiments/CellProcessFailedError';
   /** `<out>/<experiment>/<preset>`. */
   readonly dir: string;
   /** Each failed cell. */

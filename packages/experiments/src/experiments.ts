@@ -1,5 +1,5 @@
-import { UnknownDatasetError, UnknownExperimentError } from './errors';
-import { describeValue } from './guards';
+import { describeValue } from '@pixsim/core';
+import { unknownDatasetError, UnknownExperimentError } from './errors';
 import {
   type AttackSpec,
   type ExperimentSpec,
@@ -29,7 +29,7 @@ const TITLES: Record<RegularizationDataset, string> = {
 /** The paper's scale of an experiment on `task`: width 64, all data, its epochs, N = 5,000, Boundary 1,000 images × 5. */
 export function paperScale(task: TaskDataset): ScaleSpec {
   if (typeof task !== 'string' || !Object.hasOwn(PAPER_EPOCHS, task)) {
-    throw new UnknownDatasetError(
+    throw unknownDatasetError(
       'task',
       typeof task === 'string' ? task : describeValue(task),
       Object.keys(PAPER_EPOCHS),

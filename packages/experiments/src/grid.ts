@@ -1,5 +1,5 @@
-import { InvalidOptionError, InvalidSpecError } from './errors';
-import { describeValue } from './guards';
+import { describeValue } from '@pixsim/core';
+import { PACKAGE, InvalidOptionError, InvalidSpecError } from './errors';
 import type { EpsilonGrid } from './spec';
 
 /** numpy's `linspace(start, stop, num)`: `num` evenly spaced values from `start` to `stop` inclusive. */
@@ -14,9 +14,10 @@ export function linspace(start: number, stop: number, num: number): number[] {
     num > 1_000_000
   ) {
     throw new InvalidOptionError(
-      'linspace',
+      PACKAGE,
       `linspace: start and stop must be finite numbers and num an integer from 1 to 1,000,000, got ` +
         `${describeValue(start)}, ${describeValue(stop)}, ${describeValue(num)}; e.g. linspace(0, 0.5, 10).`,
+      { option: 'linspace' },
     );
   }
   if (num === 1) return [start];

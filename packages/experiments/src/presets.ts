@@ -1,4 +1,4 @@
-import { describeValue } from './guards';
+import { describeValue } from '@pixsim/core';
 import { InvalidPresetError, UnknownPresetError } from './errors';
 import { type ScaleSpec, TASK_DATASETS, type TaskDataset } from './spec';
 import { learningRateScheduleOf, positiveInt } from './validate';

@@ -212,13 +212,17 @@ describe('presets', () => {
 });
 
 describe('ExperimentsError.isInstance', () => {
-  it('recognises errors of another copy of the package by brand, not by class', async () => {
+  it('recognises errors of another copy of the package by marker, not by prototype', async () => {
     // A second, separately evaluated copy of the module (as two installed copies of the package would be).
     const secondCopy = './errors?second-copy';
     const other = (await import(/* @vite-ignore */ secondCopy)) as typeof import('./errors');
     expect(other.UnknownPresetError).not.toBe(UnknownPresetError);
     const e = new other.UnknownPresetError('nope', ['paper']);
-    expect(e instanceof UnknownPresetError).toBe(false);
+    expect(Object.getPrototypeOf(e)).not.toBe(UnknownPresetError.prototype);
+    // `instanceof` tests the marker too (PixsimError's Symbol.hasInstance), so it holds across copies.
+    expect(e instanceof UnknownPresetError).toBe(true);
+    expect(UnknownPresetError.isInstance(e)).toBe(true);
+    expect(InvalidSpecError.isInstance(e)).toBe(false);
     expect(ExperimentsError.isInstance(e)).toBe(true);
     expect(ExperimentsError.isInstance(e, 'UNKNOWN_PRESET')).toBe(true);
     expect(ExperimentsError.isInstance(e, 'INVALID_SPEC')).toBe(false);

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { meanSem } from './stats';
 
 /** Version tag of `tune.json`. */
@@ -93,8 +93,9 @@ export function tuneCells(
       const r = obs.filter((o) => o.seed === seed);
       if (!u || r.length !== 1) {
         throw new InvalidOptionError(
-          'observations',
+          PACKAGE,
           `tune: α = ${alpha}, Th = ${th}, seed ${seed} needs one regularized cell and one baseline, found ${r.length} and ${u ? 1 : 0}.`,
+          { option: 'observations' },
         );
       }
       r0.push(ratio(r[0].clean, u.clean));

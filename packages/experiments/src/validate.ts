@@ -1,4 +1,4 @@
-import { InvalidSpecError, UnknownDatasetError } from './errors';
+import { InvalidSpecError, unknownDatasetError } from './errors';
 import { resolveGrid } from './grid';
 import {
   ATTACK_KINDS,
@@ -119,11 +119,11 @@ export function validateSpec(spec: unknown): ExperimentSpec {
   }
   const task = section(s, 'task');
   if (!TASK_DATASETS.includes(task.dataset as never)) {
-    throw new UnknownDatasetError('task.dataset', task.dataset, TASK_DATASETS);
+    throw unknownDatasetError('task.dataset', task.dataset, TASK_DATASETS);
   }
   const reg = section(s, 'regularization');
   if (!REGULARIZATION_DATASETS.includes(reg.dataset as never)) {
-    throw new UnknownDatasetError('regularization.dataset', reg.dataset, REGULARIZATION_DATASETS);
+    throw unknownDatasetError('regularization.dataset', reg.dataset, REGULARIZATION_DATASETS);
   }
   const alpha = reg.alpha;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileIfExists, removeStaleTemporaries, sha256 } from './atomic-file';
 import {
+  PACKAGE,
   CheckpointNotFoundError,
   CorruptCheckpointError,
   InvalidOptionError,
@@ -87,6 +88,7 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
   ) {
     if (typeof dir !== 'string' || dir === '') {
       throw new InvalidOptionError(
+        PACKAGE,
         `CheckpointIOHandler: dir must be a non-empty folder path, got ${typeof dir === 'string' ? "''" : typeof dir}; ` +
           "pass the checkpoint folder, e.g. new CheckpointIOHandler('runs/ckpt').",
       );
@@ -96,6 +98,7 @@ export class CheckpointIOHandler implements tf.io.IOHandler {
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology == null) {
       throw new UnsupportedModelError(
+        PACKAGE,
         'saveCheckpoint: the model produced no JSON topology (a graph model?). Save a tf.LayersModel.',
       );
     }

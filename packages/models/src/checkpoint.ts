@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointIOHandler, type EncodedExtras } from './checkpoint-handler';
-import { ArchitectureMismatchError, InvalidOptionError, OptimizerMismatchError } from './errors';
+import { PACKAGE, ArchitectureMismatchError, InvalidOptionError, OptimizerMismatchError } from './errors';
 import { assertJsonSafe } from './json-safe';
 import type { resnet18, resnet34 } from './resnet';
 import { decodeTensors, encodeTensors, type NamedTensor, type TensorSpec } from './weights-codec';
@@ -63,25 +63,35 @@ function describeDir(x: unknown): string {
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
   const fn = 'saveCheckpoint';
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new InvalidOptionError(`${fn}: dir must be a non-empty directory path, got ${describeDir(dir)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: dir must be a non-empty directory path, got ${describeDir(dir)}.`,
+    );
   }
   if (contents == null || !(contents.model instanceof tfl.LayersModel)) {
-    throw new InvalidOptionError(`${fn}: contents.model must be a tf.LayersModel. Pass { model, ... }.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: contents.model must be a tf.LayersModel. Pass { model, ... }.`,
+    );
   }
   const metadata = contents.metadata ?? {};
   if (!isPlainRecord(metadata)) {
-    throw new InvalidOptionError(`${fn}: metadata must be a plain object, e.g. { epoch: 3 }.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: metadata must be a plain object, e.g. { epoch: 3 }.`);
   }
   assertJsonSafe(fn, metadata);
   const extras: EncodedExtras = { metadata };
   if (contents.tensors != null) {
     if (!isPlainRecord(contents.tensors)) {
-      throw new InvalidOptionError(`${fn}: tensors must be a record of named tensors, e.g. { mean: t }.`);
+      throw new InvalidOptionError(
+        PACKAGE,
+        `${fn}: tensors must be a record of named tensors, e.g. { mean: t }.`,
+      );
     }
     const named: NamedTensor[] = [];
     for (const [name, tensor] of Object.entries(contents.tensors)) {
       if (!(tensor instanceof tf.Tensor) || tensor.isDisposed) {
         throw new InvalidOptionError(
+          PACKAGE,
           `${fn}: tensors.${name} is not a live tf.Tensor. Pass undisposed tensors (clone them if needed).`,
         );
       }
@@ -93,6 +103,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     const optimizer = contents.optimizer;
     if (!(optimizer instanceof tf.Optimizer)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: optimizer must be a tf.Optimizer (e.g. tf.train.momentum(0.1, 0.9)).`,
       );
     }
@@ -191,18 +202,22 @@ export async function loadCheckpoint(
 ): Promise<LoadedCheckpoint> {
   const fn = 'loadCheckpoint';
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new InvalidOptionError(`${fn}: dir must be a non-empty directory path, got ${describeDir(dir)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: dir must be a non-empty directory path, got ${describeDir(dir)}.`,
+    );
   }
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: options must be { model?, optimizer? } (or left out), got ${describeDir(options)}.`,
     );
   }
   if (options.model != null && !(options.model instanceof tfl.LayersModel)) {
-    throw new InvalidOptionError(`${fn}: options.model must be a tf.LayersModel (or be omitted).`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: options.model must be a tf.LayersModel (or be omitted).`);
   }
   if (options.optimizer != null && !(options.optimizer instanceof tf.Optimizer)) {
-    throw new InvalidOptionError(`${fn}: options.optimizer must be a tf.Optimizer (or be omitted).`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: options.optimizer must be a tf.Optimizer (or be omitted).`);
   }
   const handler = new CheckpointIOHandler(dir);
   const artifacts = await handler.load();

@@ -1,3 +1,14 @@
+import { PixsimError, type PixsimErrorOptions } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/models';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export {
+  InvalidOptionError,
+  UnsupportedModelError,
+} from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/models` throws. */
 export type ModelErrorCode =
   | 'INVALID_OPTION'
@@ -11,54 +22,34 @@ export type ModelErrorCode =
   | 'INVALID_METADATA'
   | 'CHECKPOINT_WRITE';
 
-const FAMILY = Symbol.for('@pixsim/models/ModelError');
-
 /**
  * Base class of every error thrown by `@pixsim/models`. `code` is stable and safe to switch on; the
  * message names the problem and the fix.
  */
-export class ModelError extends Error {
-  readonly code: ModelErrorCode;
+export class ModelError extends PixsimError<ModelErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: ModelErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  constructor(code: ModelErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True when `error` was thrown by `@pixsim/models`, also by another copy of the package (its ESM and
-   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
-   */
+  /** @deprecated Use {@link ModelError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
   static is(error: unknown): error is ModelError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
-  }
-}
-
-/** An option is missing, of the wrong type, or outside its valid range (width, classes, shape, seed...). */
-export class InvalidOptionError extends ModelError {
-  constructor(message: string) {
-    super('INVALID_OPTION', message);
+    return ModelError.isInstance(error);
   }
 }
 
 /** A feature tap names no layer of the model, or is requested twice. */
 export class UnknownTapError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/UnknownTapError';
   constructor(message: string) {
     super('UNKNOWN_TAP', message);
   }
 }
 
-/** The model does not have the single-input, single-output graph form a helper needs. */
-export class UnsupportedModelError extends ModelError {
-  constructor(message: string) {
-    super('UNSUPPORTED_MODEL', message);
-  }
-}
-
 /** The checkpoint directory or its `model.json` does not exist. */
 export class CheckpointNotFoundError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/CheckpointNotFoundError';
   constructor(message: string) {
     super('CHECKPOINT_NOT_FOUND', message);
   }
@@ -69,6 +60,7 @@ export class CheckpointNotFoundError extends ModelError {
  * file is longer than recorded, or its SHA-256 differs from the one recorded in `model.json`.
  */
 export class CorruptCheckpointError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/CorruptCheckpointError';
   constructor(message: string) {
     super('CORRUPT_CHECKPOINT', message);
   }
@@ -76,6 +68,7 @@ export class CorruptCheckpointError extends ModelError {
 
 /** A binary file of a checkpoint (weights, optimizer state, tensors) is shorter than `model.json` records. */
 export class TruncatedWeightsError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/TruncatedWeightsError';
   /** The file that is too short. */
   readonly file: string;
   /** Bytes expected (from `model.json`). */
@@ -98,6 +91,7 @@ export class TruncatedWeightsError extends ModelError {
 
 /** A checkpoint was saved from a model of a different architecture than the one it is loaded into. */
 export class ArchitectureMismatchError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/ArchitectureMismatchError';
   constructor(message: string) {
     super('ARCHITECTURE_MISMATCH', message);
   }
@@ -105,6 +99,7 @@ export class ArchitectureMismatchError extends ModelError {
 
 /** Optimizer state cannot be restored: missing in the checkpoint, or saved from another optimizer class. */
 export class OptimizerMismatchError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/OptimizerMismatchError';
   constructor(message: string) {
     super('OPTIMIZER_MISMATCH', message);
   }
@@ -112,6 +107,7 @@ export class OptimizerMismatchError extends ModelError {
 
 /** Checkpoint metadata holds a value JSON cannot round-trip exactly (NaN, ±Infinity, undefined, bigint...). */
 export class InvalidMetadataError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/InvalidMetadataError';
   constructor(message: string) {
     super('INVALID_METADATA', message);
   }
@@ -132,6 +128,7 @@ const WRITE_REASONS: Record<string, string> = {
 
 /** Writing a checkpoint failed in the file system (read-only disk, full disk, a file in the way...). */
 export class CheckpointWriteError extends ModelError {
+  static override readonly marker: string = '@pixsim/models/CheckpointWriteError';
   /** The checkpoint folder. */
   readonly path: string;
   /** The Node error code (`EROFS`, `ENOSPC`, `ENOTDIR`...). */

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UnknownTapError, UnsupportedModelError } from './errors';
+import { PACKAGE, UnknownTapError, UnsupportedModelError } from './errors';
 import { assertLiveModel } from './live-model';
 import { RESNET_TAPS } from './resnet';
 
@@ -21,6 +21,7 @@ function rewire(
     const node = layer.inboundNodes.find((n) => n.inputTensors.every((t) => mapped.has(t.id)));
     if (node == null) {
       throw new UnsupportedModelError(
+        PACKAGE,
         `featureModel: layer '${layer.name}' of model '${model.name}' is not connected to the model input ` +
           '(nested models and multi-input graphs are not supported). Pass a flat single-input model such as ' +
           'the ones resnet18()/resnet34() build.',
@@ -34,6 +35,7 @@ function rewire(
         | tfl.SymbolicTensor[];
     } catch (error) {
       throw new UnsupportedModelError(
+        PACKAGE,
         `featureModel: layer '${layer.name}' (${layer.getClassName()}) cannot take images of any size ` +
           `(${(error as Error).message}). The feature model is fully convolutional: end the classifier's ` +
           'convolutional part with global pooling (as resnet18()/resnet34() do) instead of Flatten.',
@@ -77,6 +79,7 @@ export function featureModel(model: tfl.LayersModel, taps: readonly string[] = R
   const graph = graphOf(fn, model);
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new UnsupportedModelError(
+      PACKAGE,
       `${fn}: the model has ${graph.inputs.length} input(s) and ${graph.outputs.length} output(s); exactly ` +
         'one of each is required. Pass a classifier such as the ones resnet18()/resnet34() build.',
     );
@@ -114,6 +117,7 @@ function graphOf(fn: string, model: unknown): tfl.LayersModel {
   if (model.getClassName() === 'Sequential') {
     if (model.inputs.length !== 1 || model.outputs.length !== 1) {
       throw new UnsupportedModelError(
+        PACKAGE,
         `${fn}: the tf.sequential model '${model.name}' is not built yet; give its first layer an inputShape.`,
       );
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError, UnsupportedModelError } from './errors';
+import { PACKAGE, InvalidOptionError, UnsupportedModelError } from './errors';
 import { assertLiveModel } from './live-model';
 import { hashString, mixSeeds, uniformArray } from './prng';
 
@@ -11,6 +11,7 @@ export const MAX_SEED = 0xffffffff;
 export function validateSeed(fn: string, seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: seed must be an integer in [0, ${MAX_SEED}], got ${typeof seed === 'number' ? seed : typeof seed}. Pass e.g. { seed: 0 }.`,
     );
   }
@@ -96,6 +97,7 @@ export function initializeLikePyTorch(model: tfl.LayersModel, seed: number): voi
     const kind = layer.getClassName();
     if (layer.weights.length > 0 && !KERNEL_LAYERS.has(kind) && !NORM_LAYERS.has(kind)) {
       throw new UnsupportedModelError(
+        PACKAGE,
         `${fn}: layer '${layer.name}' is a ${kind}, which has no PyTorch-default rule here (only ` +
           `${[...KERNEL_LAYERS, ...NORM_LAYERS].join(', ')} are supported). Initialise it yourself with ` +
           'layer.setWeights(), or leave it out of the model.',

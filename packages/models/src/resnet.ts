@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { initializeLikePyTorch, validateSeed } from './init';
 
 /** Which stem the network has. */
@@ -69,37 +69,42 @@ function isPositiveInteger(x: unknown): x is number {
 function resolveOptions(fn: string, options: ResNetOptions, defaultName: string): ResolvedOptions {
   if (options == null || typeof options !== 'object') {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: options are required, got ${String(options)}. Pass e.g. { inputShape: [32, 32, 1], classes: 10 }.`,
     );
   }
   const shape = options.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every(isPositiveInteger)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: inputShape must be [H, W, C] of positive integers (one image, no batch axis), got ` +
         `${JSON.stringify(shape)}. Use e.g. [28, 28, 1] for MNIST or [32, 32, 3] for RGB CIFAR.`,
     );
   }
   if (!isPositiveInteger(options.classes)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: classes must be a positive integer, got ${String(options.classes)}. Use e.g. 10 for MNIST/CIFAR-10.`,
     );
   }
   const width = options.width ?? 64;
   if (!isPositiveInteger(width)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: width must be a positive integer, got ${String(width)}. Use 64 (the paper) or 8/16/32 on CPU.`,
     );
   }
   const variant = options.variant ?? 'cifar';
   if (!RESNET_VARIANTS.includes(variant)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: unknown variant '${String(variant)}'. Use one of ${RESNET_VARIANTS.map((v) => `'${v}'`).join(', ')}.`,
     );
   }
   const seed = validateSeed(fn, options.seed ?? 0);
   const name = options.name ?? defaultName;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidOptionError(`${fn}: name must be a non-empty string, got ${String(name)}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: name must be a non-empty string, got ${String(name)}.`);
   }
   return { inputShape: [shape[0], shape[1], shape[2]], classes: options.classes, width, variant, seed, name };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /** One tensor of a binary checkpoint file: name, shape and dtype, in file order. */
 export interface TensorSpec {
@@ -35,6 +35,7 @@ export async function encodeTensors(
     const dtype = tensor.dtype;
     if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: tensor '${name}' has dtype ${dtype}; only float32, int32 and bool can be saved. ` +
           'Cast it with tf.cast() before saving.',
       );

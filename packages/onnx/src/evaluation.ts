@@ -1,7 +1,14 @@
+import { describeValue } from '@pixsim/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertLiveInput, assertLiveModel, assertOptions, describe } from './arguments';
-import { InvalidInputError, InvalidOptionError, OnnxError, SyncReadsUnavailableError } from './errors';
+import { assertLiveInput, assertLiveModel, assertOptions } from './arguments';
+import {
+  PACKAGE,
+  InvalidInputError,
+  InvalidOptionError,
+  OnnxError,
+  SyncReadsUnavailableError,
+} from './errors';
 import { createOnnxModel } from './onnx-model';
 
 /** Which engine evaluates: onnxruntime-node, tfjs, or onnxruntime-node where it can and tfjs otherwise. */
@@ -50,9 +57,9 @@ function tfjsModel(model: tfl.LayersModel, fallback?: OnnxError): EvaluationMode
       assertLiveInput('EvaluationModel.predict', model.inputs[0]?.shape ?? [], x);
       if (!(x instanceof tf.Tensor)) {
         throw new InvalidInputError(
-          model.inputs[0]?.shape ?? [],
-          [],
-          `EvaluationModel.predict: expected a float32 tensor shaped like the model's input, got ${describe(x)}.`,
+          PACKAGE,
+          `EvaluationModel.predict: expected a float32 tensor shaped like the model's input, got ${describeValue(x)}.`,
+          { expected: model.inputs[0]?.shape ?? [], actual: [] },
         );
       }
       let out: tf.Tensor | tf.Tensor[];
@@ -61,10 +68,10 @@ function tfjsModel(model: tfl.LayersModel, fallback?: OnnxError): EvaluationMode
         out = tf.tidy(() => model.predict(x));
       } catch (error) {
         throw new InvalidInputError(
-          model.inputs[0]?.shape ?? [],
-          x.shape,
+          PACKAGE,
           `EvaluationModel.predict: the model failed on a ${x.dtype} tensor [${x.shape.join(', ')}] ` +
             `(${(error as Error).message}); pass images shaped like the model's input [${(model.inputs[0]?.shape ?? []).join(', ')}].`,
+          { expected: model.inputs[0]?.shape ?? [], actual: x.shape },
         );
       }
       return Array.isArray(out) ? out[0] : out;
@@ -104,8 +111,9 @@ export async function createEvaluationModel(
   const engine = options?.engine ?? 'auto';
   if (!EVALUATION_ENGINES.includes(engine)) {
     throw new InvalidOptionError(
-      'engine',
+      PACKAGE,
       `createEvaluationModel: unknown engine '${String(engine)}'. Use one of ${EVALUATION_ENGINES.map((e) => `'${e}'`).join(', ')}.`,
+      { option: 'engine' },
     );
   }
   if (engine === 'tfjs') return tfjsModel(model);

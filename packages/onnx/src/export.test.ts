@@ -100,11 +100,14 @@ describe('toOnnx', () => {
     anySize.dispose();
   });
 
-  it('recognises its errors across copies of the package by brand, not by class', () => {
-    const foreign = Object.assign(new Error('x'), {
-      [Symbol.for('@pixsim/onnx/OnnxError')]: true,
-      code: 'UNSUPPORTED_LAYER',
-    });
+  it('recognises its errors across copies of the package by marker, not by prototype', async () => {
+    // A second, separately evaluated copy of the module (as two installed copies of the package would be).
+    const secondCopy = './errors?second-copy';
+    const other = (await import(/* @vite-ignore */ secondCopy)) as typeof import('./errors');
+    expect(other.OnnxError).not.toBe(OnnxError);
+    const foreign = new other.UnsupportedLayerError('conv', 'Conv2D', 'x');
+    expect(OnnxError.isInstance(foreign)).toBe(true);
+    expect(UnsupportedLayerError.isInstance(foreign)).toBe(true);
     expect(OnnxError.isOnnxError(foreign)).toBe(true);
     expect(OnnxError.isOnnxError(new Error('x'))).toBe(false);
     expect(OnnxError.isOnnxError(null)).toBe(false);

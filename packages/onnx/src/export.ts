@@ -1,6 +1,6 @@
 import { assertLiveModel } from './arguments';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UnsupportedModelError } from './errors';
+import { PACKAGE, UnsupportedModelError } from './errors';
 import { GraphBuilder, type GraphValue, ints } from './graph-builder';
 import { type LayerLike, unsupported } from './layer-context';
 import { CONVERTERS, SUPPORTED_LAYERS, toNhwc } from './layers';
@@ -90,6 +90,7 @@ function modelEnds(model: tfl.LayersModel): { input: SymbolicLike; output: Symbo
   const { inputs, outputs } = model as unknown as { inputs: SymbolicLike[]; outputs: SymbolicLike[] };
   if (inputs.length !== 1 || outputs.length !== 1) {
     throw new UnsupportedModelError(
+      PACKAGE,
       `toOnnx: model '${model.name}' has ${inputs.length} inputs and ${outputs.length} outputs; a classifier has one ` +
         'of each. Build a model from the input to the logits tensor and export that.',
     );
@@ -97,6 +98,7 @@ function modelEnds(model: tfl.LayersModel): { input: SymbolicLike; output: Symbo
   const shape = inputs[0].shape;
   if ((shape.length !== 4 && shape.length !== 2) || shape.slice(1).some((d) => d == null)) {
     throw new UnsupportedModelError(
+      PACKAGE,
       `toOnnx: model '${model.name}' has input shape [${shape.join(', ')}]; exported models take images ` +
         '[N, H, W, C] (or vectors [N, F]) with every dimension but the batch known. Give the input layer a full shape.',
     );

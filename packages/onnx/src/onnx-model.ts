@@ -1,8 +1,9 @@
+import { describeValue } from '@pixsim/core';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidInputError, InvalidOptionError, OnnxRuntimeUnavailableError } from './errors';
-import { assertLiveInput, assertLiveModel, assertOptions, describe, isExport } from './arguments';
+import { PACKAGE, InvalidInputError, InvalidOptionError, OnnxRuntimeUnavailableError } from './errors';
+import { assertLiveInput, assertLiveModel, assertOptions, isExport } from './arguments';
 import { type OnnxExport, toOnnx } from './export';
 import { ONNX_RUNTIME_INSTALL, resolveOnnxRuntime, startSessionThread } from './session-thread';
 
@@ -44,8 +45,9 @@ function resolveThreads(threads: unknown): number {
   const value = threads ?? availableParallelism();
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
     throw new InvalidOptionError(
-      'threads',
-      `createOnnxModel: threads must be an integer from 1 to 64, got ${describe(threads)}. Use e.g. 2 on a two-core machine.`,
+      PACKAGE,
+      `createOnnxModel: threads must be an integer from 1 to 64, got ${describeValue(threads)}. Use e.g. 2 on a two-core machine.`,
+      { option: 'threads' },
     );
   }
   return value;
@@ -61,10 +63,10 @@ function checkInput(exported: OnnxExport, x: tf.Tensor): void {
   if (!ok) {
     const actual = x instanceof tf.Tensor ? x.shape : [];
     throw new InvalidInputError(
-      expected,
-      actual,
+      PACKAGE,
       `OnnxModel.predict: expected a float32 tensor of shape [N, ${expected.slice(1).join(', ')}], got ` +
-        `${x instanceof tf.Tensor ? `${x.dtype} [${x.shape.join(', ')}]` : describe(x)}. Pass images shaped like the model's input.`,
+        `${x instanceof tf.Tensor ? `${x.dtype} [${x.shape.join(', ')}]` : describeValue(x)}. Pass images shaped like the model's input.`,
+      { expected, actual },
     );
   }
 }
@@ -80,11 +82,11 @@ function checkValues(exported: OnnxExport, values: unknown, shape: unknown): voi
   const size = fits ? (dims as number[]).reduce((a, b) => a * b, 1) : -1;
   if (!fits || !(values instanceof Float32Array) || values.length !== size) {
     throw new InvalidInputError(
-      expected,
-      dims.filter((d): d is number => typeof d === 'number'),
+      PACKAGE,
       `OnnxModel.predictValues: expected a Float32Array of N·${expected.slice(1).join('·')} values and the shape ` +
-        `[N, ${expected.slice(1).join(', ')}], got ${describe(values)}${values instanceof Float32Array ? ` of ${values.length} values` : ''} ` +
-        `and ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}. Pass row-major images shaped like the model's input.`,
+        `[N, ${expected.slice(1).join(', ')}], got ${describeValue(values)}${values instanceof Float32Array ? ` of ${values.length} values` : ''} ` +
+        `and ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describeValue(shape)}. Pass row-major images shaped like the model's input.`,
+      { expected, actual: dims.filter((d): d is number => typeof d === 'number') },
     );
   }
 }

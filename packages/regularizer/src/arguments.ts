@@ -1,41 +1,16 @@
+import { describeValue, isNumberList, isOptionsObject, isTensor, modelFault } from '@pixsim/core';
 import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
+  PACKAGE,
   InvalidInputError,
-  InvalidLabelsError,
+  invalidLabelsError,
   InvalidOptionError,
   NonFiniteValueError,
   ShapeMismatchError,
 } from './errors';
 import type { TaskLoss } from './train-step';
-
-/** A tf.Tensor, checked structurally so that tensors of another copy of tfjs-core pass too. */
-export function isTensor(x: unknown): x is tf.Tensor {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    Array.isArray((x as tf.Tensor).shape) &&
-    typeof (x as tf.Tensor).rank === 'number' &&
-    typeof (x as tf.Tensor).dataSync === 'function'
-  );
-}
-
-/** A short description of a bad argument for messages: its shape, or its type. */
-export function describe(x: unknown): string {
-  if (isTensor(x)) return `a tensor of shape [${x.shape.join(', ')}]`;
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  return typeof x === 'string' ? `the string '${x.slice(0, 20)}'` : typeof x;
-}
-
-/**
- * `x` for an error message about a number: the number itself, else what {@link describe} says (so that
- * `alpha: '0.1'` reads "got the string '0.1'", not "got 0.1").
- */
-export function describeNumber(x: unknown): string {
-  return typeof x === 'number' ? String(x) : describe(x);
-}
 
 /** Throws {@link InvalidInputError} unless `x` is a live (not disposed) tensor. */
 export function assertLiveTensor(
@@ -46,14 +21,16 @@ export function assertLiveTensor(
 ): asserts x is tf.Tensor {
   if (!isTensor(x)) {
     throw new InvalidInputError(
-      parameter,
-      `${fn}: ${parameter} must be a tf.Tensor ${expected}, got ${describe(x)}.`,
+      PACKAGE,
+      `${fn}: ${parameter} must be a tf.Tensor ${expected}, got ${describeValue(x)}.`,
+      { parameter },
     );
   }
   if (x.isDisposed) {
     throw new InvalidInputError(
-      parameter,
+      PACKAGE,
       `${fn}: ${parameter} was disposed; pass a live tensor (clone it before disposing the original).`,
+      { parameter },
     );
   }
 }
@@ -77,23 +54,27 @@ export function assertImageBatch(
     .join(', ')}]`;
   if (images.rank !== inputShape.length) {
     throw new InvalidInputError(
-      parameter,
+      PACKAGE,
       `${fn}: ${parameter} has shape [${shape.join(', ')}] but the model takes ${wanted}; reshape the images ` +
         '(add the channel axis for grey images).',
+      { parameter },
     );
   }
   if (shape[0] === 0) {
-    throw new InvalidInputError(parameter, `${fn}: ${parameter} holds no image (N = 0); pass at least one.`);
+    throw new InvalidInputError(PACKAGE, `${fn}: ${parameter} holds no image (N = 0); pass at least one.`, {
+      parameter,
+    });
   }
   for (let d = spatial ? 1 : inputShape.length - 1; d < inputShape.length; d++) {
     const want = inputShape[d];
     if (want != null && shape[d] !== want) {
       throw new InvalidInputError(
-        parameter,
+        PACKAGE,
         `${fn}: ${parameter} has shape [${shape.join(', ')}] but the model takes ${wanted}; ` +
           (d === inputShape.length - 1
             ? 'convert the images to the channel count the model was built for.'
             : 'resize or crop the images to the model input size.'),
+        { parameter },
       );
     }
   }
@@ -105,26 +86,18 @@ export function assertLiveModel(
   parameter: string,
   model: unknown,
 ): asserts model is tfl.LayersModel {
-  const m = model as tfl.LayersModel | null;
-  if (m == null || typeof m !== 'object' || typeof m.apply !== 'function' || !Array.isArray(m.inputs)) {
+  const fault = modelFault(model);
+  if (fault === 'not-a-model') {
     throw new InvalidInputError(
-      parameter,
-      `${fn}: ${parameter} must be a tf.LayersModel, got ${describe(model)}.`,
+      PACKAGE,
+      `${fn}: ${parameter} must be a tf.LayersModel, got ${describeValue(model)}.`,
+      { parameter },
     );
   }
-  let disposed = (m as unknown as { _refCount: number | null })._refCount === 0;
-  if (!disposed) {
-    try {
-      disposed = m.weights.some((w) => w.read().isDisposed);
-    } catch {
-      disposed = true;
-    }
-  }
-  if (disposed) {
-    throw new InvalidInputError(
+  if (fault === 'disposed') {
+    throw new InvalidInputError(PACKAGE, `${fn}: ${parameter} was disposed; build or load the model again.`, {
       parameter,
-      `${fn}: ${parameter} was disposed; build or load the model again.`,
-    );
+    });
   }
 }
 
@@ -148,9 +121,10 @@ export function* labelsReads(
     assertLiveTensor(fn, 'labels', labels, '[B] of class indices');
     if (labels.rank !== 1) {
       throw new InvalidInputError(
-        'labels',
+        PACKAGE,
         `${fn}: labels must be [B] class indices, got shape [${labels.shape.join(', ')}]; convert one-hot ` +
           'rows with tf.argMax(labels, 1).',
+        { parameter: 'labels' },
       );
     }
     values = yield labels;
@@ -158,18 +132,22 @@ export function* labelsReads(
     values = labels as ArrayLike<number>;
   } else {
     throw new InvalidInputError(
-      'labels',
-      `${fn}: labels must be a [B] tensor or an array of class indices, got ${describe(labels)}.`,
+      PACKAGE,
+      `${fn}: labels must be a [B] tensor or an array of class indices, got ${describeValue(labels)}.`,
+      { parameter: 'labels' },
     );
   }
   if (values.length !== n) {
-    throw new ShapeMismatchError(`${fn}: ${n} inputs but ${values.length} labels; give one label per image.`);
+    throw new ShapeMismatchError(
+      PACKAGE,
+      `${fn}: ${n} inputs but ${values.length} labels; give one label per image.`,
+    );
   }
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new InvalidLabelsError(fn, i, v as number, classes);
+      throw invalidLabelsError(fn, i, v as number, classes);
     }
     out[i] = v;
   }
@@ -191,17 +169,22 @@ export function* targetsReads(fn: string, targets: unknown, k: number): TensorRe
     values = targets as ArrayLike<number>;
   } else {
     throw new InvalidOptionError(
-      `${fn}: targets must be a [k] tensor or an array of numbers, got ${describe(targets)}.`,
+      PACKAGE,
+      `${fn}: targets must be a [k] tensor or an array of numbers, got ${describeValue(targets)}.`,
     );
   }
   if (values.length !== k) {
-    throw new ShapeMismatchError(`${fn}: ${k} pairs but ${values.length} targets; give one target per pair.`);
+    throw new ShapeMismatchError(
+      PACKAGE,
+      `${fn}: ${k} pairs but ${values.length} targets; give one target per pair.`,
+    );
   }
   const out = new Float32Array(k);
   for (let p = 0; p < k; p++) {
     const y = values[p];
     if (!(typeof y === 'number' && y >= -1 && y <= 1)) {
       throw new NonFiniteValueError(
+        PACKAGE,
         `${fn}: target ${p} is ${y}; similarity targets must be finite and in [−1, 1].`,
       );
     }
@@ -216,9 +199,10 @@ export function* targetsReads(fn: string, targets: unknown, k: number): TensorRe
  */
 export function readOptions<T extends object>(fn: string, options: T | undefined): T {
   if (options === undefined) return {} as T;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (!isOptionsObject(options)) {
     throw new InvalidOptionError(
-      `${fn}: options must be an object (or left out for the defaults), got ${describe(options)}.`,
+      PACKAGE,
+      `${fn}: options must be an object (or left out for the defaults), got ${describeValue(options)}.`,
     );
   }
   return options;
@@ -226,10 +210,11 @@ export function readOptions<T extends object>(fn: string, options: T | undefined
 
 /** Throws {@link InvalidInputError} unless `x` is an array or typed array of numbers. */
 export function assertNumberList(fn: string, parameter: string, x: unknown): asserts x is ArrayLike<number> {
-  if (!(Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView)))) {
+  if (!isNumberList(x)) {
     throw new InvalidInputError(
-      parameter,
-      `${fn}: ${parameter} must be an array or typed array of numbers, got ${describe(x)}.`,
+      PACKAGE,
+      `${fn}: ${parameter} must be an array or typed array of numbers, got ${describeValue(x)}.`,
+      { parameter },
     );
   }
 }
@@ -242,15 +227,17 @@ export function assertNumberList(fn: string, parameter: string, x: unknown): ass
 export function assertPairList(fn: string, pairs: unknown, n: number): asserts pairs is Int32Array {
   if (!(pairs instanceof Int32Array) || pairs.length % 2 !== 0) {
     throw new InvalidInputError(
-      'pairs',
+      PACKAGE,
       `${fn}: pairs must be an Int32Array of even length [i0, j0, i1, j1, …] (from selectPairs or ` +
-        `targets.pairs), got ${pairs instanceof Int32Array ? `length ${pairs.length}` : describe(pairs)}.`,
+        `targets.pairs), got ${pairs instanceof Int32Array ? `length ${pairs.length}` : describeValue(pairs)}.`,
+      { parameter: 'pairs' },
     );
   }
   for (let p = 0; p < pairs.length; p++) {
     const i = pairs[p];
     if (i < 0 || i >= n) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: pair index ${i} (entry ${p}) is outside the ${n} regularization images; pass pairs ` +
           'selected for these targets (e.g. targets.pairs).',
       );
@@ -273,9 +260,10 @@ export function assertPairTargets(fn: string, targets: unknown): void {
     !(t.pairs instanceof Int32Array)
   ) {
     throw new InvalidInputError(
-      'targets',
+      PACKAGE,
       `${fn}: targets must come from a targets function (thresholdedPixelTargets, matrixTargets, …): ` +
-        `{ n, matrix: Float32Array(n·n), pairs }, got ${describe(targets)}.`,
+        `{ n, matrix: Float32Array(n·n), pairs }, got ${describeValue(targets)}.`,
+      { parameter: 'targets' },
     );
   }
 }
@@ -292,6 +280,6 @@ export function assertLabelRange(
   if (classes == null) return;
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i];
-    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InvalidLabelsError(fn, i, v, classes);
+    if (!Number.isInteger(v) || v < 0 || v >= classes) throw invalidLabelsError(fn, i, v, classes);
   }
 }

@@ -1,6 +1,7 @@
+import { describeValue } from '@pixsim/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertLiveTensor, describe } from './arguments';
-import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { assertLiveTensor } from './arguments';
+import { PACKAGE, InvalidOptionError, ShapeMismatchError } from './errors';
 import type { Random } from './random';
 
 /**
@@ -50,8 +51,9 @@ export function resolveAugmentation(fn: string, augment: unknown): Augmenter | n
     typeof o.flip !== 'boolean'
   ) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: augment must be 'cifar', false, { padding: integer ≥ 0, flip: boolean } or a function ` +
-        `(images, random) => images, got ${describe(augment)}.`,
+        `(images, random) => images, got ${describeValue(augment)}.`,
     );
   }
   const checked = { padding: o.padding as number, flip: o.flip };
@@ -65,8 +67,9 @@ function checkedCustom(fn: string, augment: Augmenter): Augmenter {
     if (!(out instanceof tf.Tensor) || !tf.util.arraysEqual(out.shape, images.shape)) {
       if (out instanceof tf.Tensor && out !== images) out.dispose();
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: the augment function must return a tensor of the batch's shape [${images.shape.join(', ')}], ` +
-          `got ${out instanceof tf.Tensor ? `[${out.shape.join(', ')}]` : describe(out)}.`,
+          `got ${out instanceof tf.Tensor ? `[${out.shape.join(', ')}]` : describeValue(out)}.`,
       );
     }
     return out;
@@ -93,6 +96,7 @@ export function randomCropFlip(images: tf.Tensor4D, options: CropFlipOptions, ra
   const p = options.padding;
   if (images.rank !== 4 || p >= h || p >= w) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `randomCropFlip: reflect padding ${p} needs [B, H, W, C] images larger than ${p} on both sides, ` +
         `got [${images.shape.join(', ')}]. Use a smaller padding (the reference pads 32×32 CIFAR images by 4).`,
     );

@@ -1,6 +1,6 @@
+import { describeValue } from '@pixsim/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { describe } from './arguments';
 import { CheckpointError } from './errors';
 
 /** JSON-serialisable checkpoint metadata. */
@@ -60,7 +60,7 @@ const isObject = (x: unknown): x is Record<string, unknown> =>
 export function assertDir(fn: string, dir: unknown): void {
   if (typeof dir !== 'string' || dir === '') {
     throw new CheckpointError(
-      `${fn}: dir must be a non-empty checkpoint directory name, got ${describe(dir)}.`,
+      `${fn}: dir must be a non-empty checkpoint directory name, got ${describeValue(dir)}.`,
     );
   }
 }
@@ -72,29 +72,29 @@ export function assertContents(fn: string, contents: unknown): void {
   const c = contents as Partial<CheckpointContents> | null;
   if (!isObject(c) || !isObject(c.model) || typeof c.model.getWeights !== 'function') {
     throw new CheckpointError(
-      `${fn}: contents must be { model, optimizer?, metadata?, tensors? } with a tf.LayersModel, got ${describe(contents)}.`,
+      `${fn}: contents must be { model, optimizer?, metadata?, tensors? } with a tf.LayersModel, got ${describeValue(contents)}.`,
     );
   }
   if (c.optimizer !== undefined && !(c.optimizer instanceof tf.Optimizer)) {
     throw new CheckpointError(
-      `${fn}: contents.optimizer must be a tf.Optimizer, got ${describe(c.optimizer)}.`,
+      `${fn}: contents.optimizer must be a tf.Optimizer, got ${describeValue(c.optimizer)}.`,
     );
   }
   if (c.metadata !== undefined && !isObject(c.metadata)) {
     throw new CheckpointError(
-      `${fn}: contents.metadata must be a plain object, got ${describe(c.metadata)}.`,
+      `${fn}: contents.metadata must be a plain object, got ${describeValue(c.metadata)}.`,
     );
   }
   if (c.tensors !== undefined) {
     if (!isObject(c.tensors)) {
       throw new CheckpointError(
-        `${fn}: contents.tensors must be { name: tensor }, got ${describe(c.tensors)}.`,
+        `${fn}: contents.tensors must be { name: tensor }, got ${describeValue(c.tensors)}.`,
       );
     }
     for (const [name, t] of Object.entries(c.tensors)) {
       if (!(t instanceof tf.Tensor) || t.isDisposed) {
         throw new CheckpointError(
-          `${fn}: contents.tensors.${name} must be a live tensor, got ${describe(t)}${t instanceof tf.Tensor ? ' (disposed)' : ''}.`,
+          `${fn}: contents.tensors.${name} must be a live tensor, got ${describeValue(t)}${t instanceof tf.Tensor ? ' (disposed)' : ''}.`,
         );
       }
     }
@@ -112,7 +112,7 @@ export function assertInto(fn: string, into: unknown): void {
     (i.optimizer !== undefined && !(i.optimizer instanceof tf.Optimizer))
   ) {
     throw new CheckpointError(
-      `${fn}: into must be { model, optimizer? } naming the tf.LayersModel to restore into, got ${describe(into)}.`,
+      `${fn}: into must be { model, optimizer? } naming the tf.LayersModel to restore into, got ${describeValue(into)}.`,
     );
   }
 }

@@ -1,3 +1,17 @@
+import { InvalidLabelsError, PixsimError, type PixsimErrorOptions } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/regularizer';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export {
+  InvalidInputError,
+  InvalidLabelsError,
+  InvalidOptionError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+} from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/regularizer` throws. */
 export type RegularizerErrorCode =
   | 'INVALID_OPTION'
@@ -13,61 +27,34 @@ export type RegularizerErrorCode =
   | 'UNWRITABLE_PATH'
   | 'PIXEL_RANGE';
 
-const FAMILY = Symbol.for('@pixsim/regularizer/RegularizerError');
-
 /**
  * Base class of every error thrown by `@pixsim/regularizer`. `code` is stable and safe to switch on;
  * the message names the problem and the fix.
  */
-export class RegularizerError extends Error {
-  readonly code: RegularizerErrorCode;
+export class RegularizerError extends PixsimError<RegularizerErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: RegularizerErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  constructor(code: RegularizerErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True when `error` was thrown by `@pixsim/regularizer`, also by another copy of the package (its ESM and
-   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
-   */
+  /** @deprecated Use {@link RegularizerError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
   static is(error: unknown): error is RegularizerError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
-  }
-}
-
-/** An option is missing, of the wrong type or outside its valid range (α < 0, k < 1, unknown loss name…). */
-export class InvalidOptionError extends RegularizerError {
-  constructor(message: string) {
-    super('INVALID_OPTION', message);
-  }
-}
-
-/** Inputs that must agree in shape do not (pair batches, image arrays and their declared shape, targets). */
-export class ShapeMismatchError extends RegularizerError {
-  constructor(message: string) {
-    super('SHAPE_MISMATCH', message);
+    return RegularizerError.isInstance(error);
   }
 }
 
 /** A tap names a layer the model does not have. */
 export class UnknownLayerError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/UnknownLayerError';
   constructor(message: string) {
     super('UNKNOWN_LAYER', message);
   }
 }
 
-/** A value that must be finite (a loss, an image, a target) is NaN or ±Infinity. */
-export class NonFiniteValueError extends RegularizerError {
-  constructor(message: string) {
-    super('NON_FINITE_VALUE', message);
-  }
-}
-
 /** Saved state (running means, tap weights, sampler or trainer state) does not fit the object restoring it. */
 export class StateMismatchError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/StateMismatchError';
   constructor(message: string) {
     super('STATE_MISMATCH', message);
   }
@@ -75,6 +62,7 @@ export class StateMismatchError extends RegularizerError {
 
 /** A checkpoint could not be found, read or written. */
 export class CheckpointError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/CheckpointError';
   constructor(message: string) {
     super('CHECKPOINT', message);
   }
@@ -97,6 +85,7 @@ export type NonFiniteSource =
  * statistics, running means and tap logits are as they were before it.
  */
 export class NonFiniteStepError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/NonFiniteStepError';
   /** Where the non-finite value was found. */
   readonly source: NonFiniteSource;
   /** The batch, as the caller named it (e.g. `epoch 3, step 12, images 768…831` from `train()`). */
@@ -117,50 +106,17 @@ export class NonFiniteStepError extends RegularizerError {
   }
 }
 
-/** Class labels are not integers in `[0, classes)`. */
-export class InvalidLabelsError extends RegularizerError {
-  /** Position of the first bad label. */
-  readonly index: number;
-  /** The bad label. */
-  readonly value: number;
-  /** The number of classes (the model's output width). */
-  readonly classes: number;
-
-  constructor(fn: string, index: number, value: number, classes: number) {
-    super(
-      'INVALID_LABELS',
-      `${fn}: label ${index} is ${value}; labels must be integers in [0, ${classes}) for a model with ` +
-        `${classes} outputs. Pass class indices (not one-hot rows), or give the model one output per class.`,
-    );
-    this.index = index;
-    this.value = value;
-    this.classes = classes;
-  }
-}
-
 /** The regularizer taps another model than the one being trained, so `L_sim` cannot move its weights. */
 export class ModelMismatchError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/ModelMismatchError';
   constructor(message: string) {
     super('MODEL_MISMATCH', message);
   }
 }
 
-/**
- * A tensor or model argument cannot be used: disposed, not a tensor, empty (N = 0), or of a rank,
- * channel count or size that does not fit the model.
- */
-export class InvalidInputError extends RegularizerError {
-  /** The parameter at fault, e.g. `inputs` or `pairs.a`. */
-  readonly parameter: string;
-
-  constructor(parameter: string, message: string) {
-    super('INVALID_INPUT', message);
-    this.parameter = parameter;
-  }
-}
-
 /** A checkpoint or metrics location cannot be written (read-only file system, a file in the way…). */
 export class UnwritablePathError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/UnwritablePathError';
   /** The path that cannot be written. */
   readonly path: string;
   /** The Node error code behind it (`EROFS`, `EACCES`, `ENOTDIR`, `EEXIST`, `EISDIR`, `ENOSPC`…). */
@@ -178,6 +134,7 @@ export class UnwritablePathError extends RegularizerError {
  * 0..255 values that were not divided by 255), or integer pixels outside [0, 255].
  */
 export class PixelRangeError extends RegularizerError {
+  static override readonly marker: string = '@pixsim/regularizer/PixelRangeError';
   /** The argument at fault, e.g. `train.images`. */
   readonly argument: string;
   /** Smallest and largest value found. */
@@ -199,4 +156,22 @@ export class PixelRangeError extends RegularizerError {
     this.max = max;
     this.expected = expected;
   }
+}
+
+/**
+ * The {@link InvalidLabelsError} for label `value` at `index`, which is not an integer in `[0, classes)`
+ * (`classes`: the model's output width).
+ */
+export function invalidLabelsError(
+  fn: string,
+  index: number,
+  value: number,
+  classes: number,
+): InvalidLabelsError {
+  return new InvalidLabelsError(
+    PACKAGE,
+    `${fn}: label ${index} is ${value}; labels must be integers in [0, ${classes}) for a model with ` +
+      `${classes} outputs. Pass class indices (not one-hot rows), or give the model one output per class.`,
+    { index, value, classes },
+  );
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@pixsim/core';
 import {
   atanhSquaredLossReads,
   mseLossReads,
@@ -8,8 +9,8 @@ import {
 } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertNumberList, assertPairList, assertPairTargets, describe, readOptions } from './arguments';
-import { InvalidOptionError } from './errors';
+import { assertNumberList, assertPairList, assertPairTargets, readOptions } from './arguments';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { finiteImagesReads, type SimilarityRegularizer, withCheckedStep } from './similarity-regularizer';
 import { type PairTargets, targetsOf } from './targets';
@@ -65,7 +66,7 @@ function* classifierReads(
   assertNumberList(fn, 'indices', indices);
   readOptions(fn, options);
   const batchSize = options.batchSize ?? 256;
-  if (indices.length === 0) throw new InvalidOptionError(`${fn}: no images to evaluate.`);
+  if (indices.length === 0) throw new InvalidOptionError(PACKAGE, `${fn}: no images to evaluate.`);
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < indices.length; start += batchSize) {
@@ -158,7 +159,7 @@ function* similarityReads(
   readOptions(fn, options);
   const batchSize = Math.max(2, options.batchSize ?? 128);
   const k = pairs.length >> 1;
-  if (k < 1) throw new InvalidOptionError(`${fn}: no pairs to evaluate.`);
+  if (k < 1) throw new InvalidOptionError(PACKAGE, `${fn}: no pairs to evaluate.`);
   const images = Array.from(new Set(pairs)).sort((x, y) => x - y);
   // Pass 1: per-tap channel means over the distinct images.
   let sums: Float64Array[] | null = null;
@@ -240,7 +241,8 @@ function* similarityReads(
 function assertStore(fn: string, store: unknown): asserts store is ImageStore {
   if (!(store instanceof ImageStore)) {
     throw new InvalidOptionError(
-      `${fn}: store must be an ImageStore (new ImageStore({ images, shape, labels })), got ${describe(store)}.`,
+      PACKAGE,
+      `${fn}: store must be an ImageStore (new ImageStore({ images, shape, labels })), got ${describeValue(store)}.`,
     );
   }
 }

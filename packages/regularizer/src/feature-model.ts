@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError, UnknownLayerError } from './errors';
+import { PACKAGE, InvalidOptionError, UnknownLayerError } from './errors';
 import type { SimilarityRegularizerOptions } from './similarity-regularizer';
 
 /**
@@ -14,11 +14,12 @@ export function buildFeatureModel(
 ): { featureModel: tfl.LayersModel; taps: string[]; outputIndices: number[] } {
   const { model, featureModel } = options;
   if (model && featureModel) {
-    throw new InvalidOptionError(`${fn}: pass either model (with taps) or featureModel, not both.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: pass either model (with taps) or featureModel, not both.`);
   }
   if (featureModel) {
     if (!isLayersModel(featureModel)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: featureModel must be a tf.LayersModel whose outputs include the taps.`,
       );
     }
@@ -44,12 +45,14 @@ export function buildFeatureModel(
   }
   if (!isLayersModel(model)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: pass model (a tf.LayersModel) with taps (names of its layers), or a ready featureModel.`,
     );
   }
   const taps = options.taps ? [...options.taps] : [];
   if (taps.length === 0) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: taps must name at least one layer of the model (e.g. ['stem', 'stage1', 'stage2', 'stage3', ` +
         `'stage4'] for the pixsim ResNets); its layers are ${layerList(model)}.`,
     );
@@ -66,6 +69,7 @@ export function buildFeatureModel(
       return layer.output as tfl.SymbolicTensor;
     } catch (err) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: layer '${name}' cannot be tapped (${(err as Error).message}); tap a layer used once in the graph.`,
       );
     }
@@ -81,9 +85,10 @@ function assertUniqueTaps(fn: string, taps: string[]): void {
   const seen = new Set<string>();
   for (const t of taps) {
     if (typeof t !== 'string' || t.length === 0) {
-      throw new InvalidOptionError(`${fn}: tap names must be non-empty strings, got ${String(t)}.`);
+      throw new InvalidOptionError(PACKAGE, `${fn}: tap names must be non-empty strings, got ${String(t)}.`);
     }
-    if (seen.has(t)) throw new InvalidOptionError(`${fn}: tap '${t}' is listed twice; list each layer once.`);
+    if (seen.has(t))
+      throw new InvalidOptionError(PACKAGE, `${fn}: tap '${t}' is listed twice; list each layer once.`);
     seen.add(t);
   }
 }

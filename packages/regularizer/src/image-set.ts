@@ -1,7 +1,8 @@
+import { describeValue } from '@pixsim/core';
 import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertLiveTensor, assertNumberList, describe } from './arguments';
-import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { assertLiveTensor, assertNumberList } from './arguments';
+import { PACKAGE, InvalidOptionError, ShapeMismatchError } from './errors';
 import { assertUnitPixels, tensorPixelsReads } from './pixel-range';
 
 /** Pixel arrays the trainer accepts: `uint8` pixels in [0, 255] or floats already in [0, 1]. */
@@ -45,7 +46,8 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
   const fn = 'ImageStore';
   if (set == null || set.images == null) {
     throw new InvalidOptionError(
-      `${fn}: ${what} must be an object { images, shape, labels? }, got ${describe(set)}.`,
+      PACKAGE,
+      `${fn}: ${what} must be an object { images, shape, labels? }, got ${describeValue(set)}.`,
     );
   }
   let shape: number[];
@@ -57,6 +59,7 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
     const t = set.images;
     if (t.rank !== 4) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: ${what}.images must be a rank-4 [N, H, W, C] tensor, got [${t.shape.join(', ')}]. ` +
           'Add a channel axis with tf.expandDims(x, 3) for grey images.',
       );
@@ -64,12 +67,14 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
     shape = [...t.shape];
     if (set.shape && !tf.util.arraysEqual([...set.shape], shape)) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: ${what}.shape [${set.shape.join(', ')}] disagrees with the tensor's shape [${shape.join(', ')}]; ` +
           'drop shape or fix it.',
       );
     }
     if (t.dtype !== 'float32' && t.dtype !== 'int32') {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: ${what}.images must be a float32 tensor in [0, 1] or an int32 tensor of 0..255 pixels, ` +
           `got dtype ${t.dtype}; cast it with tf.cast first.`,
       );
@@ -83,12 +88,14 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
     const isByte = px instanceof Uint8Array || px instanceof Uint8ClampedArray;
     if (!(isByte || px instanceof Float32Array || px instanceof Float64Array)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: ${what}.images must be a Uint8Array, Uint8ClampedArray, Float32Array, Float64Array or a ` +
           'tf.Tensor4D; convert other arrays first.',
       );
     }
     if (set.shape?.length !== 4 || !set.shape.every((d) => Number.isInteger(d) && d > 0)) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: ${what}.shape must be [N, H, W, C] with positive integers for a typed-array images field, ` +
           `got ${set.shape ? `[${set.shape.join(', ')}]` : 'nothing'}.`,
       );
@@ -97,6 +104,7 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
     const size = shape[0] * shape[1] * shape[2] * shape[3];
     if (px.length !== size) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: ${what}.images holds ${px.length} values but shape [${shape.join(', ')}] needs ${size}; ` +
           'the array is truncated or the shape is wrong.',
       );
@@ -106,11 +114,12 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
     tensor = null;
     scale = isByte ? 1 / 255 : 1;
   }
-  if (shape[0] < 1) throw new ShapeMismatchError(`${fn}: ${what} holds no images (N = 0).`);
+  if (shape[0] < 1) throw new ShapeMismatchError(PACKAGE, `${fn}: ${what} holds no images (N = 0).`);
   let labels: Int32Array | null = null;
   if (set.labels != null) {
     if (set.labels.length !== shape[0]) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: ${what}.labels has ${set.labels.length} entries for ${shape[0]} images; give one label per image.`,
       );
     }
@@ -118,6 +127,7 @@ function* imageSetReads(set: ImageSet, what: string): TensorReads<StoreFields> {
     for (let i = 0; i < read.length; i++) {
       if (read[i] !== set.labels[i] || read[i] < 0) {
         throw new InvalidOptionError(
+          PACKAGE,
           `${fn}: ${what}.labels[${i}] = ${set.labels[i]} is not a non-negative integer class index.`,
         );
       }
@@ -182,13 +192,16 @@ export class ImageStore {
     assertNumberList('ImageStore.gather', 'indices', indices);
     const b = indices.length;
     if (b === 0) {
-      throw new ShapeMismatchError('ImageStore.gather: indices are empty; pass at least one image index.');
+      throw new ShapeMismatchError(
+        PACKAGE,
+        'ImageStore.gather: indices are empty; pass at least one image index.',
+      );
     }
     const shape: [number, number, number, number] = [b, this.height, this.width, this.channels];
     for (let k = 0; k < b; k++) {
       const i = indices[k];
       if (!(Number.isInteger(i) && i >= 0 && i < this.n)) {
-        throw new ShapeMismatchError(`ImageStore.gather: index ${i} is outside [0, ${this.n}).`);
+        throw new ShapeMismatchError(PACKAGE, `ImageStore.gather: index ${i} is outside [0, ${this.n}).`);
       }
     }
     if (this.tensor) {
@@ -214,7 +227,10 @@ export class ImageStore {
   /** Labels of `indices` (throws when the set has none). */
   labelsOf(indices: ArrayLike<number>): Int32Array {
     if (!this.labels) {
-      throw new InvalidOptionError('ImageStore: this image set has no labels; pass labels: Int32Array(N).');
+      throw new InvalidOptionError(
+        PACKAGE,
+        'ImageStore: this image set has no labels; pass labels: Int32Array(N).',
+      );
     }
     const out = new Int32Array(indices.length);
     for (let k = 0; k < indices.length; k++) out[k] = this.labels[indices[k]];
@@ -249,6 +265,7 @@ export function scaleInputs(images: tf.Tensor4D, scaling: InputScaling = 'refere
   if (scaling === 'unit') return images;
   if (typeof scaling === 'function') return scaling(images);
   throw new InvalidOptionError(
-    `inputScaling must be 'reference', 'unit' or a function, got ${describe(scaling)}.`,
+    PACKAGE,
+    `inputScaling must be 'reference', 'unit' or a function, got ${describeValue(scaling)}.`,
   );
 }

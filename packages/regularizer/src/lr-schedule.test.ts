@@ -23,6 +23,6 @@ describe('cyclicStepDecay', () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5']) {
       expect(() => cyclicStepDecay({ epochScale: bad as number })).toThrow(InvalidOptionError);
     }
-    expect(() => cyclicStepDecay({ epochScale: '5' as never })).toThrow(/got the string '5'/);
+    expect(() => cyclicStepDecay({ epochScale: '5' as never })).toThrow(/got '5'\./);
   });
 });

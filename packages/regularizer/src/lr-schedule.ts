@@ -1,5 +1,6 @@
-import { describeNumber, readOptions } from './arguments';
-import { InvalidOptionError } from './errors';
+import { describeValue } from '@pixsim/core';
+import { readOptions } from './arguments';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /** A learning rate per epoch (epochs count from 0). */
 export type LearningRateSchedule = (epoch: number) => number;
@@ -43,27 +44,35 @@ export function cyclicStepDecay(options: CyclicStepDecayOptions = {}): LearningR
   const cycle = options.cycle ?? 20;
   const epochScale = options.epochScale ?? 1;
   if (!(Number.isFinite(initial) && initial > 0)) {
-    throw new InvalidOptionError(`${fn}: initial learning rate must be > 0, got ${options.initial}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: initial learning rate must be > 0, got ${options.initial}.`,
+    );
   }
   if (!(Number.isFinite(factor) && factor > 0)) {
-    throw new InvalidOptionError(`${fn}: factor must be > 0, got ${options.factor}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: factor must be > 0, got ${options.factor}.`);
   }
   for (const [name, v] of [
     ['every', every],
     ['cycle', cycle],
   ] as const) {
     if (!(Number.isInteger(v) && v >= 1)) {
-      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer number of epochs, got ${v}.`);
+      throw new InvalidOptionError(
+        PACKAGE,
+        `${fn}: ${name} must be a positive integer number of epochs, got ${v}.`,
+      );
     }
   }
   if (!(typeof epochScale === 'number' && Number.isFinite(epochScale) && epochScale > 0)) {
     throw new InvalidOptionError(
-      `${fn}: epochScale must be a finite number > 0 (the paper's epochs over yours, e.g. 40 / 8), got ${describeNumber(options.epochScale)}.`,
+      PACKAGE,
+      `${fn}: epochScale must be a finite number > 0 (the paper's epochs over yours, e.g. 40 / 8), got ${describeValue(options.epochScale)}.`,
     );
   }
   return (epoch: number) => {
     if (!(Number.isInteger(epoch) && epoch >= 0)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: the schedule takes an epoch index, an integer ≥ 0, got ${typeof epoch === 'number' ? epoch : typeof epoch}.`,
       );
     }

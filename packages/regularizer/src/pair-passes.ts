@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /**
  * How the 2k images of a pair batch go through the network:
@@ -20,6 +20,7 @@ export function resolvePairPasses(fn: string, value: PairPasses | undefined): Pa
   const passes = value ?? 'separate';
   if (!PAIR_PASSES.includes(passes)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: pairPasses must be 'separate' (the reference: k images i, then k images j) or 'joint' (one pass of 2k), got ${String(value)}.`,
     );
   }

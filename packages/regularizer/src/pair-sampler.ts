@@ -1,4 +1,4 @@
-import { InvalidOptionError, StateMismatchError } from './errors';
+import { PACKAGE, InvalidOptionError, StateMismatchError } from './errors';
 import { assertSeed, deriveSeed, mulberry32, shuffleInPlace } from './random';
 
 /** Options of {@link PairSampler}. */
@@ -44,12 +44,14 @@ export class PairSampler {
     const fn = 'PairSampler';
     if (!(pairs instanceof Int32Array) || pairs.length % 2 !== 0) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: pairs must be an Int32Array of even length [i0, j0, i1, j1, …] (from selectPairs).`,
       );
     }
     this.batchSize = options?.batchSize ?? 16;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: batchSize k must be a positive integer, got ${options?.batchSize}.`,
       );
     }
@@ -59,6 +61,7 @@ export class PairSampler {
     this.pairCount = pairs.length / 2;
     if (this.pairCount < this.batchSize) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: only ${this.pairCount} pairs for batches of ${this.batchSize}; every batch would be dropped. ` +
           'Use more regularization images, a wider pair range, or a smaller batchSize.',
       );

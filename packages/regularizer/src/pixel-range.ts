@@ -1,6 +1,6 @@
 import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteValueError, PixelRangeError } from './errors';
+import { PACKAGE, NonFiniteValueError, PixelRangeError } from './errors';
 
 /**
  * Slack allowed around [0, 1] for float pixels (rounding of resampled or augmented images). Values
@@ -41,6 +41,7 @@ export function assertUnitPixels(fn: string, what: string, px: Float32Array | Fl
     const v = px[i];
     if (!Number.isFinite(v)) {
       throw new NonFiniteValueError(
+        PACKAGE,
         `${fn}: ${what} contains ${v} at flat index ${i}; clean the data before training.`,
       );
     }
@@ -73,7 +74,10 @@ export function* tensorPixelsReads(fn: string, what: string, t: tf.Tensor): Tens
     stats.dispose();
   }
   if (finite !== 1) {
-    throw new NonFiniteValueError(`${fn}: ${what} contain NaN or ±Infinity; clean the data before training.`);
+    throw new NonFiniteValueError(
+      PACKAGE,
+      `${fn}: ${what} contain NaN or ±Infinity; clean the data before training.`,
+    );
   }
   const expected: readonly [number, number] = t.dtype === 'int32' ? [0, 255] : [0, 1];
   const tol = t.dtype === 'int32' ? 0 : PIXEL_TOLERANCE;

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /** A seeded generator of uniform floats in [0, 1). */
 export type Random = () => number;
@@ -7,7 +7,7 @@ export type Random = () => number;
 export function assertSeed(fn: string, seed: number): void {
   if (!Number.isInteger(seed) || seed < -(2 ** 31) || seed >= 2 ** 32) {
     const got = typeof seed === 'number' ? String(seed) : typeof seed;
-    throw new InvalidOptionError(`${fn}: seed must be an integer in [-2^31, 2^32), got ${got}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: seed must be an integer in [-2^31, 2^32), got ${got}.`);
   }
 }
 
@@ -20,6 +20,7 @@ export function deriveSeed(seed: number, ...streams: number[]): number {
   for (const s of streams) {
     if (!Number.isInteger(s)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `deriveSeed: stream identifiers must be integers (epoch, purpose…), got ${typeof s === 'number' ? s : typeof s}.`,
       );
     }
@@ -65,6 +66,7 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
 export function permutation(n: number, seed: number): Uint32Array {
   if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 32)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `permutation: n must be an integer count ≥ 0, got ${typeof n === 'number' ? n : typeof n}.`,
     );
   }

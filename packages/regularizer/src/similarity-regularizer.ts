@@ -1,3 +1,4 @@
+import { describeValue, isTensor } from '@pixsim/core';
 import {
   atanhSquaredLoss,
   cosineSimilarity,
@@ -8,8 +9,14 @@ import {
 } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertImageBatch, describe, isTensor, readOptions, readTargets } from './arguments';
-import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError, StateMismatchError } from './errors';
+import { assertImageBatch, readOptions, readTargets } from './arguments';
+import {
+  PACKAGE,
+  InvalidOptionError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+  StateMismatchError,
+} from './errors';
 import { buildFeatureModel } from './feature-model';
 import { firstNonFiniteReads } from './step-guard';
 import { groupableBatchNorms, withGroupedBatchNorm } from './grouped-batch-norm';
@@ -144,7 +151,10 @@ export class SimilarityRegularizer {
   constructor(options: SimilarityRegularizerOptions) {
     const fn = 'SimilarityRegularizer';
     if (options == null || typeof options !== 'object') {
-      throw new InvalidOptionError(`${fn}: pass an options object { model, taps } or { featureModel }.`);
+      throw new InvalidOptionError(
+        PACKAGE,
+        `${fn}: pass an options object { model, taps } or { featureModel }.`,
+      );
     }
     const { featureModel, taps, outputIndices } = buildFeatureModel(fn, options);
     this.featureModel = featureModel;
@@ -153,23 +163,25 @@ export class SimilarityRegularizer {
     this.groupedBatchNorms = options.groupedBatchNorm === false ? null : groupableBatchNorms(featureModel);
     this.momentum = options.momentum ?? 0.9;
     if (!(this.momentum >= 0 && this.momentum < 1)) {
-      throw new InvalidOptionError(`${fn}: momentum β must be in [0, 1), got ${options.momentum}.`);
+      throw new InvalidOptionError(PACKAGE, `${fn}: momentum β must be in [0, 1), got ${options.momentum}.`);
     }
     this.loss = options.loss ?? 'reference';
     if (!LOSS_KINDS.includes(this.loss)) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: unknown loss '${String(options.loss)}'; use one of ${LOSS_KINDS.join(', ')}.`,
       );
     }
     this.eps = options.eps ?? 1e-5;
     if (!(this.eps > 0 && this.eps < 1)) {
-      throw new InvalidOptionError(`${fn}: eps must be in (0, 1), got ${options.eps}.`);
+      throw new InvalidOptionError(PACKAGE, `${fn}: eps must be in (0, 1), got ${options.eps}.`);
     }
     const channels = outputIndices.map((index, t) => {
       const o = featureModel.outputs[index];
       const c = o.shape[o.shape.length - 1];
       if (c == null || o.shape.length < 2) {
         throw new ShapeMismatchError(
+          PACKAGE,
           `${fn}: tap '${taps[t]}' has output shape [${o.shape.join(', ')}]; a tap needs a batch axis and a ` +
             'known channel (last) axis.',
         );
@@ -220,12 +232,13 @@ export class SimilarityRegularizer {
     this.assertPairImages(fn, a, b);
     if (!tf.util.arraysEqual(a.shape, b.shape)) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: a and b must both be [k, H, W, C] with the same shape, got [${a.shape.join(', ')}] and ` +
           `[${b.shape.join(', ')}].`,
       );
     }
     const k = a.shape[0];
-    if (k < 1) throw new ShapeMismatchError(`${fn}: no pairs given (k = 0).`);
+    if (k < 1) throw new ShapeMismatchError(PACKAGE, `${fn}: no pairs given (k = 0).`);
     assertFiniteImages(fn, ['a', 'b'], [a, b]);
     const training = options.training ?? true;
     const centres = options.centres;
@@ -345,7 +358,7 @@ export class SimilarityRegularizer {
     this.assertLive();
     if (tensors == null || typeof tensors !== 'object') {
       throw new StateMismatchError(
-        `${fn}: pass the named tensors of getState() (or of a checkpoint), got ${describe(tensors)}.`,
+        `${fn}: pass the named tensors of getState() (or of a checkpoint), got ${describeValue(tensors)}.`,
       );
     }
     const targets: [string, tf.Variable][] = this.taps.map((tap, t) => [
@@ -378,6 +391,7 @@ export class SimilarityRegularizer {
       const bad = values.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
         throw new NonFiniteValueError(
+          PACKAGE,
           `${fn}: '${name}' holds ${values[bad]} at index ${bad}; restore a state saved before training diverged.`,
         );
       }
@@ -442,6 +456,7 @@ export class SimilarityRegularizer {
   private assertCentres(fn: string, centres: readonly tf.Tensor1D[]): void {
     if (!Array.isArray(centres) || centres.length !== this.taps.length) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: ${Array.isArray(centres) ? centres.length : 'no array of'} centres for ${this.taps.length} taps; give one [C] tensor per tap.`,
       );
     }
@@ -449,6 +464,7 @@ export class SimilarityRegularizer {
       const want = this.runningMeans[t].shape;
       if (!isTensor(c) || c.isDisposed || !tf.util.arraysEqual(c.shape, want)) {
         throw new ShapeMismatchError(
+          PACKAGE,
           `${fn}: centre ${t} must be a live [${want.join(', ')}] tensor (the channels of tap '${this.taps[t]}').`,
         );
       }
@@ -457,7 +473,10 @@ export class SimilarityRegularizer {
 
   private assertLive(): void {
     if (this.disposed) {
-      throw new InvalidOptionError('SimilarityRegularizer: this regularizer was disposed; create a new one.');
+      throw new InvalidOptionError(
+        PACKAGE,
+        'SimilarityRegularizer: this regularizer was disposed; create a new one.',
+      );
     }
   }
 }
@@ -512,6 +531,7 @@ export function* finiteImagesReads(
   const bad = yield* firstNonFiniteReads(images);
   if (bad >= 0) {
     throw new NonFiniteValueError(
+      PACKAGE,
       `${fn}: ${names[bad]} contains NaN or ±Infinity; similarities (and, in training mode, the running ` +
         'means) would be NaN. Clean or drop those images first.',
     );

@@ -1,5 +1,5 @@
 import { assertNumberList } from './arguments';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { assertSeed, mulberry32, permutation, shuffleInPlace } from './random';
 
 /** Indices of a training set split into training and validation parts. */
@@ -20,6 +20,7 @@ export function stratifiedHoldOut(labels: ArrayLike<number>, fraction: number, s
   assertNumberList(fn, 'labels', labels);
   if (!(typeof fraction === 'number' && fraction >= 0 && fraction <= 0.5)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: fraction must be in [0, 0.5], got ${typeof fraction === 'number' ? fraction : typeof fraction}.`,
     );
   }
@@ -53,6 +54,7 @@ export function splitPairs(pairs: Int32Array, requested: number | undefined, see
   const count = requested ?? Math.min(500, Math.floor(total / 10));
   if (!(Number.isInteger(count) && count >= 0 && count < total)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `train: heldOutPairs must be an integer in [0, ${total}), got ${requested}.`,
     );
   }

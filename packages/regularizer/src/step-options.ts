@@ -1,15 +1,9 @@
+import { describeValue } from '@pixsim/core';
 import { runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import {
-  assertImageBatch,
-  assertLiveModel,
-  describe,
-  describeNumber,
-  labelsReads,
-  targetsReads,
-} from './arguments';
-import { InvalidOptionError, ModelMismatchError, ShapeMismatchError } from './errors';
+import { assertImageBatch, assertLiveModel, labelsReads, targetsReads } from './arguments';
+import { PACKAGE, InvalidOptionError, ModelMismatchError, ShapeMismatchError } from './errors';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { SimilarityRegularizer } from './similarity-regularizer';
 import { warnIfSoftmaxLogits } from './softmax-warning';
@@ -39,12 +33,14 @@ function classCount(fn: string, model: tfl.LayersModel, taskKind: TaskLoss): num
   if (typeof taskKind === 'function') return Number.POSITIVE_INFINITY;
   if (taskKind !== 'logits' && taskKind !== 'probabilities') {
     throw new InvalidOptionError(
-      `${fn}: taskLoss must be 'logits', 'probabilities' or a function, got ${describe(taskKind)}.`,
+      PACKAGE,
+      `${fn}: taskLoss must be 'logits', 'probabilities' or a function, got ${describeValue(taskKind)}.`,
     );
   }
   const shape = model.outputs.length === 1 ? model.outputs[0].shape : null;
   if (shape == null || shape.length !== 2 || shape[1] == null) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: the model output must be [B, classes] for taskLoss '${taskKind}', got ` +
         `${shape ? `[${shape.join(', ')}]` : `${model.outputs.length} outputs`}; pass a taskLoss function for other outputs.`,
     );
@@ -71,7 +67,8 @@ function assertSharedWeights(
 function checkVariables(fn: string, variables: unknown): tf.Variable[] {
   if (!Array.isArray(variables) || !variables.every((v) => v instanceof tf.Variable && !v.isDisposed)) {
     throw new InvalidOptionError(
-      `${fn}: variables must be an array of live tf.Variable, got ${describe(variables)}.`,
+      PACKAGE,
+      `${fn}: variables must be an array of live tf.Variable, got ${describeValue(variables)}.`,
     );
   }
   return variables;
@@ -84,19 +81,29 @@ function* checkPairs(
 ): TensorReads<CheckedStep['sim']> {
   const { regularizer, pairs } = options;
   if (!(regularizer instanceof SimilarityRegularizer)) {
-    throw new InvalidOptionError(`${fn}: pairs and alpha > 0 were given without a regularizer; pass one.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: pairs and alpha > 0 were given without a regularizer; pass one.`,
+    );
   }
   if (regularizer.isDisposed) {
-    throw new InvalidOptionError(`${fn}: the regularizer was disposed; create a new SimilarityRegularizer.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: the regularizer was disposed; create a new SimilarityRegularizer.`,
+    );
   }
   if (pairs == null || typeof pairs !== 'object') {
-    throw new InvalidOptionError(`${fn}: pairs must be { a, b, targets }, got ${describe(pairs)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: pairs must be { a, b, targets }, got ${describeValue(pairs)}.`,
+    );
   }
   const shape = [...regularizer.featureModel.inputs[0].shape];
   assertImageBatch(fn, 'pairs.a', pairs.a, shape, false);
   assertImageBatch(fn, 'pairs.b', pairs.b, shape, false);
   if (!tf.util.arraysEqual(pairs.a.shape, pairs.b.shape)) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: pairs.a is [${pairs.a.shape.join(', ')}] but pairs.b is [${pairs.b.shape.join(', ')}]; give ` +
         'the two images of each pair at one size.',
     );
@@ -117,20 +124,25 @@ export function checkStepOptions(fn: string, options: TrainStepOptions): Checked
  */
 export function* checkStepOptionsReads(fn: string, options: TrainStepOptions): TensorReads<CheckedStep> {
   if (options == null || typeof options !== 'object') {
-    throw new InvalidOptionError(`${fn}: pass an options object { model, optimizer, inputs, labels }.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: pass an options object { model, optimizer, inputs, labels }.`,
+    );
   }
   const { model, optimizer } = options;
   assertLiveModel(fn, 'model', model);
   // tf.Optimizer's instanceof check reads a property of its operand, so test for null first.
   if (optimizer == null || !(optimizer instanceof tf.Optimizer)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: optimizer must be a tf.Optimizer (e.g. tf.train.momentum(0.1, 0.9)).`,
     );
   }
   const alpha = options.alpha ?? 0;
   if (!(typeof alpha === 'number' && Number.isFinite(alpha) && alpha >= 0)) {
     throw new InvalidOptionError(
-      `${fn}: alpha α must be a finite number ≥ 0, got ${describeNumber(options.alpha)}; pass e.g. alpha: 4.`,
+      PACKAGE,
+      `${fn}: alpha α must be a finite number ≥ 0, got ${describeValue(options.alpha)}; pass e.g. alpha: 4.`,
     );
   }
   const pairPasses = resolvePairPasses(fn, options.pairPasses);
@@ -150,7 +162,7 @@ export function* checkStepOptionsReads(fn: string, options: TrainStepOptions): T
   if (sim) assertSharedWeights(fn, sim.regularizer, variables);
   const batch = options.batch ?? 'the batch';
   if (typeof batch !== 'string')
-    throw new InvalidOptionError(`${fn}: batch must be a string, got ${describe(batch)}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: batch must be a string, got ${describeValue(batch)}.`);
   return {
     model,
     optimizer,

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 
 /**
  * How the taps are combined into one similarity, `S^CNN = Σ_t π_t · S^CNN_t`:
@@ -14,21 +14,26 @@ export function fixedTapWeights(fn: string, weighting: TapWeighting, count: numb
   if (weighting === 'uniform') return new Array(count).fill(1 / count);
   if (!Array.isArray(weighting)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: tapWeights must be 'trainable', 'uniform' or an array of ${count} weights, got ${String(weighting)}.`,
     );
   }
   if (weighting.length !== count) {
-    throw new InvalidOptionError(`${fn}: tapWeights has ${weighting.length} entries for ${count} taps.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: tapWeights has ${weighting.length} entries for ${count} taps.`,
+    );
   }
   let sum = 0;
   for (const v of weighting) {
     if (!(Number.isFinite(v) && v >= 0)) {
-      throw new InvalidOptionError(`${fn}: fixed tap weights must be finite and ≥ 0, got ${v}.`);
+      throw new InvalidOptionError(PACKAGE, `${fn}: fixed tap weights must be finite and ≥ 0, got ${v}.`);
     }
     sum += v;
   }
   if (Math.abs(sum - 1) > 1e-6) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: fixed tap weights must sum to 1 (they are the combination π), got a sum of ${sum}; divide ` +
         'them by their sum.',
     );

@@ -1,3 +1,4 @@
+import { describeValue, isTensor } from '@pixsim/core';
 import {
   categoricalTargets,
   type PairRange,
@@ -11,9 +12,9 @@ import {
   thresholdTargetsReads,
 } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
+import { PACKAGE, InvalidOptionError, NonFiniteValueError, ShapeMismatchError } from './errors';
 import { type ImageSet, ImageStore } from './image-set';
-import { assertPairList, assertPairTargets, describe, isTensor, readOptions } from './arguments';
+import { assertPairList, assertPairTargets, readOptions } from './arguments';
 
 /**
  * Similarity targets for the regularizer: the N×N matrix `S^target` over the N regularization images
@@ -82,6 +83,7 @@ function* thresholdedPixelReads(
 ): TensorReads<PairTargets> {
   if (options == null || typeof options.th !== 'number') {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: options.th (the threshold Th in (0, 1)) is required, e.g. { th: 0.2 }.`,
     );
   }
@@ -161,6 +163,7 @@ export function neuralTargets(
     const [n, d] = responses?.shape ?? [];
     if (!responses?.values || !(n > 0 && d > 0) || responses.values.length !== n * d) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: responses must be a tf.Tensor2D or { values, shape: [N, R] } with N·R values.`,
       );
     }
@@ -204,7 +207,8 @@ export function matrixTargets(
   ] as const) {
     if (!isTensor(m) && !(m instanceof Float32Array)) {
       throw new InvalidOptionError(
-        `${fn}: ${name} must be an N×N tf.Tensor2D or a row-major Float32Array, got ${describe(m)}.`,
+        PACKAGE,
+        `${fn}: ${name} must be an N×N tf.Tensor2D or a row-major Float32Array, got ${describeValue(m)}.`,
       );
     }
   }
@@ -255,6 +259,7 @@ function* finishReads(
   const n = Math.round(Math.sqrt(matrix.length));
   if (n * n !== matrix.length || n < 2) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: the target matrix must be N×N with N ≥ 2, got ${matrix.length} values.`,
     );
   }
@@ -262,6 +267,7 @@ function* finishReads(
     const x = matrix[v];
     if (!(Math.abs(x) <= 1 + 1e-4)) {
       throw new NonFiniteValueError(
+        PACKAGE,
         `${fn}: target (${Math.floor(v / n)}, ${v % n}) is ${x}; similarity targets must be finite and in ` +
           '[−1, 1]. Normalise the matrix (e.g. with similarityMatrix) first.',
       );
@@ -269,11 +275,12 @@ function* finishReads(
   }
   const selectN = selectFrom instanceof Float32Array ? selectFrom.length : selectFrom.size;
   if (selectN !== matrix.length) {
-    throw new ShapeMismatchError(`${fn}: selectFrom must have the target matrix's shape ${n}×${n}.`);
+    throw new ShapeMismatchError(PACKAGE, `${fn}: selectFrom must have the target matrix's shape ${n}×${n}.`);
   }
   const pairs = yield* selectPairsReads(selectFrom, { range: range.range, th: range.th, th2: range.th2 });
   if (pairs.length === 0) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: pair range '${range.range ?? 'all'}' selects no pairs; lower or raise th, or use range 'all'.`,
     );
   }
@@ -283,6 +290,7 @@ function* finishReads(
 function* matrixReads(fn: string, t: tf.Tensor2D): TensorReads<Float32Array> {
   if (t.rank !== 2 || t.shape[0] !== t.shape[1]) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: the target matrix must be square [N, N], got [${t.shape.join(', ')}].`,
     );
   }

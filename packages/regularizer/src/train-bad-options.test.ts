@@ -233,7 +233,7 @@ describe('checkpoint stores on generated bad arguments', () => {
     ];
     for (const [field, value] of cases) {
       const options = { ...valid(), [field]: value } as TrainOptions;
-      await expect(train(options), field).rejects.toThrow(new RegExp(`${field}.*got the string '${value}'`));
+      await expect(train(options), field).rejects.toThrow(new RegExp(`${field}.*got '${value}'`));
     }
   });
 });

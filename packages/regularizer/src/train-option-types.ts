@@ -1,22 +1,24 @@
-import { assertPairTargets, describe } from './arguments';
-import { InvalidOptionError } from './errors';
+import { describeValue, isOptionsObject } from '@pixsim/core';
+import { assertPairTargets } from './arguments';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { TrainOptions } from './trainer-types';
 
-export { describe };
-
-const isObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> => isOptionsObject(x);
 
 function optionalBoolean(fn: string, name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') {
-    throw new InvalidOptionError(`${fn}: ${name} must be true or false, got ${describe(value)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be true or false, got ${describeValue(value)}.`,
+    );
   }
 }
 
 function optionalPath(fn: string, name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'string' || value === '')) {
     throw new InvalidOptionError(
-      `${fn}: ${name} must be a non-empty path, got ${describe(value)}; leave it out to skip it.`,
+      PACKAGE,
+      `${fn}: ${name} must be a non-empty path, got ${describeValue(value)}; leave it out to skip it.`,
     );
   }
 }
@@ -35,54 +37,65 @@ export function assertFieldTypes(fn: string, o: TrainOptions): void {
   const v = o.validationFraction;
   if (v !== undefined && !(typeof v === 'number' && v >= 0 && v < 1)) {
     throw new InvalidOptionError(
-      `${fn}: validationFraction must be a number in [0, 1), got ${describe(v)}; pass 0 for no hold-out, or a validation set.`,
+      PACKAGE,
+      `${fn}: validationFraction must be a number in [0, 1), got ${describeValue(v)}; pass 0 for no hold-out, or a validation set.`,
     );
   }
   const s = o.inputScaling;
   if (s !== undefined && s !== 'reference' && s !== 'unit' && typeof s !== 'function') {
     throw new InvalidOptionError(
-      `${fn}: inputScaling must be 'reference' (5·(x − 0.5)), 'unit' ([0, 1]) or a function, got ${describe(s)}.`,
+      PACKAGE,
+      `${fn}: inputScaling must be 'reference' (5·(x − 0.5)), 'unit' ([0, 1]) or a function, got ${describeValue(s)}.`,
     );
   }
   const t = o.taskLoss;
   if (t !== undefined && t !== 'logits' && t !== 'probabilities' && typeof t !== 'function') {
     throw new InvalidOptionError(
-      `${fn}: taskLoss must be 'logits', 'probabilities' or a function (labels, output) => loss, got ${describe(t)}.`,
+      PACKAGE,
+      `${fn}: taskLoss must be 'logits', 'probabilities' or a function (labels, output) => loss, got ${describeValue(t)}.`,
     );
   }
   const p = o.progress;
   if (p !== undefined && typeof p !== 'boolean' && !(isObject(p) && typeof p.write === 'function')) {
     throw new InvalidOptionError(
-      `${fn}: progress must be true, false or a stream with write(s), got ${describe(p)}.`,
+      PACKAGE,
+      `${fn}: progress must be true, false or a stream with write(s), got ${describeValue(p)}.`,
     );
   }
   const c = o.checkpoint;
   if (c !== undefined && !(isObject(c) && typeof c.save === 'function' && typeof c.load === 'function')) {
     throw new InvalidOptionError(
-      `${fn}: checkpoint must be a store with save(dir, contents) and load(dir, into) (e.g. memoryCheckpointStore()), got ${describe(c)}.`,
+      PACKAGE,
+      `${fn}: checkpoint must be a store with save(dir, contents) and load(dir, into) (e.g. memoryCheckpointStore()), got ${describeValue(c)}.`,
     );
   }
   const a = o.signal;
   if (a !== undefined && !(isObject(a) && typeof a.aborted === 'boolean')) {
     throw new InvalidOptionError(
-      `${fn}: signal must be an AbortSignal (new AbortController().signal), got ${describe(a)}.`,
+      PACKAGE,
+      `${fn}: signal must be an AbortSignal (new AbortController().signal), got ${describeValue(a)}.`,
     );
   }
   const h = o.heldOutPairs;
   if (h !== undefined && !(typeof h === 'number' && Number.isInteger(h) && h >= 0)) {
-    throw new InvalidOptionError(`${fn}: heldOutPairs must be an integer ≥ 0, got ${describe(h)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: heldOutPairs must be an integer ≥ 0, got ${describeValue(h)}.`,
+    );
   }
   const g = o.regularizer as unknown;
   if (g !== undefined && !(isObject(g) && 'featureModel' in g && 'trainableVariables' in g)) {
     throw new InvalidOptionError(
-      `${fn}: regularizer must be a SimilarityRegularizer built on the model (new SimilarityRegularizer({ model, taps })), got ${describe(g)}.`,
+      PACKAGE,
+      `${fn}: regularizer must be a SimilarityRegularizer built on the model (new SimilarityRegularizer({ model, taps })), got ${describeValue(g)}.`,
     );
   }
   const r = o.regularization;
   if (r !== undefined) {
     if (!isObject(r)) {
       throw new InvalidOptionError(
-        `${fn}: regularization must be { images, targets } (targets from thresholdedPixelTargets, …), got ${describe(r)}.`,
+        PACKAGE,
+        `${fn}: regularization must be { images, targets } (targets from thresholdedPixelTargets, …), got ${describeValue(r)}.`,
       );
     }
     assertPairTargets(`${fn}: regularization.targets`, r.targets);
@@ -91,7 +104,8 @@ export function assertFieldTypes(fn: string, o: TrainOptions): void {
     const set = o[name];
     if ((name === 'train' || set !== undefined) && !isObject(set)) {
       throw new InvalidOptionError(
-        `${fn}: ${name} must be an image set { images, shape?, labels }, got ${describe(set)}.`,
+        PACKAGE,
+        `${fn}: ${name} must be an image set { images, shape?, labels }, got ${describeValue(set)}.`,
       );
     }
   }

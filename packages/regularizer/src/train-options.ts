@@ -1,12 +1,12 @@
-import { describeNumber } from './arguments';
+import { describeValue } from '@pixsim/core';
 import { type Augmenter, resolveAugmentation } from './augment';
 import { cyclicStepDecay, type LearningRateSchedule } from './lr-schedule';
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import type { CheckpointStore } from './checkpoint';
 import { type InputScaling, taskInputScaling } from './image-set';
 import { type PairPasses, resolvePairPasses } from './pair-passes';
 import { assertSeed } from './random';
-import { assertFieldTypes, describe } from './train-option-types';
+import { assertFieldTypes } from './train-option-types';
 import type { TaskLoss } from './train-step';
 import { consoleLines } from './progress';
 import type { TrainFiles } from './train-files';
@@ -51,22 +51,27 @@ export function resolveOptions(
   const fn = 'train';
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidOptionError(
-      `${fn}: options must be an object { model, train, epochs, seed, … }, got ${describe(options)}.`,
+      PACKAGE,
+      `${fn}: options must be an object { model, train, epochs, seed, … }, got ${describeValue(options)}.`,
     );
   }
-  if (!options.model) throw new InvalidOptionError(`${fn}: options.model is required.`);
+  if (!options.model) throw new InvalidOptionError(PACKAGE, `${fn}: options.model is required.`);
   assertFieldTypes(fn, options);
   const positiveInt = (name: string, v: unknown, dflt: number) => {
     const x = v ?? dflt;
     if (!(Number.isInteger(x) && (x as number) >= 1)) {
-      throw new InvalidOptionError(`${fn}: ${name} must be a positive integer, got ${describeNumber(v)}.`);
+      throw new InvalidOptionError(
+        PACKAGE,
+        `${fn}: ${name} must be a positive integer, got ${describeValue(v)}.`,
+      );
     }
     return x as number;
   };
   const alpha = options.alpha ?? 0;
   if (!(Number.isFinite(alpha) && alpha >= 0)) {
     throw new InvalidOptionError(
-      `${fn}: alpha α must be a finite number ≥ 0, got ${describeNumber(options.alpha)}; pass e.g. alpha: 4.`,
+      PACKAGE,
+      `${fn}: alpha α must be a finite number ≥ 0, got ${describeValue(options.alpha)}; pass e.g. alpha: 4.`,
     );
   }
   assertSeed(fn, options.seed);
@@ -74,7 +79,7 @@ export function resolveOptions(
   let schedule: LearningRateSchedule;
   if (typeof lr === 'number') {
     if (!(Number.isFinite(lr) && lr > 0)) {
-      throw new InvalidOptionError(`${fn}: learningRate must be > 0, got ${describeNumber(lr)}.`);
+      throw new InvalidOptionError(PACKAGE, `${fn}: learningRate must be > 0, got ${describeValue(lr)}.`);
     }
     schedule = () => lr;
   } else if (typeof lr === 'function') {
@@ -82,6 +87,7 @@ export function resolveOptions(
       const v = lr(epoch);
       if (!(Number.isFinite(v) && v > 0)) {
         throw new InvalidOptionError(
+          PACKAGE,
           `${fn}: the learning-rate schedule gave ${v} for epoch ${epoch}; it must be > 0.`,
         );
       }
@@ -89,13 +95,15 @@ export function resolveOptions(
     };
   } else {
     throw new InvalidOptionError(
-      `${fn}: learningRate must be a number or a function of the epoch, got ${describeNumber(lr)}.`,
+      PACKAGE,
+      `${fn}: learningRate must be a number or a function of the epoch, got ${describeValue(lr)}.`,
     );
   }
   const momentum = options.momentum ?? 0.9;
   if (!(typeof momentum === 'number' && momentum >= 0 && momentum < 1))
     throw new InvalidOptionError(
-      `${fn}: momentum must be a number in [0, 1), got ${describeNumber(momentum)}.`,
+      PACKAGE,
+      `${fn}: momentum must be a number in [0, 1), got ${describeValue(momentum)}.`,
     );
   // Node: the terminal's stderr; elsewhere (browsers) `true` prints the epoch summaries to the console.
   const stderr = globalThis.process?.stderr;
@@ -103,16 +111,18 @@ export function resolveOptions(
   const progress =
     progressOption === true ? (stderr ?? consoleLines()) : progressOption === false ? null : progressOption;
   if ((options.resume || options.checkpointEverySteps) && !options.checkpointDir) {
-    throw new InvalidOptionError(`${fn}: resume and checkpointEverySteps need a checkpointDir.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: resume and checkpointEverySteps need a checkpointDir.`);
   }
   if (files === null && options.metricsFile != null) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: metricsFile writes a file, which the universal train() of '@pixsim/regularizer' never does; ` +
         "in Node import { train } from '@pixsim/regularizer/node', elsewhere read result.history.",
     );
   }
   if (files === null && options.checkpointDir && options.checkpoint == null) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: checkpointDir needs a checkpoint store in the universal train() of '@pixsim/regularizer': pass ` +
         'checkpoint: memoryCheckpointStore() (or your own CheckpointStore), or in Node import { train } from ' +
         "'@pixsim/regularizer/node' for checkpoint files.",
@@ -156,6 +166,7 @@ function callback<F>(fn: string, name: string, value: F | undefined): F | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'function') {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: ${name} must be a function, got ${typeof value}; pass a function or leave it out.`,
     );
   }

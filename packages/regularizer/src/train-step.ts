@@ -1,8 +1,15 @@
+import { describeValue } from '@pixsim/core';
 import { runReadsAsync, runReadsSync, type TensorReads } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { assertLiveTensor, describe, readOptions } from './arguments';
-import { InvalidOptionError, NonFiniteStepError, type NonFiniteSource, ShapeMismatchError } from './errors';
+import { assertLiveTensor, readOptions } from './arguments';
+import {
+  PACKAGE,
+  InvalidOptionError,
+  NonFiniteStepError,
+  type NonFiniteSource,
+  ShapeMismatchError,
+} from './errors';
 import type { PairPasses } from './pair-passes';
 import {
   type PairForwardOptions,
@@ -43,7 +50,8 @@ export function regularizationLoss(
   const fn = 'regularizationLoss';
   if (batch == null || typeof batch !== 'object') {
     throw new InvalidOptionError(
-      `${fn}: batch must be a pair batch { a, b, targets }, got ${describe(batch)}.`,
+      PACKAGE,
+      `${fn}: batch must be a pair batch { a, b, targets }, got ${describeValue(batch)}.`,
     );
   }
   const o = readOptions(fn, options);
@@ -57,6 +65,7 @@ export function taskLossOf(kind: TaskLoss, labels: tf.Tensor1D, output: tf.Tenso
   assertLiveTensor(fn, 'output', output, '[B, classes]');
   if (labels.rank !== 1 || labels.dtype !== 'int32' || labels.shape[0] !== output.shape[0]) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: labels must be an int32 tensor [B] with one class per output row (B = ${output.shape[0]}), got ` +
         `${labels.dtype} [${labels.shape.join(', ')}]. Use tf.tensor1d(labels, 'int32').`,
     );
@@ -64,6 +73,7 @@ export function taskLossOf(kind: TaskLoss, labels: tf.Tensor1D, output: tf.Tenso
   if (typeof kind === 'function') return kind(labels, output);
   if (output.rank !== 2) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `taskLoss: the model output must be [B, classes] for '${kind}', got [${output.shape.join(', ')}]; ` +
         'pass a taskLoss function for other outputs.',
     );
@@ -74,7 +84,8 @@ export function taskLossOf(kind: TaskLoss, labels: tf.Tensor1D, output: tf.Tenso
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(output, 1e-7, 1))), 1))) as tf.Scalar;
   }
   throw new InvalidOptionError(
-    `taskLoss must be 'logits', 'probabilities' or a function, got ${describe(kind)}.`,
+    PACKAGE,
+    `taskLoss must be 'logits', 'probabilities' or a function, got ${describeValue(kind)}.`,
   );
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckpointStore } from './checkpoint';
-import { CheckpointError, InvalidOptionError, StateMismatchError } from './errors';
+import { PACKAGE, CheckpointError, InvalidOptionError, StateMismatchError } from './errors';
 import type { PairSamplerState } from './pair-sampler';
 import type { TrainFiles } from './train-files';
 import type { SimilarityRegularizer } from './similarity-regularizer';
@@ -55,6 +55,7 @@ export async function checkpointExists(
   if (store.exists) return await store.exists(dir);
   if (files) return files.exists(dir);
   throw new InvalidOptionError(
+    PACKAGE,
     `train: cannot tell whether '${dir}' holds a checkpoint: the checkpoint store has no exists(dir) method. ` +
       'Add one to resume (memoryCheckpointStore() has it).',
   );

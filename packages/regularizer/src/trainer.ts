@@ -2,7 +2,7 @@ import { runReadsAsync } from '@pixsim/similarity';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertLabelRange, assertLiveModel } from './arguments';
-import { CheckpointError, InvalidOptionError } from './errors';
+import { PACKAGE, CheckpointError, InvalidOptionError } from './errors';
 import { evaluateClassifierAsync, evaluateSimilarityAsync } from './evaluate';
 import { type ImageSet, ImageStore, type InputScaling, scaleInputs } from './image-set';
 import { PairSampler } from './pair-sampler';
@@ -93,7 +93,8 @@ export async function trainWith(
   }
   // Every read of train() is asynchronous (await data()): it trains on every engine, webgpu in Node included.
   const trainSet = await ImageStore.createAsync(options.train, 'train');
-  if (!trainSet.labels) throw new InvalidOptionError(`${fn}: train.labels are required for classification.`);
+  if (!trainSet.labels)
+    throw new InvalidOptionError(PACKAGE, `${fn}: train.labels are required for classification.`);
   assertLabelRange(fn, model, o.taskLoss, trainSet.labels);
   let trainIdx: Int32Array;
   let valStore: ImageStore | null = null;
@@ -116,7 +117,7 @@ export async function trainWith(
     }
   }
   if (trainIdx.length === 0)
-    throw new InvalidOptionError(`${fn}: no training images left after the hold-out.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: no training images left after the hold-out.`);
 
   // Regularization pairs: a seeded held-out subset for the metrics, the rest for the sampler.
   let regStore: ImageStore | null = null;
@@ -125,10 +126,11 @@ export async function trainWith(
   const reg = options.regularization;
   if (reg) {
     if (!regularizer)
-      throw new InvalidOptionError(`${fn}: regularization data was given without a regularizer.`);
+      throw new InvalidOptionError(PACKAGE, `${fn}: regularization data was given without a regularizer.`);
     regStore = await ImageStore.createAsync(reg.images, 'regularization.images');
     if (regStore.n !== reg.targets.n) {
       throw new InvalidOptionError(
+        PACKAGE,
         `${fn}: ${regStore.n} regularization images but targets over ${reg.targets.n}; build the targets from these images.`,
       );
     }
@@ -140,6 +142,7 @@ export async function trainWith(
     });
   } else if (o.alpha > 0) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: alpha > 0 needs regularization: { images, targets } and a regularizer.`,
     );
   }

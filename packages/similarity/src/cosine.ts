@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, InvalidRankError, ShapeMismatchError } from './errors';
+import { PACKAGE, InvalidOptionError, InvalidRankError, ShapeMismatchError } from './errors';
 import { assertFiniteTensor, assertTensorInput, optionsOf } from './validate';
 
 /** Options of {@link cosineSimilarity}. */
@@ -36,12 +36,13 @@ export function cosineSimilarity(
     throw new InvalidRankError(`${fn}: a must have a leading pair axis [K, ...], got a scalar.`);
   if (!tf.util.arraysEqual(a.shape, b.shape)) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: a and b must have the same shape [K, ...], got [${a.shape.join(', ')}] and [${b.shape.join(', ')}].`,
     );
   }
   const eps = opts.eps ?? 1e-8;
   if (!(typeof eps === 'number' && eps > 0 && eps < 1)) {
-    throw new InvalidOptionError(`${fn}: eps must be a number in (0, 1), got ${eps}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: eps must be a number in (0, 1), got ${eps}.`);
   }
   if (opts.checkFinite ?? true) {
     assertFiniteTensor(fn, 'a', a);

@@ -1,3 +1,16 @@
+import { PixsimError, type PixsimErrorOptions } from '@pixsim/core';
+
+/** The package every error below names as its `package`. */
+export const PACKAGE = '@pixsim/similarity';
+
+/** The faults several packages report alike are one class each, in `@pixsim/core`. */
+export {
+  InvalidInputError,
+  InvalidOptionError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+} from '@pixsim/core';
+
 /** Machine-readable codes of every error `@pixsim/similarity` throws. */
 export type SimilarityErrorCode =
   | 'SHAPE_MISMATCH'
@@ -7,56 +20,28 @@ export type SimilarityErrorCode =
   | 'ZERO_VARIANCE'
   | 'INVALID_INPUT';
 
-const FAMILY = Symbol.for('@pixsim/similarity/SimilarityError');
-
 /**
  * Base class of every error thrown by `@pixsim/similarity`. `code` is stable and safe to switch on;
  * the message names the problem and the fix.
  */
-export class SimilarityError extends Error {
-  readonly code: SimilarityErrorCode;
+export class SimilarityError extends PixsimError<SimilarityErrorCode> {
+  static override readonly marker: string = PACKAGE;
 
-  constructor(code: SimilarityErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    (this as unknown as Record<symbol, boolean>)[FAMILY] = true;
+  constructor(code: SimilarityErrorCode, message: string, options?: PixsimErrorOptions) {
+    super(PACKAGE, code, message, options);
   }
 
-  /**
-   * True when `error` was thrown by `@pixsim/similarity`, also by another copy of the package (its ESM and
-   * CJS builds, or two installs), where `instanceof` fails. Narrows to the family; switch on `code`.
-   */
+  /** @deprecated Use {@link SimilarityError.isInstance}, the guard every `@pixsim` error class has; `is` stays for existing callers. */
   static is(error: unknown): error is SimilarityError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true;
+    return SimilarityError.isInstance(error);
   }
 }
 
 /** A tensor has the wrong rank (e.g. a 3-D tensor where an `[N, D]` matrix is expected). */
 export class InvalidRankError extends SimilarityError {
+  static override readonly marker: string = '@pixsim/similarity/InvalidRankError';
   constructor(message: string) {
     super('INVALID_RANK', message);
-  }
-}
-
-/** Two inputs that must agree in shape (same N, same pair count, square matrix) do not. */
-export class ShapeMismatchError extends SimilarityError {
-  constructor(message: string) {
-    super('SHAPE_MISMATCH', message);
-  }
-}
-
-/** An option is outside its valid range (`th` outside (0, 1), `th2 >= th` for `double`, unknown name). */
-export class InvalidOptionError extends SimilarityError {
-  constructor(message: string) {
-    super('INVALID_OPTION', message);
-  }
-}
-
-/** The input contains NaN or ±Infinity. */
-export class NonFiniteValueError extends SimilarityError {
-  constructor(message: string) {
-    super('NON_FINITE_VALUE', message);
   }
 }
 
@@ -65,6 +50,7 @@ export class NonFiniteValueError extends SimilarityError {
  * (0/0). Raised by {@link similarityMatrix} unless `zeroVariance: 'zero'` is passed.
  */
 export class ZeroVarianceError extends SimilarityError {
+  static override readonly marker: string = '@pixsim/similarity/ZeroVarianceError';
   /** Indices of the offending rows. */
   readonly rows: number[];
 
@@ -77,16 +63,5 @@ export class ZeroVarianceError extends SimilarityError {
         "{ zeroVariance: 'zero' } to give them similarity 0 to every other item (and 1 to themselves).",
     );
     this.rows = rows;
-  }
-}
-
-/** An argument is not a usable tensor or array: wrong type, disposed, or empty. */
-export class InvalidInputError extends SimilarityError {
-  /** The parameter at fault. */
-  readonly parameter: string;
-
-  constructor(parameter: string, message: string) {
-    super('INVALID_INPUT', message);
-    this.parameter = parameter;
   }
 }

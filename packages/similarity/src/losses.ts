@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { PACKAGE, InvalidOptionError, ShapeMismatchError } from './errors';
 import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertTensorInput, optionsOf, tensorRangeReads } from './validate';
 
@@ -37,12 +37,14 @@ function assertSameShape(fn: string, pred: tf.Tensor, target: tf.Tensor): void {
   assertTensorInput(fn, 'target', target);
   if (!tf.util.arraysEqual(pred.shape, target.shape)) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: pred and target must have the same shape (one value per pair), got [${pred.shape.join(', ')}] ` +
         `and [${target.shape.join(', ')}].`,
     );
   }
   if (pred.size === 0) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: no pairs given (empty tensors); the mean over zero pairs is undefined.`,
     );
   }
@@ -81,10 +83,14 @@ export function* atanhSquaredLossReads(
   assertSameShape(fn, pred, target);
   const opts = optionsOf(fn, options);
   const eps = opts.eps ?? 1e-5;
-  if (!(eps > 0 && eps < 1)) throw new InvalidOptionError(`${fn}: eps must be in (0, 1), got ${eps}.`);
+  if (!(eps > 0 && eps < 1))
+    throw new InvalidOptionError(PACKAGE, `${fn}: eps must be in (0, 1), got ${eps}.`);
   const scale = opts.scale ?? 'reference';
   if (scale !== 'reference' && scale !== 'half') {
-    throw new InvalidOptionError(`${fn}: scale must be 'reference' or 'half', got ${String(scale)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: scale must be 'reference' or 'half', got ${String(scale)}.`,
+    );
   }
   // Beyond ±(1 + ε) a log argument turns negative (NaN); float rounding of a cosine stays well inside.
   const fix = 'similarities must lie in [−1, 1]; compute pred with cosineSimilarity and targets as S^Th.';

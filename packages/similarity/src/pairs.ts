@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors';
+import { PACKAGE, InvalidOptionError } from './errors';
 import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertTensorInput, assertThreshold, optionsOf, type SquareMatrix, squareReads } from './validate';
 
@@ -44,6 +44,7 @@ export function* selectPairsReads(
   const range = options.range ?? 'all';
   if (!PAIR_RANGES.includes(range)) {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: unknown range '${String(range)}'; use one of ${PAIR_RANGES.join(', ')}.`,
     );
   }
@@ -53,7 +54,10 @@ export function* selectPairsReads(
   if (range === 'double') {
     assertThreshold(fn, 'th2', th2);
     if (!(th2 < th)) {
-      throw new InvalidOptionError(`${fn}: range 'double' needs th2 < th, got th = ${th}, th2 = ${th2}.`);
+      throw new InvalidOptionError(
+        PACKAGE,
+        `${fn}: range 'double' needs th2 < th, got th = ${th}, th2 = ${th2}.`,
+      );
     }
   }
   const { values, n } = yield* squareReads(fn, s);

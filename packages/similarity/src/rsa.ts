@@ -1,4 +1,4 @@
-import { InvalidOptionError, ShapeMismatchError } from './errors';
+import { PACKAGE, InvalidOptionError, ShapeMismatchError } from './errors';
 import { assertFiniteValues, assertNumbers, optionsOf, readSquare, type SquareMatrix } from './validate';
 
 /** Options of {@link rsaCorrelation}. */
@@ -22,12 +22,17 @@ export function rsaCorrelation(
   const fn = 'rsaCorrelation';
   const method = optionsOf(fn, options).method ?? 'pearson';
   if (method !== 'pearson' && method !== 'spearman') {
-    throw new InvalidOptionError(`${fn}: method must be 'pearson' or 'spearman', got ${String(method)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: method must be 'pearson' or 'spearman', got ${String(method)}.`,
+    );
   }
   const a = readSquare(fn, s1);
   const b = readSquare(fn, s2);
-  if (a.n !== b.n) throw new ShapeMismatchError(`${fn}: S1 is ${a.n}×${a.n} but S2 is ${b.n}×${b.n}.`);
-  if (a.n < 3) throw new ShapeMismatchError(`${fn}: need N ≥ 3 items (at least 3 pairs), got N = ${a.n}.`);
+  if (a.n !== b.n)
+    throw new ShapeMismatchError(PACKAGE, `${fn}: S1 is ${a.n}×${a.n} but S2 is ${b.n}×${b.n}.`);
+  if (a.n < 3)
+    throw new ShapeMismatchError(PACKAGE, `${fn}: need N ≥ 3 items (at least 3 pairs), got N = ${a.n}.`);
   let x = upperTriangle(a.values, a.n);
   let y = upperTriangle(b.values, b.n);
   if (method === 'spearman') {
@@ -37,6 +42,7 @@ export function rsaCorrelation(
   const r = pearsonCorrelation(x, y);
   if (r === null) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: one matrix is constant over its upper triangle, so the correlation is undefined (0/0).`,
     );
   }
@@ -48,10 +54,11 @@ export function upperTriangle(values: Float32Array, n: number): Float64Array {
   const fn = 'upperTriangle';
   assertNumbers(fn, 'values', values);
   if (!Number.isInteger(n) || n < 0) {
-    throw new InvalidOptionError(`${fn}: n must be an integer ≥ 0 (the matrix size), got ${n}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: n must be an integer ≥ 0 (the matrix size), got ${n}.`);
   }
   if (values.length !== n * n) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: an ${n}×${n} matrix needs ${n * n} values, got ${values.length}; pass n = √length.`,
     );
   }
@@ -108,7 +115,7 @@ export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): 
   assertFiniteValues('pearsonCorrelation', 'x', x);
   assertFiniteValues('pearsonCorrelation', 'y', y);
   if (x.length !== y.length) {
-    throw new ShapeMismatchError(`pearsonCorrelation: lengths differ (${x.length} vs ${y.length}).`);
+    throw new ShapeMismatchError(PACKAGE, `pearsonCorrelation: lengths differ (${x.length} vs ${y.length}).`);
   }
   const n = x.length;
   let mx = 0;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidOptionError, ZeroVarianceError } from './errors';
+import { PACKAGE, InvalidOptionError, ZeroVarianceError } from './errors';
 import { runReadsSync, type TensorReads } from '@pixsim/core';
 import { assertRank, assertTensorInput, finiteTensorReads, optionsOf } from './validate';
 
@@ -62,15 +62,24 @@ export function* centredCosineGram(
 ): TensorReads<tf.Tensor2D> {
   const policy = options.zeroVariance ?? 'error';
   if (policy !== 'error' && policy !== 'zero') {
-    throw new InvalidOptionError(`${fn}: zeroVariance must be 'error' or 'zero', got ${String(policy)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: zeroVariance must be 'error' or 'zero', got ${String(policy)}.`,
+    );
   }
   const [n, d] = x.shape;
   if (n < 1 || d < 1) {
-    throw new InvalidOptionError(`${fn}: need at least one item with at least one value, got [${n}, ${d}].`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: need at least one item with at least one value, got [${n}, ${d}].`,
+    );
   }
   const rowsPerBlock = options.rowsPerBlock ?? Math.max(1, Math.floor(DEFAULT_BLOCK_VALUES / n));
   if (!Number.isInteger(rowsPerBlock) || rowsPerBlock < 1) {
-    throw new InvalidOptionError(`${fn}: rowsPerBlock must be a positive integer, got ${rowsPerBlock}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: rowsPerBlock must be a positive integer, got ${rowsPerBlock}.`,
+    );
   }
   yield* finiteTensorReads(fn, 'the input', x);
 

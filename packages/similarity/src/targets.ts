@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeMismatchError } from './errors';
+import { PACKAGE, ShapeMismatchError } from './errors';
 import { runReadsSync, type TensorReads } from '@pixsim/core';
 import {
   assertFiniteTensor,
@@ -38,7 +38,7 @@ export function* thresholdTargetsReads(s: tf.Tensor2D, th: number): TensorReads<
   assertTensorInput(fn, 'S', s);
   assertRank(fn, 'S', s, 2, '[N, N]');
   if (s.shape[0] !== s.shape[1]) {
-    throw new ShapeMismatchError(`${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
+    throw new ShapeMismatchError(PACKAGE, `${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
   }
   assertThreshold(fn, 'th', th);
   yield* finiteTensorReads(fn, 'S', s);
@@ -67,7 +67,7 @@ export function categoricalTargets(labels: tf.Tensor1D | ArrayLike<number>): tf.
   } else {
     assertNumbers(fn, 'labels', labels);
     if (labels.length === 0)
-      throw new ShapeMismatchError(`${fn}: labels are empty; pass one label per item.`);
+      throw new ShapeMismatchError(PACKAGE, `${fn}: labels are empty; pass one label per item.`);
   }
   return tf.tidy(() => {
     const l = labels instanceof tf.Tensor ? labels : tf.tensor1d(Array.from(labels));

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  PACKAGE,
   InvalidInputError,
   InvalidOptionError,
   InvalidRankError,
   NonFiniteValueError,
   ShapeMismatchError,
 } from './errors';
-import { runReadsSync, type TensorReads } from '@pixsim/core';
+import { type TensorReads, describeValue, runReadsSync } from '@pixsim/core';
 
 /** A square N×N similarity matrix, as a tensor or as a row-major `Float32Array` of length N². */
 export type SquareMatrix = tf.Tensor2D | Float32Array;
@@ -27,6 +28,7 @@ export function assertFiniteValues(fn: string, name: string, values: ArrayLike<n
     const v = values[i];
     if (!Number.isFinite(v)) {
       throw new NonFiniteValueError(
+        PACKAGE,
         `${fn}: ${name} contains ${v} at flat index ${i}; similarities of non-finite values are undefined. ` +
           'Clean or drop the offending items first.',
       );
@@ -54,7 +56,10 @@ export function* finiteTensorReads(fn: string, name: string, t: tf.Tensor): Tens
 /** Throws {@link InvalidOptionError} unless `th` lies strictly inside (0, 1). */
 export function assertThreshold(fn: string, name: string, th: number): void {
   if (typeof th !== 'number' || !(th > 0 && th < 1)) {
-    throw new InvalidOptionError(`${fn}: ${name} must be a number in the open interval (0, 1), got ${th}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: ${name} must be a number in the open interval (0, 1), got ${th}.`,
+    );
   }
 }
 
@@ -71,6 +76,7 @@ export function* squareReads(fn: string, s: SquareMatrix): TensorReads<{ values:
     n = Math.round(Math.sqrt(s.length));
     if (n * n !== s.length) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: a Float32Array similarity matrix must hold N×N values, got length ${s.length} (not a square).`,
       );
     }
@@ -79,7 +85,7 @@ export function* squareReads(fn: string, s: SquareMatrix): TensorReads<{ values:
     assertTensorInput(fn, 'S', s);
     assertRank(fn, 'S', s, 2, '[N, N]');
     if (s.shape[0] !== s.shape[1]) {
-      throw new ShapeMismatchError(`${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
+      throw new ShapeMismatchError(PACKAGE, `${fn}: S must be square [N, N], got [${s.shape.join(', ')}].`);
     }
     n = s.shape[0];
     values = (yield s) as Float32Array;
@@ -88,30 +94,27 @@ export function* squareReads(fn: string, s: SquareMatrix): TensorReads<{ values:
   return { values, n };
 }
 
-function describe(x: unknown): string {
-  if (x instanceof tf.Tensor) return `a tensor of shape [${x.shape.join(', ')}]`;
-  if (x === null) return 'null';
-  return Array.isArray(x) ? 'an array' : typeof x;
-}
-
 /** Throws {@link InvalidInputError} unless `x` is a live tensor with at least one value. */
 export function assertTensorInput(fn: string, name: string, x: unknown): asserts x is tf.Tensor {
   if (!(x instanceof tf.Tensor)) {
     throw new InvalidInputError(
-      name,
-      `${fn}: ${name} must be a tf.Tensor, got ${describe(x)}; convert it with tf.tensor().`,
+      PACKAGE,
+      `${fn}: ${name} must be a tf.Tensor, got ${describeValue(x)}; convert it with tf.tensor().`,
+      { parameter: name },
     );
   }
   if (x.isDisposed) {
     throw new InvalidInputError(
-      name,
+      PACKAGE,
       `${fn}: ${name} was disposed; pass a live tensor (clone it before disposing).`,
+      { parameter: name },
     );
   }
   if (x.size === 0) {
     throw new InvalidInputError(
-      name,
+      PACKAGE,
       `${fn}: ${name} is empty (shape [${x.shape.join(', ')}]); pass at least one item.`,
+      { parameter: name },
     );
   }
 }
@@ -123,8 +126,9 @@ export function assertNumbers(fn: string, name: string, x: unknown): asserts x i
     (Array.isArray(x) && x.every((v) => typeof v === 'number'));
   if (!ok) {
     throw new InvalidInputError(
-      name,
-      `${fn}: ${name} must be an array or typed array of numbers, got ${describe(x)}.`,
+      PACKAGE,
+      `${fn}: ${name} must be an array or typed array of numbers, got ${describeValue(x)}.`,
+      { parameter: name },
     );
   }
 }
@@ -133,7 +137,7 @@ export function assertNumbers(fn: string, name: string, x: unknown): asserts x i
 export function optionsOf<T extends object>(fn: string, options: T | null | undefined): Partial<T> {
   if (options == null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidOptionError(`${fn}: options must be an object, got ${describe(options)}.`);
+    throw new InvalidOptionError(PACKAGE, `${fn}: options must be an object, got ${describeValue(options)}.`);
   }
   return options;
 }
@@ -173,6 +177,7 @@ export function* tensorRangeReads(
   }
   if (!(low >= lo && high <= hi)) {
     throw new NonFiniteValueError(
+      PACKAGE,
       `${fn}: ${name} spans [${low}, ${high}], outside [${lo}, ${hi}] (or holds NaN); ${fix}`,
     );
   }

@@ -1,7 +1,8 @@
+import { describeValue } from '@pixsim/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { CorruptionUnavailableError, InvalidOptionError, ShapeMismatchError } from '../errors';
+import { PACKAGE, CorruptionUnavailableError, InvalidOptionError, ShapeMismatchError } from '../errors';
 import { assertSeed, deriveSeed } from '../random';
-import { assertImageBatch, assertOptions, describe, imagesReads } from '../validate';
+import { assertImageBatch, assertOptions, imagesReads } from '../validate';
 import { corruptPixels, RANDOM_CORRUPTIONS } from './apply';
 import {
   assertFamily,
@@ -45,7 +46,10 @@ export function checkCorruptionOptions(
   if (RANDOM_CORRUPTIONS.has(family) || seed !== undefined) assertSeed(fn, seed);
   const offset = options?.indexOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidOptionError(`${fn}: indexOffset must be an integer ≥ 0, got ${describe(offset)}.`);
+    throw new InvalidOptionError(
+      PACKAGE,
+      `${fn}: indexOffset must be an integer ≥ 0, got ${describeValue(offset)}.`,
+    );
   }
   assertJpegCodec(fn, family, options?.jpeg, mode);
 }
@@ -54,8 +58,9 @@ export function checkCorruptionOptions(
 export function assertJpegCodec(fn: string, family: CorruptionFamily, codec: unknown, mode: RunMode): void {
   if (codec !== undefined && typeof codec !== 'function') {
     throw new InvalidOptionError(
+      PACKAGE,
       `${fn}: jpeg must be a JPEG codec (image, quality) => Promise<Uint8Array>, e.g. await sharpJpeg() of ` +
-        `@pixsim/attacks/node; got ${describe(codec)}.`,
+        `@pixsim/attacks/node; got ${describeValue(codec)}.`,
     );
   }
   if (family !== 'jpeg-compression') return;
@@ -82,6 +87,7 @@ export function assertChannels(fn: string, images: tf.Tensor4D, family?: Corrupt
   const c = images.shape[3];
   if (c !== 1 && c !== 3) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `${fn}: corruptions take grey (C = 1) or RGB (C = 3) images [N, H, W, C], got C = ${c}. ` +
         'Drop an alpha channel with tf.slice, or corrupt each channel group separately.',
     );

@@ -1,6 +1,7 @@
+import { describeValue } from '@pixsim/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Classifier, predictReads } from '../classifier';
-import { InvalidClassifierError, InvalidOptionError } from '../errors';
+import { PACKAGE, InvalidClassifierError, InvalidOptionError } from '../errors';
 import { assertSeed } from '../random';
 import type { LabelledImages } from '../robustness-curve';
 import {
@@ -9,7 +10,6 @@ import {
   assertLabelsInClasses,
   assertOptions,
   classCount,
-  describe,
   imagesReads,
   labelsReads,
   positiveInteger,
@@ -78,7 +78,8 @@ function checkPlan(fn: string, options: CorruptionEvaluationOptions, mode: RunMo
   ] as const) {
     if (!Array.isArray(list) || list.length === 0 || new Set(list).size !== list.length) {
       throw new InvalidOptionError(
-        `${fn}: ${name} must be a non-empty array without repeats, got ${describe(list)}.`,
+        PACKAGE,
+        `${fn}: ${name} must be a non-empty array without repeats, got ${describeValue(list)}.`,
       );
     }
   }

@@ -1,10 +1,10 @@
+import { describeValue } from '@pixsim/core';
 import {
   CorruptionUnavailableError,
   type CorruptionUnavailableReason,
   InvalidSeverityError,
   UnknownCorruptionError,
 } from '../errors';
-import { describe } from '../validate';
 
 /**
  * The common corruptions this package computes (Hendrycks & Dietterich 2019), with CIFAR-10-C's parameters.
@@ -147,7 +147,7 @@ export function assertFamily(fn: string, family: unknown): asserts family is Cor
   throw new UnknownCorruptionError(
     family,
     known,
-    `${fn}: unknown corruption ${describe(family)}; use one of ${CORRUPTION_FAMILIES.join(', ')} ` +
+    `${fn}: unknown corruption ${describeValue(family)}; use one of ${CORRUPTION_FAMILIES.join(', ')} ` +
       "(kebab-case, e.g. 'gaussian-noise').",
   );
 }
@@ -157,6 +157,6 @@ export function assertSeverity(fn: string, severity: unknown): asserts severity 
   if (typeof severity === 'number' && Number.isInteger(severity) && severity >= 1 && severity <= 5) return;
   throw new InvalidSeverityError(
     severity,
-    `${fn}: severity must be an integer from 1 to 5 (CIFAR-10-C's levels), got ${describe(severity)}.`,
+    `${fn}: severity must be an integer from 1 to 5 (CIFAR-10-C's levels), got ${describeValue(severity)}.`,
   );
 }

@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from '../errors';
+import { PACKAGE, ShapeMismatchError } from '../errors';
 import type { ImageSize } from './image-ops';
 
 /** One 8-bit image, row-major `[height, width, channels]` (1: grey, 3: RGB). */
@@ -36,6 +36,7 @@ export async function jpegImages(
     const decoded = await codec({ data, width: size.w, height: size.h, channels: size.c as 1 | 3 }, quality);
     if (!(decoded instanceof Uint8Array) || decoded.length !== d) {
       throw new ShapeMismatchError(
+        PACKAGE,
         `${fn}: the JPEG codec returned ${decoded instanceof Uint8Array ? `${decoded.length} bytes` : typeof decoded} ` +
           `for a ${size.h}×${size.w}×${size.c} image; it must return the decoded ${d} bytes in the same layout.`,
       );

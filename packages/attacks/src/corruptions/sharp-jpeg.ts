@@ -1,5 +1,5 @@
 import type SharpModule from 'sharp';
-import { MissingPackageError, ShapeMismatchError } from '../errors';
+import { PACKAGE, MissingPackageError, ShapeMismatchError } from '../errors';
 import type { JpegCodec, RawImage } from './jpeg';
 
 type Sharp = typeof SharpModule;
@@ -20,6 +20,7 @@ export async function decodeJpeg(sharp: Sharp, jpeg: Buffer, channels: 1 | 3): P
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== channels) {
     throw new ShapeMismatchError(
+      PACKAGE,
       `sharpJpeg: sharp decoded ${info.channels} channels where ${channels} were encoded; update sharp (≥ 0.33).`,
     );
   }
@@ -33,11 +34,12 @@ export async function loadSharp(load: () => Promise<unknown> = () => import('sha
     mod = await load();
   } catch (error) {
     throw new MissingPackageError(
-      'sharp',
+      PACKAGE,
       'sharpJpeg: the npm package sharp is not installed (or failed to load: ' +
         `${error instanceof Error ? error.message : String(error)}); it is an optional peer dependency of ` +
         "@pixsim/attacks for 'jpeg-compression'. Install it next to @pixsim/attacks (npm install sharp), or " +
         'pass your own JPEG codec as { jpeg }.',
+      { packageName: 'sharp' },
     );
   }
   const m = mod as { default?: Sharp } & Sharp;

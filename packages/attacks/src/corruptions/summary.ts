@@ -1,5 +1,5 @@
+import { describeValue } from '@pixsim/core';
 import { IncomparableEvaluationsError } from '../errors';
-import { describe } from '../validate';
 import type { CorruptionEvaluation } from './evaluate';
 import type { CorruptionFamily } from './families';
 
@@ -47,7 +47,7 @@ function assertEvaluation(name: string, e: unknown): asserts e is CorruptionEval
   if (!ok) {
     throw new IncomparableEvaluationsError(
       `corruptionErrorSummary: ${name} must be a result of evaluateCorruptions (cleanAccuracy, severities and ` +
-        `families with one accuracy in [0, 1] per severity), got ${describe(e)}.`,
+        `families with one accuracy in [0, 1] per severity), got ${describeValue(e)}.`,
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { EvaluationEngine } from '@pixsim/onnx';
 import { type BackendPreference, initBackend } from '@pixsim/backend/node';
 import { type Command, Option } from 'commander';
-import { InvalidOptionError } from '../errors';
+import { PACKAGE, InvalidOptionError } from '../errors';
 import { PRESETS } from '../presets';
 import { type ResolvedExperiment, resolveExperiment } from '../resolve';
 import { loadExperiment, loadPreset } from './load';
@@ -26,10 +26,9 @@ export function threadsOf(text: string): number | 'auto' {
   if (text === 'auto') return 'auto';
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 8) {
-    throw new InvalidOptionError(
-      'threads',
-      `--threads: '${text}' is not 1–8 or auto; pass e.g. --threads 2.`,
-    );
+    throw new InvalidOptionError(PACKAGE, `--threads: '${text}' is not 1–8 or auto; pass e.g. --threads 2.`, {
+      option: 'threads',
+    });
   }
   return n;
 }
@@ -39,8 +38,9 @@ export function jobsFlag(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 64) {
     throw new InvalidOptionError(
-      'jobs',
+      PACKAGE,
       `--jobs: '${text}' is not an integer 1–64; pass e.g. --jobs 2 (one cell per core, each on one wasm thread).`,
+      { option: 'jobs' },
     );
   }
   return n;
@@ -100,8 +100,9 @@ export function numberFlag(name: string): (text: string) => number {
   return (text) => {
     if (!/^\d+(\.\d+)?(e-?\d+)?$/i.test(text.trim())) {
       throw new InvalidOptionError(
-        name,
+        PACKAGE,
         `--${name}: '${text}' is not a number ≥ 0; pass e.g. --${name} ${name === 'th' ? '0.4' : '3'}.`,
+        { option: name },
       );
     }
     return Number(text);
@@ -124,16 +125,16 @@ export function pairChoice(flags: PairFlags): PairChoice | null {
   const given = flags.alpha !== undefined || flags.th !== undefined;
   if (flags.tuned !== undefined && given)
     throw new InvalidOptionError(
-      'tuned',
+      PACKAGE,
       '--tuned gives α and Th; pass either --tuned or --alpha with --th.',
+      { option: 'tuned' },
     );
   if (flags.tuned !== undefined) return { tuned: flags.tuned };
   if (!given) return null;
   if (flags.alpha === undefined || flags.th === undefined)
-    throw new InvalidOptionError(
-      flags.alpha === undefined ? 'alpha' : 'th',
-      'pass --alpha and --th together.',
-    );
+    throw new InvalidOptionError(PACKAGE, 'pass --alpha and --th together.', {
+      option: flags.alpha === undefined ? 'alpha' : 'th',
+    });
   return { alpha: flags.alpha, th: flags.th };
 }
 

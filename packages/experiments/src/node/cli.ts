@@ -1,8 +1,9 @@
+import { PixsimError } from '@pixsim/core';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { Summary } from '../aggregate';
-import { ExperimentsError, InvalidOptionError } from '../errors';
+import { InvalidOptionError, PACKAGE } from '../errors';
 import { EXPERIMENTS } from '../experiments';
 import { PRESETS } from '../presets';
 import { summaryTables } from '../table';
@@ -169,19 +170,9 @@ function usageError(error: CommanderError): InvalidOptionError | null {
       ? 'no command given'
       : error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   return new InvalidOptionError(
-    'argv',
+    PACKAGE,
     `${text}${/[.)]$/.test(text) ? '' : '.'} Run 'pixsim help' or 'pixsim help <command>' for the commands and flags.`,
-  );
-}
-
-/**
- * A typed error of any `@pixsim` package (a missing dataset file, a bad model input…): each package brands
- * its errors with a registered symbol named after the package, so this holds across copies of a package.
- */
-function isPixsimError(error: unknown): error is Error & { code: string } {
-  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
-  return Object.getOwnPropertySymbols(error).some(
-    (s) => s.description?.startsWith('@pixsim/') && (error as unknown as Record<symbol, unknown>)[s] === true,
+    { option: 'argv' },
   );
 }
 
@@ -195,7 +186,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } catch (caught) {
     const error = caught instanceof CommanderError ? usageError(caught) : caught;
     if (error === null) return;
-    if (ExperimentsError.is(error) || isPixsimError(error)) {
+    if (PixsimError.isInstance(error)) {
       process.stderr.write(`pixsim: ${error.code}: ${error.message}\n`);
       process.exitCode = 2;
       return;

@@ -9,7 +9,7 @@ import {
   findDataset,
 } from '@pixsim/datasets';
 import type { Command } from 'commander';
-import { InvalidOptionError, UnknownDatasetError } from '../errors';
+import { PACKAGE, InvalidOptionError, unknownDatasetError } from '../errors';
 import { dataReport, formatDataReport } from './data-status';
 import { fetchProgress } from './fetch-progress';
 
@@ -25,11 +25,12 @@ function downloadable(name: string): DatasetName {
   if (folder && !Object.hasOwn(DATASET_SOURCES, folder[0])) {
     const root = findDataRoot()?.dir ?? '$PIXSIM_DATA_DIR';
     throw new InvalidOptionError(
-      'dataset',
+      PACKAGE,
       `${name} is not downloadable: put the folder at ${join(root, folder[1])} (see 'pixsim data list').`,
+      { option: 'dataset' },
     );
   }
-  throw new UnknownDatasetError('dataset', name, Object.keys(DATASET_SOURCES));
+  throw unknownDatasetError('dataset', name, Object.keys(DATASET_SOURCES));
 }
 
 /** One line saying whether the experiments will read what was just fetched, and if not, how to make them. */

@@ -14,7 +14,7 @@ import {
   type TrainTest,
 } from '@pixsim/datasets';
 import { deriveSeed, permutation } from '@pixsim/regularizer';
-import { DataNotFoundError, InvalidOptionError } from '../errors';
+import { PACKAGE, DataNotFoundError, InvalidOptionError } from '../errors';
 import type { ExperimentSpec, RegularizationSelectionName, TaskDataset } from '../spec';
 import { toGreyDataset } from './grey';
 import { loadImagenet } from './imagenet';
@@ -118,9 +118,10 @@ function subset(ds: ImageDataset, size: number | 'all', what: string): ImageData
   if (size === 'all' || size === ds.size) return ds;
   if (size > ds.size) {
     throw new InvalidOptionError(
-      'scale',
+      PACKAGE,
       `${what}: the preset asks for ${size.toLocaleString('en')} images but the data set holds ${ds.size.toLocaleString('en')}; ` +
         "use 'all' or a smaller number.",
+      { option: 'scale' },
     );
   }
   return ds.subset(size, SUBSET_SEED);
@@ -162,8 +163,9 @@ function pick(
   const total = full.size;
   if (n > total) {
     throw new InvalidOptionError(
-      'scale.regularizationImages',
+      PACKAGE,
       `${what}: N = ${n} regularization images asked, but the training split holds ${total}; lower regularizationImages.`,
+      { option: 'scale.regularizationImages' },
     );
   }
   if (selection === 'spread') return regularizationIndices(full, n, seed, 'spread');

@@ -8,7 +8,7 @@ import {
   regularizationIndices,
 } from '@pixsim/datasets';
 import { deriveSeed, permutation } from '@pixsim/regularizer';
-import { DataNotFoundError, InvalidOptionError } from '../errors';
+import { PACKAGE, DataNotFoundError, InvalidOptionError } from '../errors';
 import type { ExperimentSpec, RegularizationSelectionName } from '../spec';
 import { isDir, standInCandidates } from './locate';
 
@@ -202,8 +202,9 @@ export async function loadImagenet(
   const n = source.kind === 'sample' ? Math.min(asked, total) : asked;
   if (n > total) {
     throw new InvalidOptionError(
-      'scale.regularizationImages',
+      PACKAGE,
       `${source.dir}: N = ${n} regularization images asked, but the training split holds ${total}; lower regularizationImages.`,
+      { option: 'scale.regularizationImages' },
     );
   }
   const selection = folderSelection(source, spec.regularization.selection);

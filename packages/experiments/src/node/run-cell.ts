@@ -4,7 +4,7 @@ import { filterGradientPaths } from '@pixsim/backend';
 import { type PairTargets, thresholdedPixelTargetsAsync } from '@pixsim/regularizer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidOptionError } from '../errors';
+import { PACKAGE, InvalidOptionError } from '../errors';
 import type { ResolvedExperiment } from '../resolve';
 import type { BoundaryRecord, CellResult, CurveRecord, ModelRecord, ModelRole } from '../result';
 import type { AttackSpec, ExperimentSpec } from '../spec';
@@ -88,7 +88,9 @@ export async function runCell(options: RunCellOptions): Promise<RunCellOutcome> 
   const { experiment, seed } = options;
   const { spec, preset } = experiment;
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) {
-    throw new InvalidOptionError('seed', `runCell: seed must be an integer in [0, 2^31], got ${seed}.`);
+    throw new InvalidOptionError(PACKAGE, `runCell: seed must be an integer in [0, 2^31], got ${seed}.`, {
+      option: 'seed',
+    });
   }
   const dir = cellDir(options.out, spec.id, preset.name, seed);
   const specHash = specHashOf(experiment, options);

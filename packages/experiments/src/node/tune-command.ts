@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { InvalidOptionError } from '../errors';
+import { PACKAGE, InvalidOptionError } from '../errors';
 import type { ResolvedExperiment } from '../resolve';
 import { ATTACK_KINDS, type AttackKind } from '../spec';
 import { tuneTable } from '../tune';
@@ -96,7 +96,11 @@ async function emitTune(name: string, experiment: ResolvedExperiment, flags: Tun
 async function tuneAction(name: string, flags: TuneFlags): Promise<void> {
   const experiment = await loadResolved(name, { preset: flags.preset });
   if (flags.emit && (flags.collect || flags.jobs > 1))
-    throw new InvalidOptionError('emit', '--emit writes job scripts; it takes neither --collect nor --jobs.');
+    throw new InvalidOptionError(
+      PACKAGE,
+      '--emit writes job scripts; it takes neither --collect nor --jobs.',
+      { option: 'emit' },
+    );
   if (flags.collect) return collect(experiment, flags);
   if (flags.emit) return emitTune(name, experiment, flags);
   const grid = gridOf(experiment, flags);

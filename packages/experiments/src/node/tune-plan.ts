@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InvalidOptionError } from '../errors';
+import { PACKAGE, InvalidOptionError } from '../errors';
 import { resolveGrid } from '../grid';
 import { type ResolvedExperiment, resolveExperiment } from '../resolve';
 import type { AttackKind, AttackSpec, ExperimentSpec } from '../spec';
@@ -65,13 +65,16 @@ function checkList(
   const bad = values.find((v) => !(typeof v === 'number' && Number.isFinite(v) && ok(v)));
   if (values.length === 0 || bad !== undefined) {
     throw new InvalidOptionError(
-      name,
+      PACKAGE,
       `--${name}: ${values.length === 0 ? 'give at least one value' : `${bad} is not ${range}`}; e.g. --${name} ${name === 'alphas' ? '1,3,10' : '0.4,0.6,0.8'}.`,
+      { option: name },
     );
   }
   const sorted = [...new Set(values)].sort((a, b) => a - b);
   if (sorted.length !== values.length)
-    throw new InvalidOptionError(name, `--${name}: a value is listed twice; list each once.`);
+    throw new InvalidOptionError(PACKAGE, `--${name}: a value is listed twice; list each once.`, {
+      option: name,
+    });
   return sorted;
 }
 
@@ -80,8 +83,9 @@ function tuneAttack(spec: ExperimentSpec, kind?: AttackKind): Exclude<AttackSpec
   const attack = kind ? spec.evaluation.attacks.find((a) => a.kind === kind) : spec.evaluation.attacks[0];
   if (!attack) {
     throw new InvalidOptionError(
-      'attack',
+      PACKAGE,
       `--attack: ${spec.id} has no '${kind}' attack; it has ${spec.evaluation.attacks.map((a) => a.kind).join(', ')}.`,
+      { option: 'attack' },
     );
   }
   if (attack.kind === 'boundary') {
@@ -136,8 +140,9 @@ function cellSpec(
 export function planTune(base: ResolvedExperiment, grid: TuneGrid): TunePlan {
   if (base.spec.tuning) {
     throw new InvalidOptionError(
-      'experiment',
+      PACKAGE,
       `${base.spec.id} is a tuning cell's spec; tune the experiment itself.`,
+      { option: 'experiment' },
     );
   }
   const alphas = checkList('alphas', grid.alphas, (v) => v > 0 && v <= 1e6, 'a number > 0');
@@ -146,8 +151,9 @@ export function planTune(base: ResolvedExperiment, grid: TuneGrid): TunePlan {
   const fraction = grid.validationFraction ?? DEFAULT_TUNE_VALIDATION;
   if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
     throw new InvalidOptionError(
-      'validation',
+      PACKAGE,
       `--validation: ${fraction} is not a fraction in (0, 1); e.g. 0.1.`,
+      { option: 'validation' },
     );
   }
   const attack = tuneAttack(base.spec, grid.attack);

@@ -1,5 +1,5 @@
 import type { ImageDataset } from '@pixsim/datasets';
-import { InvalidOptionError } from '../errors';
+import { PACKAGE, InvalidOptionError } from '../errors';
 
 /** Seed of the tuning validation split: fixed, so every seed and every (α, Th) of a tune sees the same split. */
 const TUNE_SPLIT_SEED = 0x7c1e;
@@ -19,9 +19,10 @@ export function tuneSplit(train: ImageDataset, fraction: number): TuneSplit {
   const split = train.holdout(fraction, TUNE_SPLIT_SEED);
   if (split.validation.size === 0 || split.train.size === 0) {
     throw new InvalidOptionError(
-      'validationFraction',
+      PACKAGE,
       `tune: a validation fraction of ${fraction} of ${train.size} training images leaves ${split.validation.size} ` +
         `validation and ${split.train.size} training images; pick a fraction that leaves both some (e.g. 0.1).`,
+      { option: 'validationFraction' },
     );
   }
   return split;

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidOptionError, NoResultsError } from '../errors';
+import { PACKAGE, InvalidOptionError, NoResultsError } from '../errors';
 import type { ExperimentSpec } from '../spec';
 import { TUNE_FORMAT, type TuneResult } from '../tune';
 import { NoTunedPairError, TuneSeedOverlapError } from '../tune-errors';
@@ -23,8 +23,9 @@ export function readTune(path: string): { file: string; tune: TuneResult } {
   }
   if (tune.format !== TUNE_FORMAT || !Array.isArray(tune.seeds) || !('selected' in tune)) {
     throw new InvalidOptionError(
-      'tuned',
+      PACKAGE,
       `--tuned: ${file} is not a ${TUNE_FORMAT} file as 'pixsim tune' writes it.`,
+      { option: 'tuned' },
     );
   }
   return { file, tune };
@@ -55,7 +56,9 @@ export function tunedSpec(
   if ('tuned' in choice) {
     const { file, tune } = readTune(choice.tuned);
     if (tune.experiment !== spec.id) {
-      throw new InvalidOptionError('tuned', `--tuned: ${file} tuned ${tune.experiment}, not ${spec.id}.`);
+      throw new InvalidOptionError(PACKAGE, `--tuned: ${file} tuned ${tune.experiment}, not ${spec.id}.`, {
+        option: 'tuned',
+      });
     }
     if (!tune.selected) throw new NoTunedPairError(file, tune.bestR0U0 ?? null);
     const overlapping = seeds.filter((s) => tune.seeds.includes(s));

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { InvalidOptionError } from '../../errors';
+import { PACKAGE, InvalidOptionError } from '../../errors';
 import { readJsonIfExists, writeJson } from '../files';
 import { parseSeeds } from '../seeds';
 import { writeK8sFiles } from './k8s';
@@ -49,23 +49,27 @@ export function checkTarget(flags: SweepFlags): void {
   if (flags.emit !== 'k8s') return;
   if (flags.submit)
     throw new InvalidOptionError(
-      'submit',
+      PACKAGE,
       '--submit submits to Slurm; for k8s run `kubectl apply -f` on the written file.',
+      { option: 'submit' },
     );
   if (!flags.image)
     throw new InvalidOptionError(
-      'image',
+      PACKAGE,
       '--emit k8s needs --image: a container image with pixsim installed.',
+      { option: 'image' },
     );
   if (!flags.claim)
     throw new InvalidOptionError(
-      'claim',
+      PACKAGE,
       '--emit k8s needs --claim: the PersistentVolumeClaim of the shared results volume.',
+      { option: 'claim' },
     );
   if (!isAbsolute(flags.out))
     throw new InvalidOptionError(
-      'out',
+      PACKAGE,
       `--out '${flags.out}': for --emit k8s, the absolute path where the volume is mounted in the pods, e.g. /results.`,
+      { option: 'out' },
     );
 }
 
@@ -81,7 +85,9 @@ export async function planFromFlags(
 ): Promise<SweepManifest> {
   checkTarget(flags);
   if (!/^(auto|[1-8])$/.test(flags.threads))
-    throw new InvalidOptionError('threads', `--threads: '${flags.threads}' must be 1–8 or auto.`);
+    throw new InvalidOptionError(PACKAGE, `--threads: '${flags.threads}' must be 1–8 or auto.`, {
+      option: 'threads',
+    });
   const threads = /^\d+$/.test(flags.threads) ? Number(flags.threads) : 2;
   const plan = await planSweep({
     experiments,
@@ -232,8 +238,9 @@ export function addSweepCommands(program: Command, engineOption: (cmd: Command) 
       ) => {
         if (o.wait && !o.sweep && !o.manifest)
           throw new InvalidOptionError(
-            'wait',
+            PACKAGE,
             '--wait needs --sweep <name> or --manifest <file>: the cells to wait for.',
+            { option: 'wait' },
           );
         const report = o.wait
           ? await waitForSweep(dir, { ...o, timeoutS: o.timeout, intervalS: o.interval })

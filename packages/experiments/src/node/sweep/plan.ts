@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InvalidOptionError } from '../../errors';
+import { PACKAGE, InvalidOptionError } from '../../errors';
 import { EXPERIMENTS } from '../../experiments';
 import { PRESETS } from '../../presets';
 import { loadExperiment, loadPreset } from '../load';
@@ -109,8 +109,9 @@ export function defaultSweepName(ids: readonly string[], preset: string): string
 export function validateSweepName(name: string): string {
   if (!NAME.test(name)) {
     throw new InvalidOptionError(
-      'name',
+      PACKAGE,
       `--name: '${name}' must be 1–40 lowercase letters, digits and '-', starting and ending with a letter or digit.`,
+      { option: 'name' },
     );
   }
   return name;
@@ -119,18 +120,22 @@ export function validateSweepName(name: string): string {
 /** Resolves the experiments and preset and lists the cells, index by index (experiment-major). */
 export async function planSweep(request: SweepRequest): Promise<SweepManifest> {
   if (request.experiments.length === 0)
-    throw new InvalidOptionError('experiment', 'pixsim sweep: name at least one experiment.');
+    throw new InvalidOptionError(PACKAGE, 'pixsim sweep: name at least one experiment.', {
+      option: 'experiment',
+    });
   const preset = await loadPreset(request.preset);
   const seeds = [...(request.seeds ?? preset.seeds)];
   if (seeds.length === 0)
-    throw new InvalidOptionError('seeds', '--seeds: the sweep needs at least one seed.');
+    throw new InvalidOptionError(PACKAGE, '--seeds: the sweep needs at least one seed.', { option: 'seeds' });
   const cells: SweepCell[] = [];
   const experimentDirs: string[] = [];
   const ids = new Set<string>();
   for (const arg of request.experiments) {
     const spec = await loadExperiment(arg);
     if (ids.has(spec.id))
-      throw new InvalidOptionError('experiment', `pixsim sweep: experiment '${spec.id}' is named twice.`);
+      throw new InvalidOptionError(PACKAGE, `pixsim sweep: experiment '${spec.id}' is named twice.`, {
+        option: 'experiment',
+      });
     ids.add(spec.id);
     const experiment = EXPERIMENTS[arg] ? arg : resolve(arg);
     experimentDirs.push(`${spec.id}/${preset.name}`);

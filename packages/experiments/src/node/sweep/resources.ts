@@ -1,4 +1,4 @@
-import { InvalidOptionError, UnknownEmitTargetError } from '../../errors';
+import { PACKAGE, InvalidOptionError, UnknownEmitTargetError } from '../../errors';
 
 /** What `pixsim sweep --emit` can write. */
 export const EMIT_TARGETS = ['slurm', 'k8s'] as const;
@@ -14,14 +14,16 @@ export function parseEmitTarget(text: string): EmitTarget {
 /** Parses a positive integer option (`--cpus`, `--gpus`, `--max-parallel`). */
 export function parsePositiveInt(option: string, text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new InvalidOptionError(option, `--${option}: '${text}' is not an integer ≥ 1.`);
+    throw new InvalidOptionError(PACKAGE, `--${option}: '${text}' is not an integer ≥ 1.`, { option });
   return Number(text);
 }
 
 /** Checks `--mem` (Slurm style: `4G`, `500M`, `16000`). */
 export function parseMemory(text: string): string {
   if (!/^\d+[KMGT]?$/i.test(text) || /^0+[KMGT]?$/i.test(text))
-    throw new InvalidOptionError('mem', `--mem: '${text}' is not a memory size; write e.g. 4G or 500M.`);
+    throw new InvalidOptionError(PACKAGE, `--mem: '${text}' is not a memory size; write e.g. 4G or 500M.`, {
+      option: 'mem',
+    });
   return text.toUpperCase();
 }
 
@@ -35,8 +37,9 @@ export function timeLimitSeconds(text: string): number {
   const m = TIME.exec(text);
   if (!m) {
     throw new InvalidOptionError(
-      'time',
+      PACKAGE,
       `--time: '${text}' is not a Slurm time limit; write e.g. 90, 02:00:00 or 1-12:00:00.`,
+      { option: 'time' },
     );
   }
   const [days, a, b, c] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x)));
@@ -48,6 +51,7 @@ export function timeLimitSeconds(text: string): number {
 
 /** Checks `--time`. */
 export function parseTimeLimit(text: string): string {
-  if (timeLimitSeconds(text) <= 0) throw new InvalidOptionError('time', `--time: '${text}' is zero.`);
+  if (timeLimitSeconds(text) <= 0)
+    throw new InvalidOptionError(PACKAGE, `--time: '${text}' is zero.`, { option: 'time' });
   return text;
 }
