@@ -43,6 +43,7 @@ describe('experiment specs', () => {
       'fig3a',
       'fig3b',
       'boundary',
+      'blackbox',
       'noise-mnist-mnist',
       'noise-mnist-fashion',
       'noise-fashion-mnist',
@@ -170,7 +171,7 @@ describe('presets', () => {
     const e = thrown(() => getPreset('laptop'));
     expect(e).toBeInstanceOf(UnknownPresetError);
     expect(e).toMatchObject({ code: 'UNKNOWN_PRESET', preset: 'laptop' });
-    expect((e as Error).message).toContain('paper, cpu, quick, smoke');
+    expect((e as Error).message).toContain('paper, cpu, cpu-5k, quick, smoke');
   });
 
   it('a preset may only change the scale, never the science', () => {
