@@ -61,8 +61,13 @@ export function kindTables(summary: Summary): string[] {
 export function figureSpec(summary: Summary): Record<string, unknown> {
   assertRecord('figureSpec', 'summary', summary, SUMMARY_FORMAT, ['curves', 'boundary']);
   const charts = kindCharts(summary);
+  // More than two charts (the newer kinds): one under the other, each with its own legend.
   const body =
-    charts.length === 1 ? charts[0] : charts.length <= 2 ? { hconcat: charts } : { vconcat: charts };
+    charts.length === 1
+      ? charts[0]
+      : charts.length <= 2
+        ? { hconcat: charts }
+        : { vconcat: charts, resolve: { scale: { color: 'independent' } } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {

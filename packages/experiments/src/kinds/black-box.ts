@@ -171,6 +171,7 @@ export function queriesChart(
     facet: {
       column: {
         field: 'panel',
+        sort: null,
         type: 'nominal',
         title: null,
         header: { labelFontSize: 13, labelOrient: 'bottom' },

@@ -88,6 +88,14 @@ function distanceWithin(out: HopSkipJumpResult, i: number, q: number): number {
   return best;
 }
 
+/** The median of `values` (`Infinity` allowed); `null` where it is infinite (over half the images have no adversarial yet). */
+function medianOrNull(values: number[]): number | null {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  const v = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return Number.isFinite(v) ? v : null;
+}
+
 function threatRecord(
   threat: BlackBoxThreat,
   seed: number,
@@ -105,10 +113,7 @@ function threatRecord(
         k + robustAccuracyAt(o, { epsilon: threat.epsilon, maxQueries: q }).fooled.filter((f) => !f).length,
       0,
     ) / n;
-  const medianAt = (q: number) => {
-    const m = median(atQueries(q).map((d) => (Number.isFinite(d) ? d : Number.MAX_VALUE)));
-    return m === null || m >= Number.MAX_VALUE ? null : m;
-  };
+  const medianAt = (q: number) => medianOrNull(atQueries(q));
   return {
     ...threat,
     seed,
