@@ -45,11 +45,14 @@ export interface HopSkipJumpThreatRecord extends BlackBoxThreat {
   queries: number[];
   /** Fraction of images with no adversarial within ε and the budget. */
   robustAccuracy: number;
-  /** Median distance over successful images (`null` if none). */
+  /** Median distance over successful images the model classifies correctly clean (`null` if none). */
   medianDistance: number | null;
   /** Robust accuracy at ε within `queryGrid[k]` queries. */
   accuracyAtQueries: number[];
-  /** Median over all attacked images of the closest distance found within `queryGrid[k]` queries (`null` while over half have none). */
+  /**
+   * Median, over the images the model classifies correctly clean, of the closest distance found within
+   * `queryGrid[k]` queries (`null` while over half have none, or with no such image).
+   */
   medianDistanceAtQueries: (number | null)[];
 }
 
@@ -106,14 +109,17 @@ function threatRecord(
   const success = outs.flatMap((o) => o.success);
   const distances = outs.flatMap((o) => Array.from(o.distances, (d) => (Number.isFinite(d) ? d : null)));
   const n = success.length;
-  const atQueries = (q: number) => outs.flatMap((o) => o.success.map((_, i) => distanceWithin(o, i, q)));
+  // Images the model misclassifies clean sit at distance 0: the distance statistics are over the others.
+  const attacked = distances.map((d) => d !== 0);
+  const atQueries = (q: number) =>
+    outs.flatMap((o) => o.success.map((_, i) => distanceWithin(o, i, q))).filter((_, i) => attacked[i]);
   const accuracyAt = (q: number) =>
     outs.reduce(
       (k, o) =>
         k + robustAccuracyAt(o, { epsilon: threat.epsilon, maxQueries: q }).fooled.filter((f) => !f).length,
       0,
     ) / n;
-  const medianAt = (q: number) => medianOrNull(atQueries(q));
+  const medianAt = (q: number) => (attacked.some(Boolean) ? medianOrNull(atQueries(q)) : null);
   return {
     ...threat,
     seed,
@@ -121,7 +127,7 @@ function threatRecord(
     distances,
     queries: outs.flatMap((o) => Array.from(o.queries)),
     robustAccuracy: accuracyAt(budget),
-    medianDistance: median(distances.filter((d): d is number => d !== null)),
+    medianDistance: median(distances.filter((d): d is number => d !== null && d > 0)),
     accuracyAtQueries: grid.map(accuracyAt),
     medianDistanceAtQueries: grid.map(medianAt),
   };
