@@ -3,33 +3,22 @@ import { PACKAGE, InvalidOptionError, NoResultsError, SpecHashMismatchError } fr
 import { assertRecord } from './guards';
 import { type CellResult, type ModelRole, RESULT_FORMATS } from './result';
 import { sameScience } from './science';
-import { meanSem } from './stats';
+import { type BoundarySummary, boundaryKind } from './kinds/boundary';
+import { type CurveSummary, curveKind } from './kinds/curve';
+import type { AnyEvaluationKind, KindSection } from './kinds/kind';
+import { EVALUATION_KINDS } from './kinds/registry';
 
 /** Version tag of `summary.json`. */
 export const SUMMARY_FORMAT = 'pixsim-summary-1';
 
-/** Mean ± SEM over seeds of one model's accuracy against one attack, per ε. */
-export interface CurveSummary {
-  model: ModelRole;
-  attack: string;
-  epsilons: number[];
-  mean: number[];
-  /** `null` with fewer than 2 seeds. */
-  sem: (number | null)[];
-  seeds: number[];
-}
+export type { CurveSummary } from './kinds/curve';
+export type { BoundarySummary } from './kinds/boundary';
 
-/** Mean ± SEM over seeds of one model's Boundary-Attack score (median squared L2 per pixel). */
-export interface BoundarySummary {
+/** A summary of a kind in `evaluations` (the kind's file declares its full type, e.g. `SquareSummary`). */
+export interface EvaluationSummary {
+  kind: string;
   model: ModelRole;
-  attack: 'boundary';
-  metric: 'median squared L2 per pixel';
-  /** `null` when no seed found any adversarial (every attack run failed to start). */
-  mean: number | null;
-  sem: number | null;
-  /** Per seed, in the order of `seeds`. */
-  values: number[];
-  seeds: number[];
+  [field: string]: unknown;
 }
 
 /** What `pixsim aggregate` writes as `summary.json`. */
@@ -45,6 +34,8 @@ export interface Summary {
   notes: string[];
   curves: CurveSummary[];
   boundary: BoundarySummary[];
+  /** Summaries of the kinds in results' `evaluations` (absent when there are none). */
+  evaluations?: EvaluationSummary[];
 }
 
 /**
@@ -60,7 +51,10 @@ export function aggregate(cells: readonly CellResult[]): Summary {
       { option: 'cells' },
     );
   }
-  for (const c of cells) assertRecord('aggregate', 'cell', c, RESULT_FORMATS, ['curves', 'boundary']);
+  for (const c of cells) {
+    assertRecord('aggregate', 'cell', c, RESULT_FORMATS, ['curves', 'boundary']);
+    if (c.evaluations !== undefined) assertRecord('aggregate', 'cell', c, RESULT_FORMATS, ['evaluations']);
+  }
   if (cells.length === 0) {
     throw new NoResultsError('', 'aggregate: no cell results given; run `pixsim run` first.');
   }
@@ -87,50 +81,7 @@ export function aggregate(cells: readonly CellResult[]): Summary {
   }
   const sorted = [...cells].sort((a, b) => a.seed - b.seed);
   const seeds = sorted.map((c) => c.seed);
-  const curves: CurveSummary[] = [];
-  for (const curve of first.curves) {
-    const per = sorted.map((c) => {
-      const match = c.curves.find((k) => k.model === curve.model && k.attack === curve.attack);
-      if (!match) {
-        throw new NoResultsError(
-          '',
-          `aggregate: seed ${c.seed} has no ${curve.attack} curve for the ${curve.model} model.`,
-        );
-      }
-      return match.accuracy;
-    });
-    const stats = curve.epsilons.map((_, k) => meanSem(per.map((acc) => acc[k])));
-    curves.push({
-      model: curve.model,
-      attack: curve.attack,
-      epsilons: [...curve.epsilons],
-      mean: stats.map((s) => s.mean),
-      sem: stats.map((s) => s.sem),
-      seeds,
-    });
-  }
-  const boundary: BoundarySummary[] = [];
-  for (const b of first.boundary) {
-    const values: number[] = [];
-    const used: number[] = [];
-    for (const c of sorted) {
-      const score = c.boundary.find((k) => k.model === b.model)?.score;
-      if (typeof score === 'number') {
-        values.push(score);
-        used.push(c.seed);
-      }
-    }
-    const { mean, sem } = values.length ? meanSem(values) : { mean: null, sem: null };
-    boundary.push({
-      model: b.model,
-      attack: 'boundary',
-      metric: 'median squared L2 per pixel',
-      mean,
-      sem,
-      values,
-      seeds: used,
-    });
-  }
+  const sections = aggregateSections(first, sorted);
   return {
     format: SUMMARY_FORMAT,
     experiment: first.experiment,
@@ -141,9 +92,53 @@ export function aggregate(cells: readonly CellResult[]): Summary {
     seeds,
     reductions: [...first.reductions],
     notes: [...first.notes],
-    curves,
-    boundary,
+    ...sections,
   };
+}
+
+type Sections = Pick<Summary, 'curves' | 'boundary' | 'evaluations'>;
+
+/** The records of `section` in a cell (`evaluations` may be absent). */
+function recordsOf(cell: CellResult, section: KindSection): { model: ModelRole }[] {
+  return (cell[section] ?? []) as { model: ModelRole }[];
+}
+
+/**
+ * Each record of the first cell, aggregated over the cells by its kind (in the first cell's order, so the
+ * summaries of the older kinds keep their order and values).
+ */
+function aggregateSections(first: CellResult, sorted: readonly CellResult[]): Sections {
+  const out: Record<KindSection, unknown[]> = { curves: [], boundary: [], evaluations: [] };
+  for (const section of ['curves', 'boundary', 'evaluations'] as const) {
+    for (const record of recordsOf(first, section)) {
+      const kind = kindOfRecord(section, record, first.seed);
+      const name = kind.recordKind(record);
+      const cells = sorted.map((c) => ({
+        seed: c.seed,
+        records: recordsOf(c, section).filter((r) => kindOfRecord(section, r, c.seed).recordKind(r) === name),
+      }));
+      out[section].push(kind.aggregate(record, cells));
+    }
+  }
+  return {
+    curves: out.curves as CurveSummary[],
+    boundary: out.boundary as BoundarySummary[],
+    ...(out.evaluations.length ? { evaluations: out.evaluations as EvaluationSummary[] } : {}),
+  };
+}
+
+/** The registered kind of a record, or a typed error for a record no kind of this version knows. */
+function kindOfRecord(section: KindSection, record: unknown, seed: number): AnyEvaluationKind {
+  const r = record as Record<string, unknown> | null;
+  const name = section === 'curves' ? r?.attack : section === 'boundary' ? 'boundary' : r?.kind;
+  const kind = EVALUATION_KINDS.find((k) => k.section === section && k.names.includes(name as string));
+  if (!kind) {
+    throw new InvalidOptionError(
+      'cells',
+      `aggregate: seed ${seed} holds a ${section} record of kind ${describeValue(name)}, which this version of pixsim does not know; update pixsim.`,
+    );
+  }
+  return kind;
 }
 
 function csvField(v: string | number | null): string {
@@ -152,19 +147,17 @@ function csvField(v: string | number | null): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** `summary.csv`: one row per model, attack and ε (Boundary: one row per model, empty ε). */
+/**
+ * `summary.csv`: one row per model, attack and ε (Boundary: one row per model, empty ε), then the rows of
+ * the other kinds (each names its metric; ε where it has one).
+ */
 export function summaryToCsv(summary: Summary): string {
   assertRecord('summaryToCsv', 'summary', summary, SUMMARY_FORMAT, ['curves', 'boundary']);
   const rows: (string | number | null)[][] = [
     ['model', 'attack', 'metric', 'epsilon', 'mean', 'sem', 'n', 'seeds'],
   ];
-  for (const c of summary.curves) {
-    c.epsilons.forEach((e, k) => {
-      rows.push([c.model, c.attack, 'accuracy', e, c.mean[k], c.sem[k], c.seeds.length, c.seeds.join(' ')]);
-    });
-  }
-  for (const b of summary.boundary) {
-    rows.push([b.model, b.attack, b.metric, null, b.mean, b.sem, b.seeds.length, b.seeds.join(' ')]);
-  }
+  for (const c of summary.curves) rows.push(...curveKind.csvRows(c));
+  for (const b of summary.boundary) rows.push(...boundaryKind.csvRows(b));
+  for (const e of summary.evaluations ?? []) rows.push(...kindOfRecord('evaluations', e, 0).csvRows(e));
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }

@@ -46,6 +46,17 @@ export function paperScale(task: TaskDataset): ScaleSpec {
   };
 }
 
+/**
+ * The full sizes of the optional scale fields (the reductions of a preset are stated against them): the
+ * Square Attack and HopSkipJump on 1,000 test images (as the Boundary Attack) at 5,000 queries (AutoAttack's
+ * Square budget), the corruptions on every evaluated test image (CIFAR-10-C corrupts all 10,000).
+ */
+export const FULL_OPTIONAL_SCALE = Object.freeze({
+  blackBoxImages: 1000,
+  blackBoxQueries: 5000,
+  corruptionImages: 'all',
+} as const satisfies Partial<ScaleSpec>);
+
 interface Recipe {
   id: string;
   task: TaskDataset;
@@ -56,6 +67,8 @@ interface Recipe {
   title: string;
   description: string;
   caption: string;
+  /** Optional scale fields of the recipe's kinds (absent elsewhere, so other specs keep their hash). */
+  scale?: Partial<ScaleSpec>;
 }
 
 function experiment(r: Recipe): ExperimentSpec {
@@ -84,7 +97,7 @@ function experiment(r: Recipe): ExperimentSpec {
     model: { architecture: 'resnet18' },
     training: { batchSize: 64, validationFraction: 0.01, checkpointEverySteps: 200 },
     evaluation: { attacks: r.attacks, batchSize: 250 },
-    scale: paperScale(r.task),
+    scale: { ...paperScale(r.task), ...r.scale },
     figure: { title: r.title, caption: r.caption },
   });
 }
@@ -99,6 +112,20 @@ const noises = (stop: number): AttackSpec[] => [
   // The reference's salt-and-pepper grid stops at 0.3 (a flip probability; at 0.5 half the pixels are gone).
   { kind: 'salt-and-pepper-noise', epsilons: { linspace: [0, Math.min(stop, 0.3), 10] } },
 ];
+/** CIFAR-10-C's algorithmic families but saturate (grey images have no saturation), JPEG through sharp. */
+const CORRUPTIONS_ON_GREY = [
+  'gaussian-noise',
+  'shot-noise',
+  'impulse-noise',
+  'defocus-blur',
+  'motion-blur',
+  'zoom-blur',
+  'brightness',
+  'contrast',
+  'elastic-transform',
+  'pixelate',
+  'jpeg-compression',
+] as const;
 const fgsm: AttackSpec = { kind: 'transferred-fgsm', epsilons: { linspace: [0, 0.02, 10] } };
 
 function pair(task: TaskDataset, reg: RegularizationDataset, alpha: number, th: number): Recipe {
@@ -193,6 +220,34 @@ const RECIPES: Recipe[] = [
       'distance per pixel over successful images, averaged over repeats (the paper mentions it, results not shown).',
     caption:
       'Median squared L2 perturbation per pixel found by the Boundary Attack (higher is more robust); bars: SEM over seeds.',
+  },
+  {
+    id: 'blackbox',
+    task: 'cifar10',
+    reg: 'cifar10',
+    alpha: 10,
+    th: 0.8,
+    attacks: [
+      {
+        kind: 'square',
+        threats: [
+          { norm: 'linf', epsilon: 8 / 255 },
+          { norm: 'l2', epsilon: 0.5 },
+        ],
+      },
+      { kind: 'hop-skip-jump', threats: [{ norm: 'l2', epsilon: 0.5 }] },
+      { kind: 'corruptions', families: CORRUPTIONS_ON_GREY, severities: [1, 2, 3, 4, 5] },
+      { kind: 'boundary', steps: 50 },
+    ],
+    scale: FULL_OPTIONAL_SCALE,
+    title: 'Black-box attacks and corruptions: CIFAR-10 regularized by CIFAR-10 (α = 10, Th = 0.8)',
+    description:
+      'The models of fig3b and boundary against the score-based Square Attack (L∞ 8/255, L2 0.5) and the ' +
+      'decision-based HopSkipJump (L2) at a query budget, the Boundary Attack (50 steps), and the common ' +
+      'corruptions of CIFAR-10-C (11 algorithmic families × 5 severities; mCE relative to the unregularized model).',
+    caption:
+      'Robust accuracy against queries (Square), median L2 distance against queries (HopSkipJump), the Boundary ' +
+      'score, and accuracy per corruption and severity; shaded and bars: SEM over seeds.',
   },
   pair('mnist', 'mnist', 4, 0.2),
   pair('mnist', 'fashion-mnist', 10, 0.8),

@@ -1,22 +1,7 @@
 import { SUMMARY_FORMAT, type Summary } from './aggregate';
 import { assertRecord } from './guards';
-
-const ATTACK_LABELS: Record<string, string> = {
-  'gaussian-noise': 'Gaussian noise ε',
-  'uniform-noise': 'uniform noise ε',
-  'salt-and-pepper-noise': 'salt-and-pepper probability ε',
-  'transferred-fgsm': 'transferred FGSM ε (L∞)',
-};
-
-/** Legend labels; `Sᵀʰ` is the thresholded pixel similarity S^Th, written with Unicode superscripts. */
-const MODEL_LABELS: Record<string, string> = {
-  unregularized: 'unregularized',
-  regularized: 'regularized (Sᵀʰ)',
-  surrogate: 'surrogate',
-};
-
-/** Colours close to the paper's: the control in grey, the S^Th-regularized model in red. */
-const COLOURS = { domain: ['unregularized', 'regularized (Sᵀʰ)'], range: ['#4d4d4d', '#d62728'] };
+import type { KindSection } from './kinds/kind';
+import { EVALUATION_KINDS } from './kinds/registry';
 
 /**
  * Wraps long text into lines of at most `width` characters. vega's headless renderer sizes the canvas from
@@ -43,118 +28,46 @@ function subtitle(summary: Summary): string[] {
   return lines;
 }
 
-function curveChart(summary: Summary): Record<string, unknown> {
-  const values = summary.curves.flatMap((c) =>
-    c.epsilons.map((epsilon, k) => {
-      const sem = c.sem[k] ?? 0;
-      return {
-        model: MODEL_LABELS[c.model] ?? c.model,
-        attack: ATTACK_LABELS[c.attack] ?? c.attack,
-        epsilon,
-        mean: c.mean[k],
-        lo: Math.max(0, c.mean[k] - sem),
-        hi: Math.min(1, c.mean[k] + sem),
-      };
-    }),
-  );
-  const x = { field: 'epsilon', type: 'quantitative', title: null, axis: { grid: false } };
-  const colour = {
-    field: 'model',
-    type: 'nominal',
-    title: null,
-    scale: COLOURS,
-    legend: { orient: 'bottom' },
-  };
-  return {
-    data: { values },
-    facet: {
-      column: {
-        field: 'attack',
-        type: 'nominal',
-        title: null,
-        header: { labelFontSize: 13, labelOrient: 'bottom' },
-      },
-    },
-    resolve: { scale: { x: 'independent' } },
-    spec: {
-      width: 400,
-      height: 280,
-      layer: [
-        {
-          mark: { type: 'area', opacity: 0.25 },
-          encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colour },
-        },
-        {
-          mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
-          encoding: {
-            x,
-            y: {
-              field: 'mean',
-              type: 'quantitative',
-              title: 'accuracy',
-              scale: { domain: [0, 1] },
-              axis: { format: '%' },
-            },
-            color: colour,
-          },
-        },
-      ],
-    },
-  };
+/** The summaries of `section` that `names` produced (curves by `attack`, evaluations by `kind`). */
+function summariesOf(summary: Summary, section: KindSection, names: readonly string[]): unknown[] {
+  const all = (summary[section] ?? []) as { attack?: string; kind?: string }[];
+  if (section === 'boundary') return names.includes('boundary') ? all : [];
+  return all.filter((s) => names.includes((section === 'curves' ? s.attack : s.kind) as string));
 }
 
-function boundaryChart(summary: Summary): Record<string, unknown> {
-  const values = summary.boundary.flatMap((b) =>
-    b.mean === null
-      ? []
-      : [
-          {
-            model: MODEL_LABELS[b.model] ?? b.model,
-            mean: b.mean,
-            lo: b.mean - (b.sem ?? 0),
-            hi: b.mean + (b.sem ?? 0),
-          },
-        ],
-  );
-  const x = { field: 'model', type: 'nominal', title: null, sort: COLOURS.domain, axis: { labelAngle: 0 } };
-  const colour = { field: 'model', type: 'nominal', title: null, scale: COLOURS, legend: null };
-  return {
-    data: { values },
-    width: 260,
-    height: 260,
-    layer: [
-      {
-        mark: { type: 'rule', strokeWidth: 2 },
-        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colour },
-      },
-      {
-        mark: { type: 'point', filled: true, size: 120 },
-        encoding: {
-          x,
-          y: {
-            field: 'mean',
-            type: 'quantitative',
-            title: 'median squared L2 per pixel',
-            axis: { format: '.2e' },
-          },
-          color: colour,
-        },
-      },
-    ],
-  };
+/** Every kind's charts, in the registry's order. */
+export function kindCharts(summary: Summary): Record<string, unknown>[] {
+  return EVALUATION_KINDS.flatMap((kind) => {
+    const mine = summariesOf(summary, kind.section, kind.names);
+    return mine.length ? kind.charts(mine) : [];
+  });
+}
+
+/** Every kind's Markdown tables, in the registry's order. */
+export function kindTables(summary: Summary): string[] {
+  return EVALUATION_KINDS.flatMap((kind) => {
+    const mine = summariesOf(summary, kind.section, kind.names);
+    return mine.length ? kind.tables(mine) : [];
+  });
 }
 
 /**
  * The paper-style figure of a summary as a Vega-Lite spec: accuracy against ε, one line per model with a
- * shaded SEM band (one panel per attack), and Boundary-Attack scores as points with SEM bars. Render it
- * with `renderFigure` of `@pixsim/experiments/node` (SVG through vega, PNG through sharp).
+ * shaded SEM band (one panel per attack), Boundary-Attack scores as points with SEM bars, and the chart of
+ * each other kind (accuracy or distance against queries, accuracy per corruption and severity). One or two
+ * charts side by side; more, one under the other. Render it with `renderFigure` of
+ * `@pixsim/experiments/node` (SVG through vega, PNG through sharp).
  */
 export function figureSpec(summary: Summary): Record<string, unknown> {
   assertRecord('figureSpec', 'summary', summary, SUMMARY_FORMAT, ['curves', 'boundary']);
-  const charts: Record<string, unknown>[] = [];
-  if (summary.curves.length) charts.push(curveChart(summary));
-  if (summary.boundary.length) charts.push(boundaryChart(summary));
-  const body = charts.length === 1 ? charts[0] : { hconcat: charts };
+  const charts = kindCharts(summary);
+  // More than two charts (the newer kinds): one under the other, each with its own legend.
+  const body =
+    charts.length === 1
+      ? charts[0]
+      : charts.length <= 2
+        ? { hconcat: charts }
+        : { vconcat: charts, resolve: { scale: { color: 'independent' } } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {

@@ -11,6 +11,7 @@ export {
   aggregate,
   type BoundarySummary,
   type CurveSummary,
+  type EvaluationSummary,
   SUMMARY_FORMAT,
   type Summary,
   summaryToCsv,
@@ -49,6 +50,7 @@ export {
   type CurveRecord,
   type DataRecord,
   type EpochRecord,
+  type EvaluationRecord,
   type ModelRecord,
   type ModelRole,
   RESULT_FORMAT,
@@ -80,6 +82,29 @@ export {
   type TaskDataset,
 } from './spec';
 export { meanSem, median } from './stats';
+export type { BlackBoxThreat, MeanSem, MeanSemList } from './kinds/black-box';
+export type { BoundaryAttackSpec } from './kinds/boundary';
+export type { CorruptionsRecord, CorruptionsSpec, CorruptionsSummary } from './kinds/corruptions';
+export type { CurveAttackSpec } from './kinds/curve';
+export type {
+  HopSkipJumpRecord,
+  HopSkipJumpSpec,
+  HopSkipJumpSummary,
+  HopSkipJumpThreatRecord,
+} from './kinds/hop-skip-jump';
+export type {
+  AnyEvaluationKind,
+  CsvRow,
+  EvaluationContext,
+  EvaluationKind,
+  KindRecord,
+  KindSection,
+  KindSpecContext,
+  SeedRecords,
+  TestImages,
+} from './kinds/kind';
+export { EVALUATION_KINDS, evaluationKind } from './kinds/registry';
+export type { SquareAttackSpec, SquareRecord, SquareSummary, SquareThreatRecord } from './kinds/square';
 export { validateSpec } from './validate';
 export { summaryTables } from './table';
 export { canonicalJson, sameScience, scienceOf } from './science';

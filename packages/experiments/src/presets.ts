@@ -1,16 +1,18 @@
 import { describeValue } from '@pixsim/core';
 import { InvalidPresetError, UnknownPresetError } from './errors';
 import { type ScaleSpec, TASK_DATASETS, type TaskDataset } from './spec';
-import { learningRateScheduleOf, positiveInt } from './validate';
+import { positiveInt } from './spec-fields';
+import { learningRateScheduleOf } from './validate';
 
 /** Scale fields a preset may override (all optional). */
 export type ScaleOverrides = Partial<ScaleSpec>;
 
 /**
  * A preset scales an experiment without changing its science: it overrides only {@link ScaleSpec}
- * fields (width, data sizes, epochs, Boundary-Attack images and repeats, the learning-rate schedule), for every experiment
- * (`scale`) and per task data set (`byTask`, applied after `scale`). Plain JSON, so users can write
- * their own.
+ * fields (width, data sizes, epochs, Boundary-Attack images and repeats, the learning-rate schedule, the
+ * black-box and corruption sizes), for every experiment (`scale`) and per task data set (`byTask`, applied
+ * after `scale`). The optional fields (`blackBoxImages`, `blackBoxQueries`, `corruptionImages`) apply only to
+ * specs that have them (the specs whose evaluations read them). Plain JSON, so users can write their own.
  */
 export interface Preset {
   readonly name: string;
@@ -44,7 +46,15 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
       'Reduced for 2 CPU cores: width 8, N = 2,000, fewer epochs and training images; one seed of fig2a in ' +
       'about 20 minutes, a CIFAR figure in about 40. May use the Tiny-ImageNet stand-in.',
     seeds: [1, 2, 3],
-    scale: { width: 8, regularizationImages: 2000, boundaryImages: 200, boundaryRepeats: 2 },
+    scale: {
+      width: 8,
+      regularizationImages: 2000,
+      boundaryImages: 200,
+      boundaryRepeats: 2,
+      blackBoxImages: 100,
+      blackBoxQueries: 1000,
+      corruptionImages: 500,
+    },
     byTask: {
       mnist: { trainImages: 20000, epochs: 4 },
       'fashion-mnist': { trainImages: 20000, epochs: 4 },
@@ -61,7 +71,15 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
       'width 8, N = 2,000, 8 epochs (so the same learning-rate decays), 5,000 test images. MNIST and ' +
       'Fashion-MNIST as in cpu. May use the Tiny-ImageNet stand-in.',
     seeds: [3, 4, 5],
-    scale: { width: 8, regularizationImages: 2000, boundaryImages: 200, boundaryRepeats: 2 },
+    scale: {
+      width: 8,
+      regularizationImages: 2000,
+      boundaryImages: 200,
+      boundaryRepeats: 2,
+      blackBoxImages: 100,
+      blackBoxQueries: 1000,
+      corruptionImages: 500,
+    },
     byTask: {
       mnist: { trainImages: 20000, epochs: 4 },
       'fashion-mnist': { trainImages: 20000, epochs: 4 },
@@ -84,6 +102,9 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
       epochs: 2,
       boundaryImages: 100,
       boundaryRepeats: 1,
+      blackBoxImages: 50,
+      blackBoxQueries: 500,
+      corruptionImages: 200,
     },
     imagenetStandIn: true,
   },
@@ -101,6 +122,9 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
       epochs: 1,
       boundaryImages: 6,
       boundaryRepeats: 1,
+      blackBoxImages: 4,
+      blackBoxQueries: 50,
+      corruptionImages: 8,
     },
     imagenetStandIn: true,
   },
@@ -115,6 +139,9 @@ const SCALE_KEYS: readonly (keyof ScaleSpec)[] = [
   'boundaryImages',
   'boundaryRepeats',
   'learningRateSchedule',
+  'blackBoxImages',
+  'blackBoxQueries',
+  'corruptionImages',
 ];
 
 function validateOverrides(name: string, field: string, o: unknown): ScaleOverrides {
@@ -142,7 +169,8 @@ function validateOverrides(name: string, field: string, o: unknown): ScaleOverri
         out[key] = learningRateScheduleOf(`${field}.${key}`, value).learningRateSchedule ?? 'paper';
         continue;
       }
-      out[key] = positiveInt(`${field}.${key}`, value, key === 'trainImages' || key === 'testImages');
+      const all = key === 'trainImages' || key === 'testImages' || key === 'corruptionImages';
+      out[key] = positiveInt(`${field}.${key}`, value, all);
     } catch (error) {
       throw new InvalidPresetError(name, `${field}.${key}`, `preset '${name}': ${(error as Error).message}`);
     }

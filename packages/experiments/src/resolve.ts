@@ -1,4 +1,5 @@
-import { paperScale } from './experiments';
+import { FULL_OPTIONAL_SCALE, paperScale } from './experiments';
+import { EVALUATION_KINDS, OPTIONAL_SCALE_KEYS, scaleKeysOf } from './kinds/registry';
 import { type Preset, validatePreset } from './presets';
 import type { ExperimentSpec, ScaleSpec } from './spec';
 import { validateScale, validateSpec } from './validate';
@@ -21,19 +22,26 @@ const LABELS: Record<Exclude<keyof ScaleSpec, 'learningRateSchedule'>, string> =
   epochs: 'epochs',
   boundaryImages: 'Boundary-Attack images',
   boundaryRepeats: 'Boundary-Attack repeats',
+  blackBoxImages: 'black-box (Square, HopSkipJump) images',
+  blackBoxQueries: 'black-box query budget',
+  corruptionImages: 'corrupted test images',
 };
 
 /** The differences between `scale` and the paper's scale for the same task, in words. */
 export function describeReductions(spec: ExperimentSpec, given?: ScaleSpec): string[] {
   validateSpec(spec);
   const scale = given === undefined ? spec.scale : validateScale(given as unknown as Record<string, unknown>);
-  const paper = paperScale(spec.task.dataset);
-  const usesBoundary = spec.evaluation.attacks.some((a) => a.kind === 'boundary');
+  const paper: ScaleSpec = { ...FULL_OPTIONAL_SCALE, ...paperScale(spec.task.dataset) };
+  // Sizes of kinds the spec does not run are not reductions of it.
+  const used = scaleKeysOf(spec.evaluation.attacks);
+  const unused = new Set(
+    EVALUATION_KINDS.flatMap((k) => k.scaleKeys as (keyof ScaleSpec)[]).filter((key) => !used.has(key)),
+  );
   const out: string[] = [];
   for (const key of Object.keys(LABELS) as (keyof typeof LABELS)[]) {
-    if ((key === 'boundaryImages' || key === 'boundaryRepeats') && !usesBoundary) continue;
+    if (unused.has(key)) continue;
     if (scale[key] !== paper[key]) {
-      const v = (x: number | 'all') => (x === 'all' ? 'all' : x.toLocaleString('en'));
+      const v = (x: number | 'all' | undefined) => (x === 'all' ? 'all' : (x as number).toLocaleString('en'));
       out.push(`${LABELS[key]} ${v(scale[key])} instead of ${v(paper[key])}`);
     }
   }
@@ -53,11 +61,13 @@ export function describeReductions(spec: ExperimentSpec, given?: ScaleSpec): str
 export function resolveExperiment(spec: ExperimentSpec, preset: Preset): ResolvedExperiment {
   const checked = validateSpec(spec);
   const valid = validatePreset(preset);
-  const scale = validateScale({
-    ...checked.scale,
+  const overrides: Record<string, unknown> = {
     ...(valid.scale ?? {}),
     ...(valid.byTask?.[checked.task.dataset] ?? {}),
-  });
+  };
+  // A preset's black-box and corruption sizes apply to the specs that have them; the others keep their hash.
+  for (const key of OPTIONAL_SCALE_KEYS) if (checked.scale[key] === undefined) delete overrides[key];
+  const scale = validateScale({ ...checked.scale, ...overrides });
   const resolved: ExperimentSpec = { ...checked, scale };
   return { spec: resolved, preset, reductions: describeReductions(resolved) };
 }

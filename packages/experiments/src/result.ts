@@ -1,6 +1,7 @@
 import type { SimLossSteps } from '@pixsim/regularizer';
 import type { Preset } from './presets';
-import type { AttackKind, ExperimentSpec } from './spec';
+import type { CurveAttackSpec } from './kinds/curve';
+import type { ExperimentSpec } from './spec';
 
 /**
  * Version tag of the `result.json` pixsim writes. `pixsim-result-2` (issue #26): `specHash` covers the science
@@ -63,7 +64,7 @@ export interface ModelRecord {
 /** Accuracy against one perturbation attack over its ε grid. */
 export interface CurveRecord {
   model: ModelRole;
-  attack: Exclude<AttackKind, 'boundary'>;
+  attack: CurveAttackSpec['kind'];
   /** Test images evaluated. */
   n: number;
   epsilons: number[];
@@ -175,4 +176,16 @@ export interface CellResult {
   models: ModelRecord[];
   curves: CurveRecord[];
   boundary: BoundaryRecord[];
+  /**
+   * The records of the kinds added since (`square`, `hop-skip-jump`, `corruptions`, …), each with its `kind`
+   * and `model`; absent when the spec has none (so older results read as before).
+   */
+  evaluations?: EvaluationRecord[];
+}
+
+/** A record of a kind in `evaluations` (the kind's file declares its full type, e.g. `SquareRecord`). */
+export interface EvaluationRecord {
+  kind: string;
+  model: ModelRole;
+  [field: string]: unknown;
 }

@@ -43,6 +43,7 @@ describe('experiment specs', () => {
       'fig3a',
       'fig3b',
       'boundary',
+      'blackbox',
       'noise-mnist-mnist',
       'noise-mnist-fashion',
       'noise-fashion-mnist',

@@ -33,34 +33,9 @@ export type InputScalingName = 'unit' | 'reference';
 /** An ε grid: explicit values, or `linspace(start, stop, num)` as numpy. */
 export type EpsilonGrid = readonly number[] | { readonly linspace: readonly [number, number, number] };
 
-/** Noise attacks on [0, 1] images, each noisy image clamped to its clean image's min/max (the paper's protocol). */
-export type NoiseAttackKind = 'gaussian-noise' | 'uniform-noise' | 'salt-and-pepper-noise';
-
-/** One evaluation of an experiment. */
-export type AttackSpec =
-  | { readonly kind: NoiseAttackKind; readonly epsilons: EpsilonGrid }
-  | {
-      /** FGSM with the input gradient of an unregularized surrogate of the same architecture trained with another seed. */
-      readonly kind: 'transferred-fgsm';
-      readonly epsilons: EpsilonGrid;
-    }
-  | {
-      /** The Boundary Attack (foolbox 3 semantics) against the model's own predictions. */
-      readonly kind: 'boundary';
-      /** Boundary-walk steps (the paper: 50). */
-      readonly steps: number;
-    };
-
-/** Every attack kind a spec may name. */
-export const ATTACK_KINDS = [
-  'gaussian-noise',
-  'uniform-noise',
-  'salt-and-pepper-noise',
-  'transferred-fgsm',
-  'boundary',
-] as const;
-/** An attack kind. */
-export type AttackKind = (typeof ATTACK_KINDS)[number];
+export type { NoiseAttackKind } from './kinds/curve';
+export { ATTACK_KINDS, type AttackKind, type AttackSpec } from './kinds/registry';
+import type { AttackSpec } from './kinds/registry';
 
 /**
  * The sizes a preset may change: everything that scales the cost of an experiment but not its science.
@@ -88,6 +63,15 @@ export interface ScaleSpec {
    * Validation drops `'paper'` (the key stays absent), so the paper's schedule keeps its spec hash.
    */
   readonly learningRateSchedule?: LearningRateScheduleName;
+  /**
+   * Test images attacked by the Square Attack and HopSkipJump (the same seeded choice for both). Present
+   * exactly in specs with a `square` or `hop-skip-jump` evaluation, so other specs keep their hash.
+   */
+  readonly blackBoxImages?: number;
+  /** Query budget per image of the Square Attack and HopSkipJump (present as `blackBoxImages` is). */
+  readonly blackBoxQueries?: number;
+  /** Test images corrupted by the `corruptions` evaluation (`'all'`: every evaluated test image); present exactly with it. */
+  readonly corruptionImages?: number | 'all';
 }
 
 /** Learning-rate schedules a scale may name (see {@link ScaleSpec.learningRateSchedule}). */

@@ -1,7 +1,13 @@
-import { InvalidSpecError, unknownDatasetError } from './errors';
-import { resolveGrid } from './grid';
+import { InvalidSpecError, type UnknownDatasetError, unknownDatasetError } from './errors';
+import { oneOf, positiveInt, section, text } from './spec-fields';
 import {
-  ATTACK_KINDS,
+  EVALUATION_KINDS,
+  evaluationKind,
+  OPTIONAL_SCALE_KEYS,
+  scaleKeysOf,
+  validateAttack,
+} from './kinds/registry';
+import {
   type AttackSpec,
   type ExperimentSpec,
   LEARNING_RATE_SCHEDULES,
@@ -13,47 +19,9 @@ import {
 } from './spec';
 import { validateTuned, validateTuning } from './validate-tuning';
 
+export { positiveInt } from './spec-fields';
+
 const PAIR_RANGES = ['all', 'high', 'low', 'positive', 'negative', 'double'] as const;
-
-/** Reads `obj[key]` as an object, or throws naming the field. */
-function section(obj: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = obj[key];
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new InvalidSpecError(key, v, `${key}: the spec needs an object here, got ${JSON.stringify(v)}.`);
-  }
-  return v as Record<string, unknown>;
-}
-
-function oneOf<T extends string>(field: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) {
-    throw new InvalidSpecError(
-      field,
-      v,
-      `${field}: must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}.`,
-    );
-  }
-  return v as T;
-}
-
-/** A positive integer (or `'all'` where allowed). */
-export function positiveInt(field: string, v: unknown, allowAll = false): number | 'all' {
-  if (allowAll && v === 'all') return 'all';
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new InvalidSpecError(
-      field,
-      v,
-      `${field}: must be a positive integer${allowAll ? " or 'all'" : ''}, got ${JSON.stringify(v)}.`,
-    );
-  }
-  return v;
-}
-
-function text(field: string, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0) {
-    throw new InvalidSpecError(field, v, `${field}: must be a non-empty string, got ${JSON.stringify(v)}.`);
-  }
-  return v;
-}
 
 /** Validates the {@link ScaleSpec} part (also used for preset overrides). */
 export function validateScale(scale: Record<string, unknown>, prefix = 'scale'): ScaleSpec {
@@ -66,6 +34,7 @@ export function validateScale(scale: Record<string, unknown>, prefix = 'scale'):
     boundaryImages: positiveInt(`${prefix}.boundaryImages`, scale.boundaryImages) as number,
     boundaryRepeats: positiveInt(`${prefix}.boundaryRepeats`, scale.boundaryRepeats) as number,
     ...learningRateScheduleOf(`${prefix}.learningRateSchedule`, scale.learningRateSchedule),
+    ...optionalScale(scale, prefix),
   };
 }
 
@@ -76,22 +45,49 @@ export function learningRateScheduleOf(field: string, v: unknown): Pick<ScaleSpe
   return schedule === 'paper' ? {} : { learningRateSchedule: schedule };
 }
 
-function validateAttack(field: string, a: unknown): AttackSpec {
-  if (typeof a !== 'object' || a === null) {
-    throw new InvalidSpecError(
-      field,
-      a,
-      `${field}: an attack is an object { kind, … }, got ${JSON.stringify(a)}.`,
-    );
+/** The optional scale fields (`blackBoxImages`…): each kept only when given. */
+function optionalScale(scale: Record<string, unknown>, prefix: string): Partial<ScaleSpec> {
+  const out: Record<string, number | 'all'> = {};
+  for (const key of OPTIONAL_SCALE_KEYS) {
+    if (scale[key] !== undefined)
+      out[key] = positiveInt(`${prefix}.${key}`, scale[key], key === 'corruptionImages');
   }
-  const o = a as Record<string, unknown>;
-  const kind = oneOf(`${field}.kind`, o.kind, ATTACK_KINDS);
-  if (kind === 'boundary') return { kind, steps: positiveInt(`${field}.steps`, o.steps) as number };
-  // Salt-and-pepper ε is a probability.
-  const max = kind === 'salt-and-pepper-noise' ? 1 : Number.POSITIVE_INFINITY;
-  resolveGrid(`${field}.epsilons`, o.epsilons as never, max);
-  return { kind, epsilons: o.epsilons as never };
+  return out;
 }
+
+/**
+ * The optional scale fields must be present exactly when a kind that reads them is: a missing one has no
+ * value to run with, an unused one would change the spec hash for nothing.
+ */
+function checkScaleKeys(attacks: readonly AttackSpec[], scale: ScaleSpec): void {
+  const used = scaleKeysOf(attacks);
+  for (const key of OPTIONAL_SCALE_KEYS) {
+    if (used.has(key) && scale[key] === undefined) {
+      const kinds = attacks.filter((a) => evaluationKind(a.kind).scaleKeys.includes(key)).map((a) => a.kind);
+      throw new InvalidSpecError(
+        `scale.${key}`,
+        undefined,
+        `scale.${key}: the '${kinds[0]}' evaluation reads it; give it (a positive integer${key === 'corruptionImages' ? " or 'all'" : ''}) in the spec's scale.`,
+      );
+    }
+    if (!used.has(key) && scale[key] !== undefined) {
+      throw new InvalidSpecError(
+        `scale.${key}`,
+        scale[key],
+        `scale.${key}: no evaluation of this spec reads it; remove it (only ${[...OPTIONAL_SCALE_OWNERS[key]].join(' and ')} use it).`,
+      );
+    }
+  }
+}
+
+const OPTIONAL_SCALE_OWNERS: Record<(typeof OPTIONAL_SCALE_KEYS)[number], string[]> = Object.fromEntries(
+  OPTIONAL_SCALE_KEYS.map((key) => [
+    key,
+    EVALUATION_KINDS.filter((k) => k.scaleKeys.includes(key)).flatMap((k) =>
+      k.names.map((n: string) => `'${n}'`),
+    ),
+  ]),
+) as never;
 
 /**
  * Checks that `spec` is a complete, consistent {@link ExperimentSpec} and returns it typed. Every fault is
@@ -182,7 +178,9 @@ export function validateSpec(spec: unknown): ExperimentSpec {
       'evaluation.attacks: list at least one attack, e.g. [{ "kind": "gaussian-noise", "epsilons": { "linspace": [0, 0.5, 10] } }].',
     );
   }
-  const attacks = evaluation.attacks.map((a, i) => validateAttack(`evaluation.attacks[${i}]`, a));
+  const attacks = evaluation.attacks.map((a, i) =>
+    validateAttack(`evaluation.attacks[${i}]`, a, { channels }),
+  );
   const kinds = attacks.map((a) => a.kind);
   const dup = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (dup) {
@@ -192,6 +190,8 @@ export function validateSpec(spec: unknown): ExperimentSpec {
       `evaluation.attacks: '${dup}' is listed twice; list each attack once.`,
     );
   }
+  const scale = validateScale(section(s, 'scale'));
+  checkScaleKeys(attacks, scale);
   const model = section(s, 'model');
   const figure = section(s, 'figure');
   const validateAugment = (augment: unknown) => {
@@ -246,7 +246,7 @@ export function validateSpec(spec: unknown): ExperimentSpec {
       ) as number,
     },
     evaluation: { attacks, batchSize: positiveInt('evaluation.batchSize', evaluation.batchSize) as number },
-    scale: validateScale(section(s, 'scale')),
+    scale,
     figure: { title: text('figure.title', figure.title), caption: text('figure.caption', figure.caption) },
     ...(s.tuning === undefined ? {} : { tuning: validateTuning(s.tuning) }),
     ...(s.tuned === undefined ? {} : { tuned: validateTuned(s.tuned) }),

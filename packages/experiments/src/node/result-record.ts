@@ -4,6 +4,7 @@ import {
   type BoundaryRecord,
   type CellResult,
   type CurveRecord,
+  type EvaluationRecord,
   type ModelRecord,
   RESULT_FORMAT,
   type TrainingRecord,
@@ -62,7 +63,12 @@ function tuningNotes(spec: ExperimentSpec, task: TaskData): string[] {
 }
 
 /** What a cell's work produced. */
-export type Work = { models: ModelRecord[]; curves: CurveRecord[]; boundary: BoundaryRecord[] };
+export type Work = {
+  models: ModelRecord[];
+  curves: CurveRecord[];
+  boundary: BoundaryRecord[];
+  evaluations?: EvaluationRecord[];
+};
 
 /** What {@link assembleResult} reads. */
 export interface ResultParts {

@@ -6,11 +6,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PACKAGE, InvalidOptionError } from '../errors';
 import type { ResolvedExperiment } from '../resolve';
-import type { BoundaryRecord, CellResult, CurveRecord, ModelRecord, ModelRole } from '../result';
+import type {
+  BoundaryRecord,
+  CellResult,
+  CurveRecord,
+  EvaluationRecord,
+  ModelRecord,
+  ModelRole,
+} from '../result';
 import type { AttackSpec, ExperimentSpec } from '../spec';
 import { type DataOptions, loadRegularizationData, loadTaskData, type TaskData } from './data';
 import type { EngineInfo } from './environment';
-import { evaluateBoundaryAsync, evaluateCurveAsync, type TestImages, testImages } from './evaluate';
+import { classifierOf, type TestImages, testImages } from './evaluate';
+import { sharpJpeg } from '@pixsim/attacks/node';
+import type { KindSection } from '../kinds/kind';
+import { evaluationKind } from '../kinds/registry';
 import { createEvaluationModel, type EvaluationEngine } from '@pixsim/onnx';
 import type { PredictingModel } from '@pixsim/attacks';
 import { acquireCellLock } from './cell-lock';
@@ -69,7 +79,7 @@ export function cellDir(out: string, experiment: string, preset: string, seed: n
 
 /** The models a cell trains, in order: the FGSM surrogate first; a tuning cell only its own role. */
 function rolesOf(spec: ExperimentSpec): ModelRole[] {
-  const fgsm = spec.evaluation.attacks.some((a) => a.kind === 'transferred-fgsm');
+  const fgsm = spec.evaluation.attacks.some((a) => evaluationKind(a.kind).needsSurrogate(a));
   const compared: ModelRole[] = spec.tuning ? [spec.tuning.role] : ['unregularized', 'regularized'];
   return fgsm ? ['surrogate', ...compared] : compared;
 }
@@ -231,8 +241,7 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
   const { spec } = ctx.options.experiment;
   const roles = rolesOf(spec);
   const models: ModelRecord[] = [];
-  const curves: CurveRecord[] = [];
-  const boundary: BoundaryRecord[] = [];
+  const records: Record<KindSection, unknown[]> = { curves: [], boundary: [], evaluations: [] };
   let surrogate: tfl.LayersModel | null = null;
   try {
     for (const [i, role] of roles.entries()) {
@@ -277,15 +286,20 @@ async function trainAndEvaluate(ctx: WorkContext): Promise<Work | null> {
       try {
         for (const attack of spec.evaluation.attacks) {
           const out = await evaluateCached(ctx, evaluator, role, attack, surrogate);
-          if (attack.kind === 'boundary') boundary.push(out as BoundaryRecord);
-          else curves.push(out as CurveRecord);
+          records[evaluationKind(attack.kind).section].push(out);
         }
       } finally {
         await evaluator.dispose();
         trained.model.dispose();
       }
     }
-    return { models, curves, boundary };
+    return {
+      models,
+      curves: records.curves as CurveRecord[],
+      boundary: records.boundary as BoundaryRecord[],
+      // Absent without such kinds: the result of the older kinds is written as before.
+      ...(records.evaluations.length ? { evaluations: records.evaluations as EvaluationRecord[] } : {}),
+    };
   } finally {
     surrogate?.dispose();
   }
@@ -307,11 +321,12 @@ async function evaluateCached(
   role: ModelRole,
   attack: AttackSpec,
   surrogate: tfl.LayersModel | null,
-): Promise<CurveRecord | BoundaryRecord> {
+): Promise<unknown> {
   const { spec, seed } = { spec: ctx.options.experiment.spec, seed: ctx.options.seed };
   const file = join(ctx.dir, 'evals', `${role}-${attack.kind}.json`);
   const phase = `eval:${role}:${attack.kind}`;
-  const cached = readJsonIfExists<{ record: CurveRecord | BoundaryRecord; seconds: number }>(file);
+  const kind = evaluationKind(attack.kind);
+  const cached = readJsonIfExists<{ record: unknown; seconds: number }>(file);
   if (cached && existsSync(file)) {
     ctx.phases[phase] = cached.seconds;
     return cached.record;
@@ -319,19 +334,21 @@ async function evaluateCached(
   ctx.progress.line(`${role}: evaluating ${attack.kind}`);
   const t0 = performance.now();
   const before = tf.memory().numTensors;
-  const record =
-    attack.kind === 'boundary'
-      ? await evaluateBoundaryAsync(model, role, attack.steps, spec, ctx.test, seed)
-      : await evaluateCurveAsync(model, role, attack, spec, ctx.test, seed, surrogate);
+  const record = await kind.evaluate(attack, {
+    model,
+    classifier: classifierOf(model, spec),
+    role,
+    spec,
+    test: ctx.test,
+    seed,
+    surrogate,
+    jpeg: sharpJpeg,
+  });
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`${phase}: ${leaked} tensors leaked (internal error).`);
   const seconds = (performance.now() - t0) / 1000;
   ctx.phases[phase] = seconds;
   writeJson(file, { record, seconds });
-  const summary =
-    'accuracy' in record
-      ? record.accuracy.map((a) => `${(100 * a).toFixed(1)}%`).join(' ')
-      : `median squared L2 per pixel ${record.score?.toExponential(3) ?? '–'}`;
-  ctx.progress.line(`${role}: ${attack.kind} ${summary} (${formatDuration(seconds)})`);
+  ctx.progress.line(`${role}: ${attack.kind} ${kind.describe(record)} (${formatDuration(seconds)})`);
   return record;
 }

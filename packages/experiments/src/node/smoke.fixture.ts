@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { getExperiment, getPreset } from '../index';
+import { evaluationKind } from '../kinds/registry';
 import { resolveExperiment } from '../resolve';
 import { type ReproduceOutcome, reproduce } from './reproduce';
 
@@ -39,9 +40,10 @@ export async function smokeReproduction(
   const s = outcome.summary!;
   expect(s.experiment).toBe(id);
   const attacks = experiment.spec.evaluation.attacks;
-  const curves = attacks.filter((a) => a.kind !== 'boundary').length;
-  expect(s.curves).toHaveLength(2 * curves);
-  expect(s.boundary.length).toBe(attacks.some((a) => a.kind === 'boundary') ? 2 : 0);
+  const count = (section: string) => attacks.filter((a) => evaluationKind(a.kind).section === section).length;
+  expect(s.curves).toHaveLength(2 * count('curves'));
+  expect(s.boundary).toHaveLength(2 * count('boundary'));
+  expect(s.evaluations?.length ?? 0).toBe(2 * count('evaluations'));
   for (const c of s.curves) for (const m of c.mean) expect(m).toBeGreaterThanOrEqual(0);
   const svg = readFileSync(outcome.figure!.svg, 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { PACKAGE, InvalidOptionError } from '../errors';
 import { resolveGrid } from '../grid';
 import { type ResolvedExperiment, resolveExperiment } from '../resolve';
-import type { AttackKind, AttackSpec, ExperimentSpec } from '../spec';
+import type { CurveAttackSpec } from '../kinds/curve';
+import { evaluationKind, OPTIONAL_SCALE_KEYS } from '../kinds/registry';
+import type { AttackKind, ExperimentSpec, ScaleSpec } from '../spec';
 import { TuneMetricUnsupportedError } from '../tune-errors';
 
 /** Default fraction of the training images a tune holds out for validation. */
@@ -79,7 +81,7 @@ function checkList(
 }
 
 /** The attack of a tune: `kind`, or the experiment's first; the Boundary Attack has no accuracy to compare. */
-function tuneAttack(spec: ExperimentSpec, kind?: AttackKind): Exclude<AttackSpec, { kind: 'boundary' }> {
+function tuneAttack(spec: ExperimentSpec, kind?: AttackKind): CurveAttackSpec {
   const attack = kind ? spec.evaluation.attacks.find((a) => a.kind === kind) : spec.evaluation.attacks[0];
   if (!attack) {
     throw new InvalidOptionError(
@@ -99,12 +101,22 @@ function tuneAttack(spec: ExperimentSpec, kind?: AttackKind): Exclude<AttackSpec
         '--tuned <that tune> or --alpha/--th.',
     );
   }
-  return attack;
+  if (evaluationKind(attack.kind).section !== 'curves') {
+    throw new TuneMetricUnsupportedError(
+      spec.id,
+      attack.kind,
+      `${spec.id}: the tune's rule compares accuracies against an ε grid, clean (R0/U0) and at the highest ε ` +
+        `(R_D/U_D); '${attack.kind}' has no ε grid, so the rule cannot score it. Tune an experiment with the same ` +
+        'data sets and an accuracy-against-ε attack (for CIFAR-10 ← CIFAR-10: fig3b) and reproduce this one with ' +
+        '--tuned <that tune> or --alpha/--th.',
+    );
+  }
+  return attack as CurveAttackSpec;
 }
 
 function cellSpec(
   spec: ExperimentSpec,
-  attack: Exclude<AttackSpec, { kind: 'boundary' }>,
+  attack: CurveAttackSpec,
   epsilon: number,
   validationFraction: number,
   pair: { alpha: number; th: number } | null,
@@ -123,6 +135,10 @@ function cellSpec(
       th: pair ? pair.th : spec.regularization.th,
     },
     evaluation: { ...spec.evaluation, attacks: [{ kind: attack.kind, epsilons: [0, epsilon] }] },
+    // The cell runs only the curve: the black-box and corruption sizes of other kinds are not its science.
+    scale: Object.fromEntries(
+      Object.entries(spec.scale).filter(([key]) => !(OPTIONAL_SCALE_KEYS as readonly string[]).includes(key)),
+    ) as unknown as ScaleSpec,
     figure: { title: `Tuning ${spec.id}: ${what}`, caption: spec.figure.caption },
     tuning: {
       role: pair ? 'regularized' : 'unregularized',
