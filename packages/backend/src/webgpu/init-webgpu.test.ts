@@ -79,7 +79,7 @@ describe('BackendError.is', () => {
     const error = new SyncReadUnsupportedError('x');
     expect(BackendError.is(error)).toBe(true);
     // A copy of the package has another class but the same global brand:
-    const copy = Object.assign(new Error('y'), { [Symbol.for('@pixsim/backend/BackendError')]: true });
+    const copy = Object.assign(new Error('y'), { [Symbol.for('@pixsim/backend')]: true });
     expect(BackendError.is(copy)).toBe(true);
     expect(BackendError.is(new Error('z'))).toBe(false);
     expect(BackendError.is(null)).toBe(false);

@@ -142,6 +142,49 @@ describe.skipIf(!existsSync(GUIDE))('the results guide and README print the comm
     }
   });
 
+  it('tuning tables (α × Th) equal the tune.json cited before each', () => {
+    const tuneTables = guideTables.filter((t) => t.header[0] === 'α' && t.header[1] === 'Th');
+    expect(tuneTables.length).toBeGreaterThanOrEqual(1);
+    for (const t of tuneTables) {
+      const links = [...guide.slice(0, t.at).matchAll(/results\/([\w-]+-tune)\/([\w-]+)\/tune\.json/g)];
+      const last = links.at(-1);
+      if (last === undefined) throw new Error('tuning table without a cited tune.json before it');
+      const tune = JSON.parse(
+        readFileSync(resolve(ROOT, 'docs/results', last[1], last[2], 'tune.json'), 'utf8'),
+      ) as {
+        cells: Array<{
+          alpha: number;
+          th: number;
+          passes: boolean;
+          r0u0: { mean: number; sem: number | null };
+          rdud: { mean: number; sem: number | null };
+        }>;
+        selected: { alpha: number; th: number } | null;
+      };
+      expect(t.rows.length, `${last[1]}: one row per cell`).toBe(tune.cells.length);
+      for (const row of t.rows) {
+        const [alpha, th] = [Number(row[0]), Number(row[1])];
+        const cell = tune.cells.find((c) => c.alpha === alpha && c.th === th);
+        if (cell === undefined) throw new Error(`${last[1]}: no cell α = ${alpha}, Th = ${th}`);
+        for (const [printed, stats, what] of [
+          [row[2], cell.r0u0, 'R0/U0'],
+          [row[3], cell.rdud, 'R_D/U_D'],
+        ] as const) {
+          const [m, e] = printed.split('±').map((x) => x.trim());
+          const where = `${last[1]} α = ${alpha}, Th = ${th} ${what}`;
+          expect(Math.abs(Number(m) - stats.mean), `${where}: ${m} vs ${stats.mean}`).toBeLessThanOrEqual(
+            slack(m),
+          );
+          if (e !== undefined)
+            expect(Math.abs(Number(e) - (stats.sem as number)), where).toBeLessThanOrEqual(slack(e));
+        }
+        expect(row[4], `${last[1]} α = ${alpha}, Th = ${th} passes`).toBe(cell.passes ? 'yes' : 'no');
+        const chosen = tune.selected?.alpha === alpha && tune.selected?.th === th;
+        expect(row[5].includes('selected'), `${last[1]} α = ${alpha}, Th = ${th} selected`).toBe(chosen);
+      }
+    }
+  });
+
   it("the selection-rule table's ratios are those of the summaries", () => {
     const t = guideTables.find((x) => x.header.includes('rule'));
     expect(t).toBeDefined();
