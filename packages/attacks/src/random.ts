@@ -17,7 +17,9 @@ export function assertSeed(fn: string, seed: unknown): asserts seed is number {
  * `deriveSeed(s, i)` for different `i` gives streams that do not overlap in practice. (`@pixsim/core`'s
  * `deriveSeedMurmur`: every evaluation draw of this package has come from it.)
  */
-export const deriveSeed: (seed: number, ...streams: number[]) => number = deriveSeedMurmur;
+export function deriveSeed(seed: number, ...streams: number[]): number {
+  return deriveSeedMurmur(seed, ...streams);
+}
 
 /**
  * The seeded generator of every attack and evaluation draw: `@pixsim/core`'s `SeededGenerator` with the
