@@ -1,5 +1,5 @@
 // Bit-identity of the one generator with every generator it replaced: the fixture holds the draws of each
-// package's own copy as recorded at 78718db (scripts/record-random-golden.ts in commit 16a6144), before
+// package's own copy as recorded at 78718db (scripts/record-random-golden.ts in commit 263274a), before
 // they were moved here. Trained weights and committed results depend on every one of these numbers.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
