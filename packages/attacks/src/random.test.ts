@@ -3,6 +3,25 @@ import { InvalidOptionError } from './errors';
 import { deriveSeed, SeededRandom } from './random';
 
 describe('SeededRandom', () => {
+  it('draws exactly the numbers it drew before it moved onto @pixsim/core (#27)', () => {
+    // Recorded at 78718db from the former attacks/src/random.ts: committed evaluation results depend on them.
+    expect(deriveSeed(42)).toBe(917252196);
+    expect(deriveSeed(42, 1)).toBe(2878081038);
+    expect(deriveSeed(42, 0, 5)).toBe(94493567);
+    const a = new SeededRandom(42);
+    expect(Array.from({ length: 4 }, () => a.nextUint32())).toEqual([
+      794141034, 2778902077, 183835293, 1292141344,
+    ]);
+    const b = new SeededRandom(42);
+    expect(Array.from({ length: 3 }, () => b.normal())).toEqual([
+      -1.1076711972879518, -1.4659266069724124, -0.7885108896322741,
+    ]);
+    const c = new SeededRandom(2 ** 40 + 5);
+    expect(Array.from({ length: 3 }, () => c.uniform())).toEqual([
+      0.22508689283858985, 0.09312732995022088, 0.9001022098818794,
+    ]);
+  });
+
   it('repeats its sequence for the same seed and differs for another', () => {
     const a = new SeededRandom(42);
     const b = new SeededRandom(42);

@@ -10,7 +10,8 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/init-backend';
 import { regularizedNet, similarityLoss } from '../src/testing/regularized-step';
-import { mulberry32, randomBatch, resnet18 } from '../src/testing/resnet';
+import { mulberry32 } from '@pixsim/core';
+import { randomBatch, resnet18 } from '../src/testing/resnet';
 
 const args = process.argv.slice(2);
 const engine = args[0];

@@ -19,3 +19,7 @@ export {
   UnknownDatasetError,
   UnsupportedModelError,
 } from './shared-errors';
+export { type GeneratorAlgorithm, SeededGenerator } from './random/generator';
+export { hashString } from './random/mix';
+export { mulberry32, permutation, type Random, randomInt, shuffleInPlace } from './random/sampling';
+export { combineSeeds, deriveSeed, deriveSeedMurmur, mixSeed } from './random/streams';

@@ -1,6 +1,6 @@
 import { PACKAGE, InvalidOptionError } from './errors';
 import type { PixelTransform } from './preprocess';
-import { type Random, randomInt } from './prng';
+import { type Random, randomInt } from '@pixsim/core';
 
 /**
  * Training augmentation. `'cifar'` is the paper's CIFAR augmentation: random crop back to the image

@@ -10,7 +10,8 @@ import {
   resolvePreprocess,
   writeImage,
 } from './preprocess';
-import { assertSeed, createRandom, permutation } from './prng';
+import { assertSeed } from './seed';
+import { mixSeed, mulberry32, permutation } from '@pixsim/core';
 
 /** Options of {@link batches}. */
 export interface BatchOptions extends PreprocessOptions {
@@ -103,8 +104,10 @@ export async function* batches(
   const augment = resolveAugment(fn, options.augment, h, w);
   if (shuffle || augment) assertSeed(fn, options.seed);
   const seed = options.seed ?? 0;
-  const order = shuffle ? permutation(n, createRandom(seed, 3)) : Int32Array.from({ length: n }, (_, i) => i);
-  const augmentRandom = createRandom(seed, 4);
+  const order = shuffle
+    ? permutation(n, mulberry32(mixSeed(seed, 3)))
+    : Int32Array.from({ length: n }, (_, i) => i);
+  const augmentRandom = mulberry32(mixSeed(seed, 4));
   const count = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const outC = outputChannels(c, pre);
 

@@ -4,7 +4,8 @@ import { type Batch, type BatchOptions, batches } from './batches';
 import { PACKAGE, CountMismatchError, InvalidOptionError } from './errors';
 import { assertList, assertOptionsObject } from './describe';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
-import { assertSeed, createRandom, permutation, shuffleInPlace } from './prng';
+import { assertSeed } from './seed';
+import { mixSeed, mulberry32, permutation, shuffleInPlace } from '@pixsim/core';
 
 /** Which part of a data set a dataset object holds. */
 export type Split = 'train' | 'test' | 'validation' | 'subset' | 'all';
@@ -176,7 +177,7 @@ export class ImageDataset {
           'Ask for at most as many images as the data set holds.',
       );
     }
-    const picked = permutation(this.size, createRandom(seed, 1)).subarray(0, n);
+    const picked = permutation(this.size, mulberry32(mixSeed(seed, 1))).subarray(0, n);
     return Int32Array.from(picked).sort();
   }
 
@@ -194,7 +195,7 @@ export class ImageDataset {
         `${fn}: fraction must be in (0, 1), got ${describeValue(fraction)}. The paper uses 0.01 (1% for validation).`,
       );
     }
-    const random = createRandom(seed, 2);
+    const random = mulberry32(mixSeed(seed, 2));
     const byClass: number[][] = Array.from({ length: this.numClasses }, () => []);
     for (let i = 0; i < this.size; i++) byClass[this.labels[i]].push(i);
     const isValidation = new Uint8Array(this.size);

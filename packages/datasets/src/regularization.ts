@@ -3,7 +3,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { PACKAGE, InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
-import { assertSeed, createRandom, mixSeed, permutation } from './prng';
+import { assertSeed } from './seed';
+import { mixSeed, mulberry32, permutation } from '@pixsim/core';
 
 /**
  * Which N images of the data set regularize:
@@ -48,9 +49,12 @@ const SPREAD_IMAGE_STREAM = 9;
 function spreadIndices(labels: Int32Array, classes: number, n: number, seed: number): Int32Array {
   const members: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < labels.length; i++) members[labels[i]].push(i);
-  const order = permutation(classes, createRandom(seed, SPREAD_CLASS_STREAM));
+  const order = permutation(classes, mulberry32(mixSeed(seed, SPREAD_CLASS_STREAM)));
   const within = members.map((m, c) =>
-    Array.from(permutation(m.length, createRandom(mixSeed(seed, c), SPREAD_IMAGE_STREAM)), (k) => m[k]),
+    Array.from(
+      permutation(m.length, mulberry32(mixSeed(mixSeed(seed, c), SPREAD_IMAGE_STREAM))),
+      (k) => m[k],
+    ),
   );
   const out = new Int32Array(n);
   let taken = 0;
@@ -92,7 +96,7 @@ export function regularizationIndices(
     );
   }
   if (selection === 'spread') return spreadIndices(dataset.labels, dataset.classNames.length, n, seed);
-  return Int32Array.from(permutation(n, createRandom(seed, FIRST_STREAM)));
+  return Int32Array.from(permutation(n, mulberry32(mixSeed(seed, FIRST_STREAM))));
 }
 
 /**

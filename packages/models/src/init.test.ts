@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnsupportedModelError } from './errors';
-import { initializeLikePyTorch } from './init';
+import { combineSeeds, hashString } from '@pixsim/core';
+import { initializeLikePyTorch, uniformArray } from './init';
 
 let start = 0;
 beforeEach(() => {
@@ -40,6 +41,22 @@ function spread(m: tfl.LayersModel, layer: string, k: number): { max: number; rm
   }
   return { max, rms: Math.sqrt(sq / v.length) };
 }
+
+describe('uniformArray (the draws of every initial weight)', () => {
+  it('draws exactly the values it drew before the generator moved into @pixsim/core (#27)', () => {
+    // Recorded at 78718db from the former models/src/prng.ts: trained weights depend on these numbers.
+    expect(Array.from(uniformArray(16, 0.25, 0).subarray(0, 4))).toEqual([
+      -0.11678539216518402, -0.24983513355255127, -0.13836398720741272, -0.17689892649650574,
+    ]);
+    expect(hashString('stem_conv/kernel')).toBe(2890790445);
+    expect(combineSeeds(42, 2890790445)).toBe(3530495723);
+    const stream = combineSeeds(42, hashString('dense/kernel'));
+    expect(stream).toBe(3982535166);
+    expect(Array.from(uniformArray(1000, 1, stream).subarray(0, 4))).toEqual([
+      0.7005971074104309, -0.1550734043121338, 0.333741694688797, -0.13966241478919983,
+    ]);
+  });
+});
 
 describe('initializeLikePyTorch on a model the user built', () => {
   it('gives the same weights for the same seed and names, other weights for another seed', () => {

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PACKAGE, InvalidOptionError, UnsupportedModelError } from './errors';
 import { assertLiveModel } from './live-model';
-import { hashString, mixSeeds, uniformArray } from './prng';
+import { combineSeeds, hashString, mulberry32 } from '@pixsim/core';
+
+/** Fills a new `Float32Array` of `size` values uniform in `[-bound, bound)` from the mulberry32 stream `seed`. */
+export function uniformArray(size: number, bound: number, seed: number): Float32Array {
+  const next = mulberry32(seed);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = (2 * next() - 1) * bound;
+  return out;
+}
 
 /** Largest seed accepted (seeds are unsigned 32-bit integers). */
 export const MAX_SEED = 0xffffffff;
@@ -120,7 +128,7 @@ export function initializeLikePyTorch(model: tfl.LayersModel, seed: number): voi
               : name === 'bias'
                 ? pointwiseFanIn
                 : product(shape.slice(0, -1));
-          const stream = mixSeeds(seed, hashString(`${layer.name}/${w.originalName}`));
+          const stream = combineSeeds(seed, hashString(`${layer.name}/${w.originalName}`));
           values.push(
             tf.tensor(uniformArray(product(shape), 1 / Math.sqrt(fanIn), stream), shape, 'float32'),
           );

@@ -1,5 +1,6 @@
 import { PACKAGE, InvalidOptionError, StateMismatchError } from './errors';
-import { assertSeed, deriveSeed, mulberry32, shuffleInPlace } from './random';
+import { shuffleInPlace } from '@pixsim/core';
+import { assertSeed, deriveSeed, mulberry32 } from './random';
 
 /** Options of {@link PairSampler}. */
 export interface PairSamplerOptions {

@@ -1,6 +1,7 @@
 import { assertNumberList } from './arguments';
 import { PACKAGE, InvalidOptionError } from './errors';
-import { assertSeed, mulberry32, permutation, shuffleInPlace } from './random';
+import { shuffleInPlace } from '@pixsim/core';
+import { assertSeed, mulberry32, permutation } from './random';
 
 /** Indices of a training set split into training and validation parts. */
 export interface HoldOutSplit {

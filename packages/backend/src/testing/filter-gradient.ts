@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../wasm-training/kernel-context';
-import { mulberry32 } from './resnet';
+import { mulberry32 } from '@pixsim/core';
 
 /** Explicit NHWC padding, as `tf.conv2d` takes it. */
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { mulberry32 } from '@pixsim/core';
 
 /**
  * A ResNet18-style network for 32×32 inputs (CIFAR layout: 3×3 stem, four stages of two basic blocks with
@@ -64,18 +65,6 @@ export function resnet18(options: {
     .dense({ units: classes, kernelInitializer: init() })
     .apply(pooled) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits });
-}
-
-/** A small deterministic PRNG (mulberry32) for test and benchmark data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A seeded random batch: images uniform in [0, 1) and one-hot labels. */

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-layers'; // registers the gradients
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../testing/resnet';
+import { mulberry32 } from '@pixsim/core';
 import { expectInputsUntouched, loadWasm, maxRelativeError, onBackend } from '../testing/wasm';
 
 /** Parity tolerance: max |wasm − cpu| ≤ 1e-4 · max(1, max |cpu|) (float32, sums of ≤ 7·7·C·N terms). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../testing/resnet';
+import { mulberry32 } from '@pixsim/core';
 import { loadWasm, onBackend } from '../testing/wasm';
 import { wasmTrainingKernels } from './register';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../testing/resnet';
+import { mulberry32 } from '@pixsim/core';
 import { maxRelativeError, onBackend } from '../testing/wasm';
 import { loadWebGPU, webgpuSkipReason } from '../testing/webgpu';
 

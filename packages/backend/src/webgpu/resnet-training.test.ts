@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RegularizedNet, regularizedNet, similarityLoss } from '../testing/regularized-step';
-import { mulberry32, randomBatch, resnet18 } from '../testing/resnet';
+import { mulberry32 } from '@pixsim/core';
+import { randomBatch, resnet18 } from '../testing/resnet';
 import { maxRelativeError, onBackend } from '../testing/wasm';
 import { loadWebGPU, webgpuSkipReason } from '../testing/webgpu';
 

@@ -1,19 +1,8 @@
 // Straightforward float64 loop implementations that the tensor code is checked against.
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@pixsim/core';
 
 export function randomMatrix(rows: number, cols: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * r();
   return out;
