@@ -1,4 +1,4 @@
-import type { SimLossSteps } from '@pixsim/regularizer';
+import type { EpochMetrics } from '@pixsim/regularizer';
 import type { Preset } from './presets';
 import type { CurveAttackSpec } from './kinds/curve';
 import type { ExperimentSpec } from './spec';
@@ -20,24 +20,14 @@ export type ResultFormat = (typeof RESULT_FORMATS)[number];
 /** The models a cell trains: the control, the regularized model, and the FGSM surrogate (another seed). */
 export type ModelRole = 'unregularized' | 'regularized' | 'surrogate';
 
-/** One epoch of training, as `train()` of `@pixsim/regularizer` reports it. */
-export interface EpochRecord {
-  epoch: number;
-  learningRate: number;
-  taskLoss: number;
-  simLoss: number | null;
-  /** How the epoch's per-step `L_sim` values are spread (absent in files written before it was recorded). */
-  simLossSteps?: SimLossSteps | null;
-  trainAccuracy: number;
-  validationLoss: number | null;
-  validationAccuracy: number | null;
-  heldOutCorrelation: number | null;
-  heldOutSimLoss: number | null;
-  /** The tap weights softmax(w) at the epoch's end, in the order of the taps (absent in version 1 files). */
-  tapWeights?: number[] | null;
-  imagesPerSecond: number;
-  steps: number;
-}
+/**
+ * One epoch of training: `train()`'s `EpochMetrics` of `@pixsim/regularizer`, typed from it so that the two
+ * cannot drift apart. The fields added to it later are optional here because older `result.json` files lack
+ * them: `tapWeights` (absent in version 1 files) and `simLossSteps` (the per-step `L_sim` spread, recorded
+ * since #26).
+ */
+export type EpochRecord = Omit<EpochMetrics, 'tapWeights' | 'simLossSteps'> &
+  Partial<Pick<EpochMetrics, 'tapWeights' | 'simLossSteps'>>;
 
 /** A trained model of a cell. */
 export interface ModelRecord {
