@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The numbers that docs/guides/results.md and the root README print in their tables are checked against the
@@ -143,7 +144,9 @@ describe.skipIf(!existsSync(GUIDE))('the results guide and README print the comm
   });
 
   it('tuning tables (α × Th) equal the tune.json cited before each', () => {
-    const tuneTables = guideTables.filter((t) => t.header[0] === 'α' && t.header[1] === 'Th');
+    const tuneTables = guideTables.filter(
+      (t) => t.header[0] === 'α' && t.header[1] === 'Th' && t.header[2] === 'R0/U0',
+    );
     expect(tuneTables.length).toBeGreaterThanOrEqual(1);
     for (const t of tuneTables) {
       const links = [...guide.slice(0, t.at).matchAll(/results\/([\w-]+-tune)\/([\w-]+)\/tune\.json/g)];
@@ -183,6 +186,21 @@ describe.skipIf(!existsSync(GUIDE))('the results guide and README print the comm
         expect(row[5].includes('selected'), `${last[1]} α = ${alpha}, Th = ${th} selected`).toBe(chosen);
       }
     }
+  });
+
+  it('the per-step L_sim table is what docs/scripts/sim-loss-steps.mjs prints from the committed tuning cells', async () => {
+    const script = resolve(ROOT, 'docs/scripts/sim-loss-steps.mjs');
+    const { simLossRows, simLossTable } = (await import(pathToFileURL(script).href)) as {
+      simLossRows: (dirs: string[]) => unknown[];
+      simLossTable: (rows: unknown[]) => string;
+    };
+    const results = resolve(ROOT, 'docs/results');
+    const dirs = readdirSync(results)
+      .filter((d) => d.startsWith('fig3b-tune-a'))
+      .map((d) => resolve(results, d, 'cpu-5k'));
+    const rows = simLossRows(dirs);
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    expect(guide).toContain(simLossTable(rows));
   });
 
   it("the selection-rule table's ratios are those of the summaries", () => {
