@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -121,5 +121,18 @@ describe('saveCheckpoint / loadCheckpoint on generated bad arguments', () => {
     t.dispose();
     await expect(saveCheckpoint(t as never, { model })).rejects.toThrow(InvalidOptionError);
     await expect(saveCheckpoint(t as never, { model })).rejects.toThrow(/got a Tensor object/);
+  });
+});
+
+describe('checkpoints of a disposed model', () => {
+  it('saving or loading into a disposed model is an InvalidOptionError saying so, before any file is touched', async () => {
+    const out = join(scratch, 'never-written');
+    await expect(saveCheckpoint(out, { model: disposedModel })).rejects.toSatisfy(
+      (e: unknown) => InvalidOptionError.isInstance(e) && /was disposed/.test((e as Error).message),
+    );
+    await expect(loadCheckpoint(saved, { model: disposedModel })).rejects.toSatisfy(
+      (e: unknown) => InvalidOptionError.isInstance(e) && /was disposed/.test((e as Error).message),
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { assertLiveModel } from './live-model';
 import { CheckpointIOHandler, type EncodedExtras } from './checkpoint-handler';
 import { PACKAGE, ArchitectureMismatchError, InvalidOptionError, OptimizerMismatchError } from './errors';
 import { assertJsonSafe } from './json-safe';
@@ -74,6 +75,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       `${fn}: contents.model must be a tf.LayersModel. Pass { model, ... }.`,
     );
   }
+  // A disposed model's weights cannot be read: a typed error here, not tfjs's plain Error mid-write.
+  assertLiveModel(fn, contents.model);
   const metadata = contents.metadata ?? {};
   if (!isPlainRecord(metadata)) {
     throw new InvalidOptionError(PACKAGE, `${fn}: metadata must be a plain object, e.g. { epoch: 3 }.`);
@@ -216,6 +219,7 @@ export async function loadCheckpoint(
   if (options.model != null && !(options.model instanceof tfl.LayersModel)) {
     throw new InvalidOptionError(PACKAGE, `${fn}: options.model must be a tf.LayersModel (or be omitted).`);
   }
+  if (options.model != null) assertLiveModel(fn, options.model);
   if (options.optimizer != null && !(options.optimizer instanceof tf.Optimizer)) {
     throw new InvalidOptionError(PACKAGE, `${fn}: options.optimizer must be a tf.Optimizer (or be omitted).`);
   }
