@@ -1,6 +1,7 @@
 // @ts-check
 // TypeDoc plugin: a source link must point at a file of this repository. Declarations inherited from
-// files outside it (TypeScript's lib.*.d.ts, @types/node, anything under node_modules) keep no source,
+// files outside it (TypeScript's lib.*.d.ts, @types/node, anything under node_modules, and a workspace package's
+// built `dist/*.d.ts`, e.g. members every error class inherits from @pixsim/core's PixsimError) keep no source,
 // since no repository URL can show them; everything else links to its path relative to the repository root
 // (`displayBasePath` in typedoc.json).
 import { relative, sep } from 'node:path';
@@ -12,11 +13,8 @@ const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** @param {string} file */
 const insideRepository = (file) => {
   const path = relative(repositoryRoot, file);
-  return (
-    !path.startsWith('..') &&
-    !path.split(sep).includes('node_modules') &&
-    !path.split('/').includes('node_modules')
-  );
+  const parts = path.split(sep).flatMap((p) => p.split('/'));
+  return !path.startsWith('..') && !parts.includes('node_modules') && !parts.includes('dist');
 };
 
 /** @param {import('typedoc').Application} app */
