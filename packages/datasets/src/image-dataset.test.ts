@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { CountMismatchError, InvalidOptionError } from './errors';
 import { ImageDataset } from './image-dataset';
 import { imagesToTensor, taskPixelScale } from './preprocess';
-import { regularizationIndices, regularizationSet } from './regularization';
+import {
+  regularizationChoice,
+  regularizationIndices,
+  regularizationOrder,
+  regularizationSet,
+} from './regularization';
 
 /** N images 4x5xC whose pixel (y, x, ch) of image i is (i*13 + y*5 + x + ch*50) % 256; label i % classes. */
 function toy(n: number, c = 3, classes = 4): ImageDataset {
@@ -233,7 +238,11 @@ describe('ImageDataset', () => {
     const start = tf.memory().numTensors;
     const reg = regularizationSet(data, { n: 8, seed: 11, grey: true, scale: 'paper' });
     expect(reg.images.shape).toEqual([8, 4, 5, 1]);
-    expect(Array.from(reg.indices)).toEqual(Array.from(data.sampleIndices(8, 11)));
+    // N distinct images, in the seeded order both the library and the pixsim CLI use.
+    const chosen = Array.from(regularizationChoice(data, 8, 11, 'random'));
+    expect(new Set(chosen).size).toBe(8);
+    expect(Array.from(reg.indices)).toEqual(Array.from(regularizationOrder(8, 11), (k) => chosen[k]));
+    expect([...reg.indices].sort((x, y) => x - y)).toEqual(chosen);
     expect(Array.from(reg.labels)).toEqual(Array.from(reg.indices, (i) => data.labels[i]));
     const expected = imagesToTensor(data, reg.indices, { grey: true, scale: 'paper' });
     expect(Array.from(reg.images.dataSync())).toEqual(Array.from(expected.dataSync()));

@@ -46,7 +46,9 @@ export {
 } from './preprocess';
 export {
   type RegularizationSelection,
+  regularizationChoice,
   regularizationIndices,
+  regularizationOrder,
   type RegularizationSet,
   type RegularizationSetOptions,
   regularizationSet,

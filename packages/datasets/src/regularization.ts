@@ -4,16 +4,17 @@ import { PACKAGE, InvalidOptionError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import { imagesToTensor, type PreprocessOptions } from './preprocess';
 import { assertSeed } from './seed';
-import { mixSeed, mulberry32, permutation } from '@pixsim/core';
+import { deriveSeed, mixSeed, mulberry32, permutation } from '@pixsim/core';
 
 /**
  * Which N images of the data set regularize:
- * - `'random'` (default): N images drawn uniformly without replacement with `seed`, kept in data-set order;
- * - `'first'`: the reference code's choice, the first N images of the data set (pass its training split),
- *   then shuffled with `seed`;
+ * - `'random'` (default): N images drawn uniformly without replacement with `seed`;
+ * - `'first'`: the reference code's choice, the first N images of the data set (pass its training split);
  * - `'spread'`: N images spread over the classes, one class after another in a seeded order, each class
  *   giving a seeded image per round, so N images cover min(N, classes) classes. Use it for a class-sorted
  *   folder (an ImageNet folder), where `'first'` would take the first few classes only.
+ *
+ * Whichever the choice, the N images are then shuffled with `seed` ({@link regularizationOrder}).
  */
 export type RegularizationSelection = 'random' | 'first' | 'spread';
 
@@ -21,7 +22,7 @@ export type RegularizationSelection = 'random' | 'first' | 'spread';
 export interface RegularizationSetOptions extends PreprocessOptions {
   /** Number N of regularization images (the reference uses 5,000). */
   n: number;
-  /** Seed of the choice (`'random'`) or of the order (`'first'`) of the images. */
+  /** Seed of the choice (`'random'`, `'spread'`) and of the order of the images. */
   seed: number;
   /** Default `'random'`; `'first'` is the reference's. */
   selection?: RegularizationSelection;
@@ -39,8 +40,6 @@ export interface RegularizationSet {
   dataset: ImageDataset;
 }
 
-/** Stream of the `'first'` selection's shuffle (independent of the `'random'` draw). */
-const FIRST_STREAM = 7;
 /** Streams of the `'spread'` selection: the class order, and each class's image order. */
 const SPREAD_CLASS_STREAM = 8;
 const SPREAD_IMAGE_STREAM = 9;
@@ -68,19 +67,19 @@ function spreadIndices(labels: Int32Array, classes: number, n: number, seed: num
 }
 
 /**
- * The indices {@link regularizationSet} picks: `'random'` → N distinct indices drawn with `seed`
- * (ascending); `'first'` → `0 … N−1` in an order shuffled with `seed`; `'spread'` → round-robin over the
- * classes (see {@link RegularizationSelection}).
+ * Stream of the regularization images' choice (`'random'`) and order: the derivation the `pixsim` CLI has
+ * always used, so the library and the CLI pick the same images in the same order for a seed.
  */
-export function regularizationIndices(
+const REGULARIZATION_STREAM = 0x7e61;
+
+function checkSelection(
+  fn: string,
   dataset: ImageDataset,
   n: number,
   seed: number,
-  selection: RegularizationSelection = 'random',
-): Int32Array {
-  const fn = 'regularizationSet';
-  if (selection === 'random') return dataset.sampleIndices(n, seed);
-  if (selection !== 'first' && selection !== 'spread') {
+  selection: unknown,
+): void {
+  if (selection !== 'random' && selection !== 'first' && selection !== 'spread') {
     throw new InvalidOptionError(
       PACKAGE,
       `${fn}: selection must be 'random', 'first' (the reference: the first N images, shuffled) or 'spread' ` +
@@ -95,8 +94,53 @@ export function regularizationIndices(
         'Ask for at most as many images as the data set holds.',
     );
   }
+}
+
+/**
+ * Which N images of `dataset` regularize, before they are ordered: `'first'` → `0 … N−1`; `'random'` → N
+ * distinct indices drawn with `seed`, ascending; `'spread'` → round-robin over the classes (see
+ * {@link RegularizationSelection}). Only the labels and the size of `dataset` are read, so a labels-only data
+ * set of a folder's files serves (the CLI decodes the chosen files only).
+ */
+export function regularizationChoice(
+  dataset: ImageDataset,
+  n: number,
+  seed: number,
+  selection: RegularizationSelection = 'random',
+): Int32Array {
+  checkSelection('regularizationChoice', dataset, n, seed, selection);
   if (selection === 'spread') return spreadIndices(dataset.labels, dataset.classNames.length, n, seed);
-  return Int32Array.from(permutation(n, mulberry32(mixSeed(seed, FIRST_STREAM))));
+  if (selection === 'first') return Int32Array.from({ length: n }, (_, i) => i);
+  const drawn = permutation(dataset.size, mulberry32(deriveSeed(seed, REGULARIZATION_STREAM, 1)));
+  return Int32Array.from(drawn.subarray(0, n)).sort();
+}
+
+/** The seeded order of `count` chosen regularization images: a permutation of `0 … count−1`. */
+export function regularizationOrder(count: number, seed: number): Int32Array {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new InvalidOptionError(
+      PACKAGE,
+      `regularizationOrder: count must be an integer ≥ 0, got ${describeValue(count)}.`,
+    );
+  }
+  assertSeed('regularizationOrder', seed);
+  return permutation(count, mulberry32(deriveSeed(seed, REGULARIZATION_STREAM)));
+}
+
+/**
+ * The indices {@link regularizationSet} picks, in the set's order: the {@link regularizationChoice} of
+ * `selection`, shuffled by {@link regularizationOrder}. The `pixsim` CLI picks exactly these.
+ */
+export function regularizationIndices(
+  dataset: ImageDataset,
+  n: number,
+  seed: number,
+  selection: RegularizationSelection = 'random',
+): Int32Array {
+  checkSelection('regularizationSet', dataset, n, seed, selection);
+  const chosen = regularizationChoice(dataset, n, seed, selection);
+  const order = regularizationOrder(chosen.length, seed);
+  return Int32Array.from(order, (k) => chosen[k]);
 }
 
 /**

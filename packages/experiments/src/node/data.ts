@@ -10,10 +10,10 @@ import {
   fashionMnist,
   type ImageDataset,
   mnist,
-  regularizationIndices,
+  regularizationChoice,
+  regularizationOrder,
   type TrainTest,
 } from '@pixsim/datasets';
-import { deriveSeed, permutation } from '@pixsim/regularizer';
 import { PACKAGE, DataNotFoundError, InvalidOptionError } from '../errors';
 import type { ExperimentSpec, RegularizationSelectionName, TaskDataset } from '../spec';
 import { toGreyDataset } from './grey';
@@ -50,7 +50,6 @@ export interface TaskData {
 
 /** Subset seed of the training and test images: fixed, so every seed of a preset sees the same data. */
 const SUBSET_SEED = 1;
-const REG_ORDER_STREAM = 0x7e61;
 
 /**
  * The folder of a downloadable data set when no `--data-dir` is given: the first copy `findDataset()` finds
@@ -160,19 +159,15 @@ function pick(
   seed: number,
   what: string,
 ): Int32Array {
-  const total = full.size;
-  if (n > total) {
+  if (n > full.size) {
     throw new InvalidOptionError(
       PACKAGE,
-      `${what}: N = ${n} regularization images asked, but the training split holds ${total}; lower regularizationImages.`,
+      `${what}: N = ${n} regularization images asked, but the training split holds ${full.size}; lower regularizationImages.`,
       { option: 'scale.regularizationImages' },
     );
   }
-  if (selection === 'spread') return regularizationIndices(full, n, seed, 'spread');
-  // 'first' and 'random' as before the datasets package had regularizationIndices (same images, same weights).
-  if (selection === 'first') return Int32Array.from({ length: n }, (_, i) => i);
-  const p = permutation(total, deriveSeed(seed, REG_ORDER_STREAM, 1)).subarray(0, n);
-  return Int32Array.from(p).sort();
+  // The library's choice (datasets owns the selection); the order comes after, for every source alike.
+  return regularizationChoice(full, n, seed, selection);
 }
 
 /**
@@ -207,6 +202,6 @@ export async function loadRegularizationData(
       reductions: [],
     };
   }
-  const order = permutation(out.images.size, deriveSeed(seed, REG_ORDER_STREAM));
+  const order = regularizationOrder(out.images.size, seed);
   return { ...out, images: out.images.select(order) };
 }

@@ -5,9 +5,8 @@ import {
   findDataRoot,
   ImageDataset,
   imageFolder,
-  regularizationIndices,
+  regularizationChoice,
 } from '@pixsim/datasets';
-import { deriveSeed, permutation } from '@pixsim/regularizer';
 import { PACKAGE, DataNotFoundError, InvalidOptionError } from '../errors';
 import type { ExperimentSpec, RegularizationSelectionName } from '../spec';
 import { isDir, standInCandidates } from './locate';
@@ -44,8 +43,6 @@ export interface ImagenetImages {
   /** Ways the run differs from the preset's scale because of the source (N capped by the sample). */
   reductions: string[];
 }
-
-const REG_ORDER_STREAM = 0x7e61;
 
 /**
  * The ImageNet source a cell uses, in order of preference: `imagenetDir`; when the preset allows a
@@ -109,29 +106,23 @@ function listFolder(dir: string): { files: [string, string][]; labels: Int32Arra
   return { files, labels: Int32Array.from(labels), classes };
 }
 
-/** Indices of the chosen files: `'first'` and `'random'` as before; `'spread'` by `regularizationIndices`. */
+/** Indices of the chosen files: the library's choice (`regularizationChoice` of `@pixsim/datasets`). */
 function chooseFiles(
   listed: ReturnType<typeof listFolder>,
   n: number,
   selection: RegularizationSelectionName,
   seed: number,
 ): Int32Array {
-  const total = listed.files.length;
-  if (selection === 'first') return Int32Array.from({ length: n }, (_, i) => i);
-  if (selection === 'random') {
-    const p = permutation(total, deriveSeed(seed, REG_ORDER_STREAM, 1)).subarray(0, n);
-    return Int32Array.from(p).sort();
-  }
-  // Labels only: the spread needs the classes, not the pixels (the files are decoded once chosen).
+  // Labels only: the choice needs the classes, not the pixels (the files are decoded once chosen).
   const labelsOnly = new ImageDataset({
     name: 'imagenet-folder',
     split: 'train',
     images: new Uint8Array(0),
-    shape: [total, 0, 0, 1],
+    shape: [listed.files.length, 0, 0, 1],
     labels: listed.labels,
     classNames: listed.classes,
   });
-  return regularizationIndices(labelsOnly, n, seed, 'spread');
+  return regularizationChoice(labelsOnly, n, seed, selection);
 }
 
 /** The chosen N files of a class-sorted image folder, linked into a folder of their own under `workDir`. */
