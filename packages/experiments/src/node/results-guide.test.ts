@@ -195,12 +195,14 @@ describe.skipIf(!existsSync(GUIDE))('the results guide and README print the comm
       simLossTable: (rows: unknown[]) => string;
     };
     const results = resolve(ROOT, 'docs/results');
-    const dirs = readdirSync(results)
-      .filter((d) => d.startsWith('fig3b-tune-a'))
-      .map((d) => resolve(results, d, 'cpu-5k'));
-    const rows = simLossRows(dirs);
-    expect(rows.length).toBeGreaterThanOrEqual(8);
-    expect(guide).toContain(simLossTable(rows));
+    for (const grid of ['fig3b-tune-a', 'fig2b-tune-a']) {
+      const dirs = readdirSync(results)
+        .filter((d) => d.startsWith(grid))
+        .map((d) => resolve(results, d, 'cpu-5k'));
+      const rows = simLossRows(dirs);
+      expect(rows.length, grid).toBeGreaterThanOrEqual(8);
+      expect(guide, grid).toContain(simLossTable(rows));
+    }
   });
 
   it("the selection-rule table's ratios are those of the summaries", () => {
